@@ -1,0 +1,109 @@
+/**
+ * buildApp(): the whole application as a Fastify instance, without listening. The process
+ * entry (server.ts) and the tests both use it. Platform plugins first, then each module.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import { accountsPlugin, loadUser, OidcClient } from './modules/accounts/index.ts';
+import { sitePlugin } from './modules/site/index.tsx';
+import authPlugin from './platform/auth/auth-plugin.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
+import type { Database } from './platform/db/database.ts';
+import { registerErrorHandling } from './platform/http/error-handler.tsx';
+import { healthRoute } from './platform/http/health.ts';
+import httpPlatform from './platform/http/http-platform.ts';
+import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
+import { createDevMailboxMailer, createSmtpMailer, type Mailer } from './platform/mail/mailer.ts';
+import outboxPlugin from './platform/outbox/outbox-plugin.ts';
+import { buildAssets } from './platform/views/assets.ts';
+import viewsPlugin from './platform/views/views-plugin.ts';
+
+export interface BuildOptions {
+  config: Config;
+  db: Database;
+  clock?: Clock;
+  mailer?: Mailer;
+  /** false to silence logs (tests); otherwise pino at config.logLevel. */
+  logger?: boolean;
+  /** Outbox polling interval; 0 disables the timer (tests drain explicitly). */
+  outboxPollMs?: number;
+}
+
+/** Query parameters that carry secrets never reach the logs. */
+const SECRET_PARAMS = /([?&](?:jeton|token|code|state|session_state|id_token_hint|_csrf)=)[^&#]*/gi;
+export function redactUrlForLogs(url: string): string {
+  return url.replace(SECRET_PARAMS, '$1…').replace(/\/[A-Za-z0-9_-]{32,}(?=\/|\?|$)/g, '/…');
+}
+
+function loggerOptions(config: Config, enabled: boolean): FastifyServerOptions['logger'] {
+  if (!enabled) return false;
+  return {
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.email'],
+      censor: '[masqué]',
+    },
+    serializers: {
+      // No client address, no user agent, no query secrets: nothing that identifies a person.
+      req: (req) => ({ method: req.method, url: redactUrlForLogs(req.url) }),
+      res: (res) => ({ statusCode: res.statusCode }),
+    },
+  };
+}
+
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: loggerOptions(config, options.logger ?? true),
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const assets = await buildAssets({ stateBrand: config.stateBrand, cacheDir: path.join(config.dataDir, 'cache') });
+  const devMailbox = config.env !== 'production' && !config.smtpUrl;
+  const mailer =
+    options.mailer ??
+    (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createDevMailboxMailer(db, config.mailFrom));
+
+  await app.register(httpPlatform, { config });
+  await app.register(viewsPlugin, { config, assets });
+  registerErrorHandling(app, { uploadMaxBytes: config.uploadMaxBytes });
+  await app.register(authPlugin, { config, db, clock, loadUser: (userId: string) => loadUser(db, userId) });
+  await app.register(outboxPlugin, { db, clock, mailer, pollMs: options.outboxPollMs ?? 5000 });
+
+  healthRoute(app, { db, version: config.version });
+  if (devMailbox) devMailboxRoutes(app, { db });
+
+  const deps = {
+    db,
+    clock,
+    secretKey: config.secretKey,
+    operatorName: config.operatorName,
+    publicUrl: config.publicUrl,
+  };
+  const oidc = config.oidcPro
+    ? new OidcClient({
+        issuer: config.oidcPro.issuer,
+        clientId: config.oidcPro.clientId,
+        clientSecret: config.oidcPro.clientSecret,
+        redirectUri: `${config.publicUrl}/connexion/proconnect/retour`,
+        allowHttp: config.env !== 'production' && /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(config.oidcPro.issuer),
+      })
+    : undefined;
+
+  await app.register(sitePlugin, { operatorName: config.operatorName });
+  await app.register(accountsPlugin, { deps, config, oidc });
+
+  return app;
+}

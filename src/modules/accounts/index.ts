@@ -1,0 +1,32 @@
+/**
+ * Accounts module: organisations (structures), people, roles per organisation, sign-in
+ * (password + second factor, OpenID Connect), invitations, password reset.
+ * Public surface: the Fastify plugin and the functions other parts of the app may call.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../../config.ts';
+import type { AccountsDeps } from './deps.ts';
+import type { OidcClient } from './oidc-login.ts';
+import { accountRoutes } from './routes-account.tsx';
+import { loginRoutes } from './routes-login.tsx';
+import { organisationRoutes } from './routes-organisations.tsx';
+
+export type { AccountsDeps } from './deps.ts';
+export { loadUser } from './load-user.ts';
+export { createAdministrator } from './create-administrator.ts';
+export { seedAccountsDemo, type DemoOrganisations } from './demo.ts';
+export { OidcClient } from './oidc-login.ts';
+export { findOrganisation, countUsers, type OrganisationRecord } from './repository.ts';
+export { isValidSiret, siretProblem, normaliseSiret } from './siret.ts';
+
+async function accountsModule(
+  app: FastifyInstance,
+  opts: { deps: AccountsDeps; config: Config; oidc: OidcClient | undefined },
+) {
+  loginRoutes(app, opts);
+  accountRoutes(app, opts);
+  organisationRoutes(app, opts);
+}
+
+export const accountsPlugin = fp(accountsModule, { name: 'accounts' });

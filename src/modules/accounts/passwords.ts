@@ -1,0 +1,34 @@
+import argon2 from 'argon2';
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+/** Length is what makes a password strong; no composition rules that push people to tricks. */
+export function passwordProblem(password: string, email?: string): string | undefined {
+  if (password.length < PASSWORD_MIN_LENGTH)
+    return `Le mot de passe doit contenir au moins ${PASSWORD_MIN_LENGTH} caractères.`;
+  if (password.length > 200) return 'Le mot de passe doit contenir au plus 200 caractères.';
+  if (email && password.toLowerCase().includes(email.split('@')[0]?.toLowerCase() ?? '\u0000'))
+    return 'Le mot de passe ne doit pas contenir votre adresse e-mail.';
+  if (new Set(password).size < 5) return 'Le mot de passe est trop simple : variez les caractères.';
+  return undefined;
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, { type: argon2.argon2id });
+}
+
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  try {
+    return await argon2.verify(hash, password);
+  } catch {
+    return false;
+  }
+}
+
+// Verifying against this hash when the account does not exist takes the same time as a real
+// check, so response times do not reveal which addresses have an account.
+let dummyHash: Promise<string> | undefined;
+export function dummyVerify(password: string): Promise<boolean> {
+  dummyHash ??= hashPassword('passerelle-compte-inexistant');
+  return dummyHash.then((h) => verifyPassword(h, password));
+}

@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, types } from '@electric-sql/pglite';
+import { cube } from '@electric-sql/pglite/contrib/cube';
+import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import type { Database, Queryable } from './database.ts';
+import { acquireProcessLock } from './process-lock.ts';
+
+/** Same JavaScript values as the PostgreSQL driver (see postgres.ts). */
+const parsers = {
+  [types.INT8]: (v: string) => Number(v),
+  [types.DATE]: (v: string) => v,
+  [types.NUMERIC]: (v: string) => v,
+};
+
+export interface PgliteOptions {
+  /** Folder on disk; undefined for an in-memory database (tests). */
+  dataDir?: string;
+  /** A dump made by dumpDataDir, to start from a prepared database (tests). */
+  loadDataDir?: Blob;
+}
+
+export interface PgliteDatabase extends Database {
+  /** A copy of the database files, to clone a prepared database quickly (tests). */
+  dump(): Promise<Blob>;
+}
+
+export async function openPglite(options: PgliteOptions): Promise<PgliteDatabase> {
+  let release: (() => void) | undefined;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    release = acquireProcessLock(options.dataDir);
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { cube, earthdistance, pg_trgm, unaccent },
+      parsers,
+    });
+  } catch (error) {
+    release?.();
+    throw error;
+  }
+  const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const result = await q.query<T>(sql, params as unknown[] | undefined);
+      return result.rows;
+    },
+  });
+  const base = wrap(pg);
+  return {
+    engine: 'pglite',
+    query: base.query,
+    // PGlite serves one connection; its transaction() holds a lock so that other queries wait.
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    exec: async (sql) => {
+      await pg.exec(sql);
+    },
+    dump: () => pg.dumpDataDir('none'),
+    async close() {
+      try {
+        await pg.close();
+      } finally {
+        release?.();
+      }
+    },
+  };
+}

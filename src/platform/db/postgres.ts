@@ -1,0 +1,54 @@
+import pg from 'pg';
+import type { Database, Queryable } from './database.ts';
+
+/** Values as the rest of the code expects them, identical to pglite.ts. */
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === 20) return (v: string) => Number(v); // int8: counts and ids fit in a double
+    if (oid === 1082) return (v: string) => v; // date stays 'YYYY-MM-DD', no time zone shift
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+export async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: typeParsers,
+    connectionTimeoutMillis: 5000,
+    application_name: 'passerelle',
+  });
+  // A dropped connection must not crash the process; the next query gets a fresh one.
+  pool.on('error', () => {});
+  // Fail fast with the real cause if the server cannot be reached.
+  const client = await pool.connect().catch(async (error: Error) => {
+    await pool.end().catch(() => {});
+    throw error;
+  });
+  client.release();
+  const query: Queryable['query'] = async (sql, params) => (await pool.query(sql, params as unknown[])).rows;
+  return {
+    engine: 'postgresql',
+    query,
+    async transaction(fn) {
+      const conn = await pool.connect();
+      try {
+        await conn.query('BEGIN');
+        const result = await fn({
+          query: async (sql, params) => (await conn.query(sql, params as unknown[])).rows,
+        });
+        await conn.query('COMMIT');
+        return result;
+      } catch (error) {
+        await conn.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        conn.release();
+      }
+    },
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    close: () => pool.end(),
+  };
+}

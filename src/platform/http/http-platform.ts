@@ -1,0 +1,131 @@
+/**
+ * Cross-cutting HTTP machinery: cookies, form bodies, compression, security headers (strict
+ * CSP), CSRF on every state-changing form, rate limiting, flash messages, request ids.
+ */
+import fastifyCompress from '@fastify/compress';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../../config.ts';
+import type { Flash, FlashKind } from '../views/layout.tsx';
+import { TooManyRequestsError } from './errors.ts';
+
+const FLASH_COOKIE = 'pa_flash';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Shows a message on the next page this browser displays (after a redirect). */
+    flash(kind: FlashKind, message: string): FastifyReply;
+  }
+  interface FastifyRequest {
+    /** Flash messages waiting for this request's page, read once. */
+    takeFlashes(reply: FastifyReply): Flash[];
+  }
+  interface FastifyContextConfig {
+    /** Skip the CSRF check: routes authenticated by a bearer token, not by a cookie. */
+    csrf?: false;
+  }
+}
+
+export function isSecure(config: Config): boolean {
+  return config.publicUrl.startsWith('https://');
+}
+
+async function httpPlatform(app: FastifyInstance, opts: { config: Config }) {
+  const { config } = opts;
+  const secure = isSecure(config);
+
+  await app.register(fastifyCookie, { secret: config.secretKey });
+  await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: secure ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('permissions-policy', 'geolocation=(self), camera=(self), microphone=(), payment=()');
+  });
+
+  await app.register(fastifyRateLimit, {
+    global: false,
+    // The same French message and error shape as everything else.
+    errorResponseBuilder: () => new TooManyRequestsError(),
+  });
+
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'pa_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure },
+    getToken: (req: FastifyRequest) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const query = req.query as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
+      const fromQuery = query && typeof query._csrf === 'string' ? query._csrf : undefined;
+      const header = req.headers['x-csrf-token'];
+      return fromBody ?? fromQuery ?? (typeof header === 'string' ? header : undefined);
+    },
+  });
+  // Every state-changing request coming from a browser form carries a valid token.
+  app.addHook('preHandler', (request, reply, done) => {
+    const method = request.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return done();
+    if (request.routeOptions.config?.csrf === false) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  app.decorateReply('flash', function flash(this: FastifyReply, kind: FlashKind, message: string) {
+    const current = readFlashes(this.request);
+    current.push({ kind, message });
+    this.setCookie(FLASH_COOKIE, JSON.stringify(current.slice(-5)), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      secure,
+      maxAge: 300,
+    });
+    return this;
+  });
+  app.decorateRequest('takeFlashes', function takeFlashes(this: FastifyRequest, reply: FastifyReply) {
+    const flashes = readFlashes(this);
+    if (flashes.length > 0) reply.clearCookie(FLASH_COOKIE, { path: '/' });
+    return flashes;
+  });
+}
+
+function readFlashes(request: FastifyRequest): Flash[] {
+  const raw = request.cookies[FLASH_COOKIE];
+  if (!raw) return [];
+  const unsigned = request.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value) return [];
+  try {
+    const parsed = JSON.parse(unsigned.value) as Flash[];
+    return Array.isArray(parsed) ? parsed.filter((f) => typeof f?.message === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export default fp(httpPlatform, { name: 'http-platform' });

@@ -1,0 +1,64 @@
+/**
+ * E-mail goes through nodemailer: to the SMTP server of SMTP_URL, or — outside production
+ * when none is configured — into the development mailbox (a table shown at /dev/boite-mail),
+ * so that no message is ever silently dropped.
+ */
+import nodemailer from 'nodemailer';
+import type { Queryable } from '../db/database.ts';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  readonly kind: 'smtp' | 'dev-mailbox';
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    kind: 'smtp',
+    async send(m) {
+      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+    },
+    close: () => transport.close(),
+  };
+}
+
+export function createDevMailboxMailer(db: Queryable, from: string): Mailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    kind: 'dev-mailbox',
+    async send(m) {
+      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+      const raw = (info.message as Buffer).toString('utf8');
+      await db.query('INSERT INTO dev_mailbox (recipient, subject, text_body, raw) VALUES ($1, $2, $3, $4)', [
+        m.to,
+        m.subject,
+        m.text,
+        raw,
+      ]);
+    },
+    close: () => transport.close(),
+  };
+}
+
+export interface DevMail {
+  id: number;
+  sentAt: Date;
+  recipient: string;
+  subject: string;
+  text: string;
+}
+
+export async function listDevMailbox(db: Queryable, limit = 50): Promise<DevMail[]> {
+  const rows = await db.query<{ id: number; sent_at: Date; recipient: string; subject: string; text_body: string }>(
+    'SELECT id, sent_at, recipient, subject, text_body FROM dev_mailbox ORDER BY id DESC LIMIT $1',
+    [limit],
+  );
+  return rows.map((r) => ({ id: r.id, sentAt: r.sent_at, recipient: r.recipient, subject: r.subject, text: r.text_body }));
+}

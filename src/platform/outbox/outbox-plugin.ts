@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/database.ts';
+import type { Mailer, MailMessage } from '../mail/mailer.ts';
+import { OutboxWorker } from './outbox.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    outbox: OutboxWorker;
+  }
+}
+
+async function outboxPlugin(
+  app: FastifyInstance,
+  opts: { db: Database; clock: Clock; mailer: Mailer; pollMs?: number },
+) {
+  const worker = new OutboxWorker(opts.db, opts.clock, app.log);
+  worker.on('mail', (payload) => opts.mailer.send(payload as unknown as MailMessage));
+  app.decorate('outbox', worker);
+  // A write may have scheduled something: deliver it right after the response.
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') void worker.drain();
+  });
+  app.addHook('onReady', async () => {
+    if (opts.pollMs !== 0) worker.start(opts.pollMs ?? 5000);
+  });
+  app.addHook('onClose', async () => {
+    await worker.stop();
+    opts.mailer.close();
+  });
+}
+
+export default fp(outboxPlugin, { name: 'outbox' });

@@ -1,0 +1,103 @@
+/**
+ * Side effects (e-mail…) are written to the outbox inside the transaction that decides them,
+ * and carried out by the worker after commit: a rolled-back write never sends a message, and
+ * a failed send is retried with backoff.
+ */
+import type { Clock } from '../clock.ts';
+import type { Database, Queryable } from '../db/database.ts';
+
+export type OutboxHandler = (payload: Record<string, unknown>) => Promise<void>;
+
+export async function enqueue(tx: Queryable, topic: string, payload: Record<string, unknown>): Promise<void> {
+  await tx.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [topic, JSON.stringify(payload)]);
+}
+
+interface OutboxRow {
+  id: number;
+  topic: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+export interface OutboxLogger {
+  error(obj: object, msg: string): void;
+}
+
+export class OutboxWorker {
+  private readonly handlers = new Map<string, OutboxHandler>();
+  private draining: Promise<number> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly log: OutboxLogger,
+  ) {}
+
+  on(topic: string, handler: OutboxHandler): void {
+    this.handlers.set(topic, handler);
+  }
+
+  /** Processes what is due now; concurrent calls share one pass. Returns how many were done. */
+  drain(): Promise<number> {
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = this.run().finally(() => {
+      this.draining = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.drain();
+      }
+    });
+    return this.draining;
+  }
+
+  start(intervalMs = 5000): void {
+    this.timer = setInterval(() => void this.drain(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.draining;
+  }
+
+  private async run(): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const rows = await this.db.query<OutboxRow>(
+        `SELECT id, topic, payload, attempts FROM outbox
+         WHERE done_at IS NULL AND available_at <= $1 AND attempts < 10
+         ORDER BY id LIMIT 20`,
+        [this.clock()],
+      );
+      if (rows.length === 0) return done;
+      for (const row of rows) {
+        const handler = this.handlers.get(row.topic);
+        try {
+          if (!handler) throw new Error(`no handler for topic ${row.topic}`);
+          await handler(row.payload);
+          // The payload may hold a one-time link: it is not kept once delivered.
+          await this.db.query(`UPDATE outbox SET done_at = $2, payload = '{}'::jsonb, last_error = NULL WHERE id = $1`, [
+            row.id,
+            this.clock(),
+          ]);
+          done++;
+        } catch (error) {
+          const attempts = row.attempts + 1;
+          const delayMs = Math.min(3600_000, 2 ** attempts * 1000);
+          await this.db.query('UPDATE outbox SET attempts = $2, available_at = $3, last_error = $4 WHERE id = $1', [
+            row.id,
+            attempts,
+            new Date(this.clock().getTime() + delayMs),
+            String((error as Error).message).slice(0, 500),
+          ]);
+          this.log.error({ outboxId: row.id, topic: row.topic, attempts }, 'outbox delivery failed');
+        }
+      }
+    }
+  }
+}

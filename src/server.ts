@@ -1,0 +1,75 @@
+/**
+ * Process entry: configuration, database, demo data on a first start, HTTP server, graceful
+ * shutdown. Every failure a newcomer can meet ends with one clear line and a non-zero exit.
+ */
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { seedDemo, shouldSeedDemoOnStart } from './demo.ts';
+import { systemClock } from './platform/clock.ts';
+import type { Database } from './platform/db/database.ts';
+import { DatabaseUnavailableError, openDatabase } from './platform/db/open-database.ts';
+import { DatabaseBusyError } from './platform/db/process-lock.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`Passerelle ne peut pas démarrer : ${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+
+  let db: Database;
+  try {
+    db = await openDatabase(config);
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError || error instanceof DatabaseBusyError) fail(error.message);
+    throw error;
+  }
+
+  const app = await buildApp({ config, db });
+
+  if (await shouldSeedDemoOnStart(db, config)) {
+    const report = await seedDemo(db, config, systemClock);
+    if (report.created) app.log.info(`\n${report.lines.join('\n')}\n`);
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'arrêt en cours');
+    const timer = setTimeout(() => process.exit(1), 15_000);
+    timer.unref();
+    try {
+      await app.close();
+    } finally {
+      await db.close();
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await db.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') fail(`le port ${config.port} est déjà utilisé. Choisissez-en un autre avec PORT=3001.`);
+    throw error;
+  }
+  app.log.info(
+    `Passerelle ${config.version} prête sur ${config.publicUrl} (base : ${db.engine === 'pglite' ? `embarquée, ${config.dataDir}` : 'PostgreSQL'})`,
+  );
+}
+
+main().catch((error) => {
+  process.stderr.write(`Passerelle s'est arrêtée sur une erreur inattendue : ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
