@@ -52,7 +52,10 @@ const schema = z.object({
   /** Secret (≥ 32 characters) that signs cookies and encrypts second-factor secrets. Generated under DATA_DIR outside production. */
   SECRET_KEY: z.string().min(32, 'au moins 32 caractères aléatoires (openssl rand -hex 32)').optional(),
   /** SMTP server, e.g. smtp://user:pass@smtp.example.fr:587. Unset outside production: development mailbox at /dev/boite-mail. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'attendu : smtp://… ou smtps://…').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'attendu : smtp://… ou smtps://…')
+    .optional(),
   /** Sender of e-mails. */
   MAIL_FROM: z.string().min(3).default('Passerelle <ne-pas-repondre@passerelle.localhost>'),
   /** Name of the operator shown in the header and legal pages. */
@@ -148,11 +151,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   if (production && !e.SMTP_URL) {
     throw new ConfigError(
-      "SMTP_URL est obligatoire en production (sinon aucun e-mail ne partirait) : par exemple smtp://utilisateur:motdepasse@smtp.example.fr:587.",
+      'SMTP_URL est obligatoire en production (sinon aucun e-mail ne partirait) : par exemple smtp://utilisateur:motdepasse@smtp.example.fr:587.',
     );
   }
   if (production && !e.PUBLIC_URL) {
-    throw new ConfigError("PUBLIC_URL est obligatoire en production : l'adresse publique du service, par exemple https://passerelle.example.fr.");
+    throw new ConfigError(
+      "PUBLIC_URL est obligatoire en production : l'adresse publique du service, par exemple https://passerelle.example.fr.",
+    );
   }
   const oidcParts = [e.OIDC_PRO_ISSUER, e.OIDC_PRO_CLIENT_ID, e.OIDC_PRO_CLIENT_SECRET];
   if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {

@@ -2,12 +2,13 @@
  * Demo data across modules, for a newcomer to click around. Created on the first start of an
  * empty embedded database (DEMO_DATA=auto), or on demand (`passerelle demo`); never in production.
  */
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Config } from './config.ts';
 import { countUsers, seedAccountsDemo } from './modules/accounts/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 
 export interface DemoReport {
   created: boolean;

@@ -3,7 +3,7 @@
  * Each command opens the database (embedded or DATABASE_URL), does its work, closes it.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, type Config, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { seedDemo } from '../demo.ts';
 import { createAdministrator } from '../modules/accounts/index.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -53,14 +53,26 @@ const commands: Record<string, Command> = {
         options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
       });
       if (values.role !== 'admin') {
-        err('Seul le rôle « admin » se crée en ligne de commande (--role admin). Les autres rôles passent par une invitation.');
+        err(
+          'Seul le rôle « admin » se crée en ligne de commande (--role admin). Les autres rôles passent par une invitation.',
+        );
         return 2;
       }
       const result = await createAdministrator(
-        { db, clock: systemClock, secretKey: config.secretKey, operatorName: config.operatorName, publicUrl: config.publicUrl },
+        {
+          db,
+          clock: systemClock,
+          secretKey: config.secretKey,
+          operatorName: config.operatorName,
+          publicUrl: config.publicUrl,
+        },
         { email: values.email, displayName: values.name },
       );
-      out(result.created ? `Administrateur créé : ${values.email}` : `Compte existant promu administrateur : ${values.email}`);
+      out(
+        result.created
+          ? `Administrateur créé : ${values.email}`
+          : `Compte existant promu administrateur : ${values.email}`,
+      );
       out('Pour choisir le mot de passe, ouvrez ce lien (valable 24 heures, une seule fois) :');
       out(result.passwordLink);
       out('La double authentification sera demandée à la première connexion.');

@@ -32,7 +32,9 @@ export function encryptSecret(secretKey: string, purpose: string, plain: string)
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keyFor(secretKey, purpose), iv);
   const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join(
+    '.',
+  );
 }
 
 export function decryptSecret(secretKey: string, purpose: string, sealed: string): string {

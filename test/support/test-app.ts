@@ -43,7 +43,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-export async function createTestApp(options: { env?: Record<string, string>; clock?: TestClock } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Record<string, string>; clock?: TestClock } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = testConfig(options.env);
   const clock = options.clock ?? new TestClock();

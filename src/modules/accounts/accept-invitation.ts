@@ -26,7 +26,10 @@ export interface InvitationView {
   accountExists: boolean;
 }
 
-export async function describeInvitation(deps: Pick<AccountsDeps, 'db' | 'clock'>, token: string): Promise<InvitationView> {
+export async function describeInvitation(
+  deps: Pick<AccountsDeps, 'db' | 'clock'>,
+  token: string,
+): Promise<InvitationView> {
   const invitation = token ? await findInvitationByTokenHash(deps.db, sha256(token)) : undefined;
   if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= deps.clock()) {
     throw new RuleError('invitation_invalid', INVITATION_INVALID, 410);
@@ -55,7 +58,11 @@ export async function acceptInvitationWithNewAccount(
   const data = parseInput(newAccountSchema, input);
   const view = await describeInvitation(deps, data.jeton);
   if (view.accountExists) {
-    throw new RuleError('account_exists', 'Un compte existe déjà pour cette adresse : connectez-vous pour accepter.', 409);
+    throw new RuleError(
+      'account_exists',
+      'Un compte existe déjà pour cette adresse : connectez-vous pour accepter.',
+      409,
+    );
   }
   const problem = passwordProblem(data.password, view.invitation.email);
   if (problem) throw new ValidationError({ password: problem });

@@ -53,7 +53,11 @@ async function adminAgent(email = 'admin@exemple.fr') {
   expect(done.statusCode).toBe(200);
   expect(done.body).toContain('data-testid="recovery-codes"');
   t.clock.advance(30_000);
-  return { agent, secret, recoveryCodes: [...done.body.matchAll(/<li class="pa-code">([^<]+)<\/li>/g)].map((m) => m[1] as string) };
+  return {
+    agent,
+    secret,
+    recoveryCodes: [...done.body.matchAll(/<li class="pa-code">([^<]+)<\/li>/g)].map((m) => m[1] as string),
+  };
 }
 
 beforeAll(async () => {
@@ -128,7 +132,10 @@ describe('sign-in', () => {
     const agent = new Agent(t.app);
     await agent.get('/connexion');
     const wrong = await agent.post('/connexion', { email: 'gardien@exemple.fr', password: 'pas le bon mot de passe' });
-    const unknown = await agent.post('/connexion', { email: 'personne@exemple.fr', password: 'pas le bon mot de passe' });
+    const unknown = await agent.post('/connexion', {
+      email: 'personne@exemple.fr',
+      password: 'pas le bon mot de passe',
+    });
     for (const res of [wrong, unknown]) {
       expect(res.statusCode).toBe(401);
       expect(visibleText(res.body)).toContain('Adresse e-mail ou mot de passe incorrect.');
@@ -180,7 +187,9 @@ describe('sign-in', () => {
       await agent.get('/connexion');
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        statuses.push((await agent.post('/connexion', { email: 'x@exemple.fr', password: 'mauvais mot de passe' })).statusCode);
+        statuses.push(
+          (await agent.post('/connexion', { email: 'x@exemple.fr', password: 'mauvais mot de passe' })).statusCode,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 429]);
       expect(visibleText(agent.last?.body ?? '')).toContain('Trop de tentatives');
@@ -199,7 +208,9 @@ describe('password reset', () => {
     expect(visibleText(sent.body)).toContain('Si un compte existe pour cette adresse');
     const unknown = await agent.post('/mot-de-passe-oublie', { email: 'inconnu@exemple.fr' });
     expect(visibleText(unknown.body)).toContain('Si un compte existe pour cette adresse');
-    const mail = (await t.mails()).find((m) => m.recipient === 'oubli@exemple.fr' && m.subject.includes('mot de passe'));
+    const mail = (await t.mails()).find(
+      (m) => m.recipient === 'oubli@exemple.fr' && m.subject.includes('mot de passe'),
+    );
     expect(mail).toBeDefined();
     expect((await t.mails()).some((m) => m.recipient === 'inconnu@exemple.fr')).toBe(false);
     const path = linkIn(mail?.text ?? '');
@@ -238,15 +249,27 @@ describe('organisations and members', () => {
   it('validates SIRET, invites a member who joins, and keeps others out', async () => {
     const { agent: admin } = await adminAgent('chef@exemple.fr');
     await admin.get('/admin/organisations');
-    const invalid = await admin.post('/admin/organisations', { name: 'Médiathèque', kind: 'association', siret: '12345678901234' });
+    const invalid = await admin.post('/admin/organisations', {
+      name: 'Médiathèque',
+      kind: 'association',
+      siret: '12345678901234',
+    });
     expect(invalid.statusCode).toBe(400);
     expect(visibleText(invalid.body)).toContain("Ce SIRET n'existe pas");
     expect(invalid.body).toContain('value="Médiathèque"');
-    const created = await admin.post('/admin/organisations', { name: 'Médiathèque', kind: 'association', siret: '732 829 320 00074' });
+    const created = await admin.post('/admin/organisations', {
+      name: 'Médiathèque',
+      kind: 'association',
+      siret: '732 829 320 00074',
+    });
     expect(created.statusCode).toBe(303);
     const orgPath = String(created.headers.location).replace('#inviter', '');
     const orgId = orgPath.split('/').pop() as string;
-    const duplicate = await admin.post('/admin/organisations', { name: 'Copie', kind: 'association', siret: '73282932000074' });
+    const duplicate = await admin.post('/admin/organisations', {
+      name: 'Copie',
+      kind: 'association',
+      siret: '73282932000074',
+    });
     expect(duplicate.statusCode).toBe(409);
 
     await admin.get(orgPath);
@@ -281,7 +304,9 @@ describe('organisations and members', () => {
 
     // The responsable invites an aidant; an outsider cannot see or act on the organisation.
     await newcomer.get(orgPath);
-    expect((await newcomer.post(`${orgPath}/invitations`, { email: 'aide@exemple.fr', role: 'aidant' })).statusCode).toBe(303);
+    expect(
+      (await newcomer.post(`${orgPath}/invitations`, { email: 'aide@exemple.fr', role: 'aidant' })).statusCode,
+    ).toBe(303);
     const other = await admin.post('/admin/organisations', { name: 'Autre structure', kind: 'association' });
     const otherPath = String(other.headers.location).replace('#inviter', '');
     await admin.get(otherPath);
@@ -298,7 +323,10 @@ describe('organisations and members', () => {
     });
     expect((await outsider.get(orgPath)).statusCode).toBe(403);
     await outsider.get('/espace');
-    const intrusion = await outsider.post(`${orgPath}/invitations`, { email: 'complice@exemple.fr', role: 'responsable' });
+    const intrusion = await outsider.post(`${orgPath}/invitations`, {
+      email: 'complice@exemple.fr',
+      role: 'responsable',
+    });
     expect(intrusion.statusCode).toBe(403);
     expect(visibleText(intrusion.body)).toContain("Vous n'avez pas les droits");
     expect((await t.mails()).some((m) => m.recipient === 'complice@exemple.fr')).toBe(false);
@@ -351,13 +379,15 @@ describe('journal', () => {
     const before = await verifyJournal(t.db);
     expect(before.ok).toBe(true);
     expect(before.checked).toBeGreaterThan(5);
-    const rows = await t.db.query<{ id: number }>("SELECT id FROM journal WHERE action = 'organisation.creee' ORDER BY id LIMIT 1");
+    const rows = await t.db.query<{ id: number }>(
+      "SELECT id FROM journal WHERE action = 'organisation.creee' ORDER BY id LIMIT 1",
+    );
     const id = rows[0]?.id;
     await expect(t.db.query('UPDATE journal SET action = $1 WHERE id = $2', ['falsifie', id])).rejects.toThrow(
       /ajout seul/,
     );
     await t.db.exec('ALTER TABLE journal DISABLE TRIGGER journal_append_only');
-    await t.db.query("UPDATE journal SET details = '{\"type\":\"autre\"}'::jsonb WHERE id = $1", [id]);
+    await t.db.query('UPDATE journal SET details = \'{"type":"autre"}\'::jsonb WHERE id = $1', [id]);
     const after = await verifyJournal(t.db);
     expect(after.ok).toBe(false);
     expect(after.problem?.id).toBe(id);

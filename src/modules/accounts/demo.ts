@@ -47,20 +47,80 @@ export async function seedAccountsDemo(
       siret: null,
       isDemo: true,
     });
-    const ccas = await insertOrganisation(tx, { name: 'Démo — CCAS de la Colline', kind: 'collectivite', siret: null, isDemo: true });
-    const people: Array<{ email: string; name: string; org?: string; role?: Role; habilite?: boolean; admin?: boolean; description: string }> = [
-      { email: 'admin@demo.passerelle.localhost', name: 'Alice Admin (démo)', admin: true, description: 'administratrice de la plateforme (double authentification à configurer)' },
-      { email: 'coordination@demo.passerelle.localhost', name: 'Claire Coordinatrice (démo)', org: coordination.id, role: 'coordinateur', description: 'coordinatrice territoriale' },
-      { email: 'financeur@demo.passerelle.localhost', name: 'Fabien Financeur (démo)', org: coordination.id, role: 'financeur', description: 'financeur' },
-      { email: 'responsable@demo.passerelle.localhost', name: 'Rachid Responsable (démo)', org: mediatheque.id, role: 'responsable', description: 'responsable de la médiathèque' },
-      { email: 'aidant@demo.passerelle.localhost', name: 'Amina Aidante (démo)', org: mediatheque.id, role: 'aidant', habilite: true, description: 'aidante habilitée (double authentification à configurer)' },
-      { email: 'prescripteur@demo.passerelle.localhost', name: 'Paul Prescripteur (démo)', org: ccas.id, role: 'prescripteur', description: 'prescripteur au CCAS' },
+    const ccas = await insertOrganisation(tx, {
+      name: 'Démo — CCAS de la Colline',
+      kind: 'collectivite',
+      siret: null,
+      isDemo: true,
+    });
+    const people: Array<{
+      email: string;
+      name: string;
+      org?: string;
+      role?: Role;
+      habilite?: boolean;
+      admin?: boolean;
+      description: string;
+    }> = [
+      {
+        email: 'admin@demo.passerelle.localhost',
+        name: 'Alice Admin (démo)',
+        admin: true,
+        description: 'administratrice de la plateforme (double authentification à configurer)',
+      },
+      {
+        email: 'coordination@demo.passerelle.localhost',
+        name: 'Claire Coordinatrice (démo)',
+        org: coordination.id,
+        role: 'coordinateur',
+        description: 'coordinatrice territoriale',
+      },
+      {
+        email: 'financeur@demo.passerelle.localhost',
+        name: 'Fabien Financeur (démo)',
+        org: coordination.id,
+        role: 'financeur',
+        description: 'financeur',
+      },
+      {
+        email: 'responsable@demo.passerelle.localhost',
+        name: 'Rachid Responsable (démo)',
+        org: mediatheque.id,
+        role: 'responsable',
+        description: 'responsable de la médiathèque',
+      },
+      {
+        email: 'aidant@demo.passerelle.localhost',
+        name: 'Amina Aidante (démo)',
+        org: mediatheque.id,
+        role: 'aidant',
+        habilite: true,
+        description: 'aidante habilitée (double authentification à configurer)',
+      },
+      {
+        email: 'prescripteur@demo.passerelle.localhost',
+        name: 'Paul Prescripteur (démo)',
+        org: ccas.id,
+        role: 'prescripteur',
+        description: 'prescripteur au CCAS',
+      },
     ];
     for (const p of people) {
-      const user = await insertUser(tx, { email: p.email, displayName: p.name, passwordHash: hash, isPlatformAdmin: false, isDemo: true });
+      const user = await insertUser(tx, {
+        email: p.email,
+        displayName: p.name,
+        passwordHash: hash,
+        isPlatformAdmin: false,
+        isDemo: true,
+      });
       if (p.admin) await setPlatformAdmin(tx, user.id, true);
       if (p.org && p.role) {
-        await upsertMembership(tx, { userId: user.id, organisationId: p.org, role: p.role, canActOnBehalf: p.habilite ?? false });
+        await upsertMembership(tx, {
+          userId: user.id,
+          organisationId: p.org,
+          role: p.role,
+          canActOnBehalf: p.habilite ?? false,
+        });
       }
     }
     await appendJournal(tx, deps.clock, { action: 'demo.donnees_creees', details: { comptes: people.length } });

@@ -4,7 +4,7 @@ import { RuleError } from '../../platform/http/errors.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import type { AccountsDeps } from './deps.ts';
-import { enableTotp, findUserById, replaceRecoveryCodes, setPendingTotpSecret, disableTotp } from './repository.ts';
+import { disableTotp, enableTotp, findUserById, replaceRecoveryCodes, setPendingTotpSecret } from './repository.ts';
 import { hashRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret, totpQrSvgDataUrl, totpUri } from './totp.ts';
 import { TOTP_PURPOSE } from './verify-second-factor.ts';
 
@@ -48,7 +48,8 @@ export async function confirmSecondFactorEnrolment(
 ): Promise<{ recoveryCodes: string[] }> {
   const { code } = parseInput(codeSchema, input);
   const user = await findUserById(deps.db, userId);
-  if (!user?.totpSecret) throw new RuleError('no_pending_enrolment', 'Recommencez la configuration : aucun code en attente.');
+  if (!user?.totpSecret)
+    throw new RuleError('no_pending_enrolment', 'Recommencez la configuration : aucun code en attente.');
   if (user.totpEnabledAt) throw new RuleError('already_enrolled', 'La double authentification est déjà active.');
   const secret = decryptSecret(deps.secretKey, TOTP_PURPOSE, user.totpSecret);
   const now = deps.clock();

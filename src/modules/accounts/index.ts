@@ -12,13 +12,13 @@ import { accountRoutes } from './routes-account.tsx';
 import { loginRoutes } from './routes-login.tsx';
 import { organisationRoutes } from './routes-organisations.tsx';
 
+export { createAdministrator } from './create-administrator.ts';
+export { type DemoOrganisations, seedAccountsDemo } from './demo.ts';
 export type { AccountsDeps } from './deps.ts';
 export { loadUser } from './load-user.ts';
-export { createAdministrator } from './create-administrator.ts';
-export { seedAccountsDemo, type DemoOrganisations } from './demo.ts';
 export { OidcClient } from './oidc-login.ts';
-export { findOrganisation, countUsers, type OrganisationRecord } from './repository.ts';
-export { isValidSiret, siretProblem, normaliseSiret } from './siret.ts';
+export { countUsers, findOrganisation, type OrganisationRecord } from './repository.ts';
+export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
 
 async function accountsModule(
   app: FastifyInstance,

@@ -20,7 +20,7 @@ export async function logIn(
 ): Promise<{ userId: string; secondFactorEnrolled: boolean }> {
   const { email: address, password } = parseInput(schema, input);
   const user = await findUserByEmail(deps.db, address);
-  if (!user || !user.passwordHash || user.disabledAt) {
+  if (!user?.passwordHash || user.disabledAt) {
     await dummyVerify(password);
     throw new RuleError('bad_credentials', BAD_CREDENTIALS, 401);
   }

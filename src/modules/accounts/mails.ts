@@ -1,5 +1,5 @@
 /** The texts of the module's e-mails: short, plain French, the link on its own line. */
-import { roleLabels, type Role } from '../../platform/auth/actor.ts';
+import { type Role, roleLabels } from '../../platform/auth/actor.ts';
 import type { MailMessage } from '../../platform/mail/mailer.ts';
 
 export function passwordResetMail(to: string, link: string, operatorName: string, minutes: number): MailMessage {
@@ -39,7 +39,7 @@ export function invitationMail(
       link,
       '',
       `Ce lien ne fonctionne qu'une fois et pendant ${input.days} jours.`,
-      "Si vous ne connaissez pas cette structure, ignorez ce message.",
+      'Si vous ne connaissez pas cette structure, ignorez ce message.',
     ].join('\n'),
   };
 }

@@ -40,7 +40,7 @@ export async function changeMemberRole(
   if (data.canActOnBehalf) authorize(actor, accountsPolicy.habilitateHelpers, organisation);
   const members = await membersOf(deps.db, organisation.id);
   const member = members.find((m) => m.userId === data.userId);
-  if (!member) throw new NotFoundError("Cette personne ne fait pas partie de la structure.");
+  if (!member) throw new NotFoundError('Cette personne ne fait pas partie de la structure.');
   const responsables = members.filter((m) => m.role === 'responsable');
   if (member.role === 'responsable' && data.role !== 'responsable' && responsables.length === 1) {
     throw new RuleError('last_manager', 'La structure doit garder au moins un ou une responsable.');
@@ -72,7 +72,7 @@ export async function removeMember(
   const { organisation, actor } = await organisationFor(deps, actorOrUndefined, organisationId);
   const members = await membersOf(deps.db, organisation.id);
   const member = members.find((m) => m.userId === userId);
-  if (!member) throw new NotFoundError("Cette personne ne fait pas partie de la structure.");
+  if (!member) throw new NotFoundError('Cette personne ne fait pas partie de la structure.');
   if (member.role === 'responsable' && members.filter((m) => m.role === 'responsable').length === 1) {
     throw new RuleError('last_manager', 'La structure doit garder au moins un ou une responsable.');
   }

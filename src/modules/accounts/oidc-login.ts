@@ -47,7 +47,11 @@ export class OidcClient {
 
   async start(): Promise<{ url: string; checks: OidcChecks }> {
     const config = await this.config();
-    const checks = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
+    const checks = {
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      codeVerifier: oidc.randomPKCECodeVerifier(),
+    };
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: this.settings.redirectUri,
       scope: 'openid email given_name usual_name',
@@ -76,7 +80,8 @@ export class OidcClient {
       const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
       email = typeof info.email === 'string' ? info.email : undefined;
     }
-    if (!email) throw new RuleError('oidc_no_email', "Le fournisseur d'identité n'a pas transmis d'adresse e-mail.", 400);
+    if (!email)
+      throw new RuleError('oidc_no_email', "Le fournisseur d'identité n'a pas transmis d'adresse e-mail.", 400);
     return normaliseEmail(email);
   }
 }

@@ -60,7 +60,13 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
 
 export async function insertUser(
   db: Queryable,
-  input: { email: string; displayName: string; passwordHash: string | null; isPlatformAdmin: boolean; isDemo?: boolean },
+  input: {
+    email: string;
+    displayName: string;
+    passwordHash: string | null;
+    isPlatformAdmin: boolean;
+    isDemo?: boolean;
+  },
 ): Promise<UserRecord> {
   const rows = await db.query<UserRow>(
     `INSERT INTO users (email, display_name, password_hash, is_platform_admin, is_demo)
@@ -257,10 +263,10 @@ export async function upsertMembership(
 }
 
 export async function deleteMembership(db: Queryable, userId: string, organisationId: string): Promise<boolean> {
-  const rows = await db.query(
-    'DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2 RETURNING user_id',
-    [userId, organisationId],
-  );
+  const rows = await db.query('DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2 RETURNING user_id', [
+    userId,
+    organisationId,
+  ]);
   return rows.length === 1;
 }
 
@@ -332,7 +338,10 @@ export async function insertInvitation(
   return toInvitation(rows[0] as InvitationRow);
 }
 
-export async function findInvitationByTokenHash(db: Queryable, tokenHash: string): Promise<InvitationRecord | undefined> {
+export async function findInvitationByTokenHash(
+  db: Queryable,
+  tokenHash: string,
+): Promise<InvitationRecord | undefined> {
   const rows = await db.query<InvitationRow>('SELECT * FROM invitations WHERE token_hash = $1', [tokenHash]);
   return rows[0] ? toInvitation(rows[0]) : undefined;
 }
@@ -347,7 +356,11 @@ export async function markInvitationAccepted(db: Queryable, id: string, at: Date
   return rows.length === 1;
 }
 
-export async function pendingInvitations(db: Queryable, organisationId: string, now: Date): Promise<InvitationRecord[]> {
+export async function pendingInvitations(
+  db: Queryable,
+  organisationId: string,
+  now: Date,
+): Promise<InvitationRecord[]> {
   const rows = await db.query<InvitationRow>(
     `SELECT * FROM invitations WHERE organisation_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
      ORDER BY created_at DESC`,

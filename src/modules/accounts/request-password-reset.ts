@@ -38,11 +38,7 @@ export async function requestPasswordReset(deps: AccountsDeps, input: unknown): 
 }
 
 /** A one-time link for the first administrator, printed by the CLI instead of being mailed. */
-export async function createPasswordLink(
-  deps: AccountsDeps,
-  userId: string,
-  validMinutes: number,
-): Promise<string> {
+export async function createPasswordLink(deps: AccountsDeps, userId: string, validMinutes: number): Promise<string> {
   const token = randomToken();
   const now = deps.clock();
   await insertPasswordReset(deps.db, {

@@ -30,7 +30,10 @@ const schema = z.object({
 });
 
 /** Sets the new password, uses up the link and ends every open session of the account. */
-export async function resetPassword(deps: Pick<AccountsDeps, 'db' | 'clock'>, input: unknown): Promise<{ userId: string }> {
+export async function resetPassword(
+  deps: Pick<AccountsDeps, 'db' | 'clock'>,
+  input: unknown,
+): Promise<{ userId: string }> {
   const data = parseInput(schema, input);
   const { email } = await checkPasswordResetLink(deps, data.jeton);
   const problem = passwordProblem(data.password, email);

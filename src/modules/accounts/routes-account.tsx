@@ -133,8 +133,8 @@ function EnrolPage(props: { enrolment: Enrolment; csrf: string; error?: AppError
       ) : null}
       <ol>
         <li>
-          Installez une application d'authentification sur votre téléphone (par exemple FreeOTP, Aegis ou celle de
-          votre choix).
+          Installez une application d'authentification sur votre téléphone (par exemple FreeOTP, Aegis ou celle de votre
+          choix).
         </li>
         <li>Dans l'application, ajoutez un compte en scannant ce QR code.</li>
         <li>Saisissez ci-dessous le code à 6 chiffres que l'application affiche.</li>
@@ -202,14 +202,20 @@ export function accountRoutes(app: FastifyInstance, opts: { deps: AccountsDeps }
     ]);
     return reply.page(
       { title: 'Mon compte' },
-      <AccountPage actor={actor} sessions={sessions} csrf={reply.pageContext().csrfToken} recoveryLeft={recoveryLeft} />,
+      <AccountPage
+        actor={actor}
+        sessions={sessions}
+        csrf={reply.pageContext().csrfToken}
+        recoveryLeft={recoveryLeft}
+      />,
     );
   });
 
   app.post('/compte/sessions/fermer', async (request, reply) => {
     const actor = requireActor(request, { allowMissingSecondFactor: true });
     const target = String((request.body as Record<string, unknown> | undefined)?.session ?? '');
-    if (!(await deleteSession(deps.db, target, actor.userId))) throw new NotFoundError('Cette session est déjà fermée.');
+    if (!(await deleteSession(deps.db, target, actor.userId)))
+      throw new NotFoundError('Cette session est déjà fermée.');
     reply.flash('success', "L'appareil a été déconnecté.");
     return reply.redirect('/compte', 303);
   });

@@ -33,13 +33,17 @@ function LoginForm(props: {
         <h1>Connexion à l'espace professionnel</h1>
         <p>Pour les aidants, les structures, les prescripteurs, les financeurs et les agents d'organismes.</p>
         <p class="fr-text--sm">
-          Vous cherchez de l'aide pour une démarche ? <a href="/lieux">Trouvez un lieu près de chez vous</a>, sans compte.
+          Vous cherchez de l'aide pour une démarche ? <a href="/lieux">Trouvez un lieu près de chez vous</a>, sans
+          compte.
         </p>
         {props.oidcLabel ? (
           <div class="fr-mb-4w">
             <h2 class="fr-h5">Avec {props.oidcLabel}</h2>
             <div class="fr-connect-group">
-              <a class="fr-btn fr-btn--secondary fr-icon-arrow-right-line fr-btn--icon-right" href={`/connexion/proconnect?retour=${encodeURIComponent(props.retour)}`}>
+              <a
+                class="fr-btn fr-btn--secondary fr-icon-arrow-right-line fr-btn--icon-right"
+                href={`/connexion/proconnect?retour=${encodeURIComponent(props.retour)}`}
+              >
                 Se connecter avec {props.oidcLabel}
               </a>
             </div>
@@ -122,13 +126,15 @@ function ForgotForm(props: { csrf: string; email?: string; error?: AppError | un
         {props.sent ? (
           <div class="fr-alert fr-alert--success" role="status">
             <p>
-              Si un compte existe pour cette adresse, un e-mail vient de partir avec un lien pour choisir un nouveau
-              mot de passe. Le lien fonctionne une fois, pendant une heure.
+              Si un compte existe pour cette adresse, un e-mail vient de partir avec un lien pour choisir un nouveau mot
+              de passe. Le lien fonctionne une fois, pendant une heure.
             </p>
           </div>
         ) : (
           <>
-            <p>Indiquez l'adresse e-mail de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe.</p>
+            <p>
+              Indiquez l'adresse e-mail de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe.
+            </p>
             <ErrorSummary errors={props.error?.fieldErrors ?? {}} message={props.error?.userMessage} />
             <PostForm action="/mot-de-passe-oublie" csrf={props.csrf}>
               <InputField
@@ -230,7 +236,10 @@ export function loginRoutes(
     if (result.secondFactorEnrolled) return reply.redirect(`/connexion/code?retour=${encodeURIComponent(retour)}`, 303);
     const loaded = await loadUser(deps.db, result.userId);
     if (loaded && requiresSecondFactor(loaded.actor)) {
-      reply.flash('warning', 'Votre rôle demande une double authentification. Configurez-la maintenant pour continuer.');
+      reply.flash(
+        'warning',
+        'Votre rôle demande une double authentification. Configurez-la maintenant pour continuer.',
+      );
       return reply.redirect('/compte/double-authentification', 303);
     }
     return reply.redirect(retour, 303);

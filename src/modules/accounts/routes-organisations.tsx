@@ -94,7 +94,12 @@ function WorkspacePage(props: { actor: Actor; entries: WorkspaceEntry[] }) {
   );
 }
 
-function InviteForm(props: { organisationId: string; csrf: string; error?: AppError | undefined; values?: Record<string, string> }) {
+function InviteForm(props: {
+  organisationId: string;
+  csrf: string;
+  error?: AppError | undefined;
+  values?: Record<string, string>;
+}) {
   const fe = props.error?.fieldErrors ?? {};
   return (
     <>
@@ -211,7 +216,11 @@ function OrganisationPage(props: {
                             </button>
                           </PostForm>
                           {m.userId !== props.actor.userId ? (
-                            <PostForm action={`/organisations/${o.id}/membres/retirer`} csrf={props.csrf} class="fr-mt-1w">
+                            <PostForm
+                              action={`/organisations/${o.id}/membres/retirer`}
+                              csrf={props.csrf}
+                              class="fr-mt-1w"
+                            >
                               <input type="hidden" name="userId" value={m.userId} />
                               <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">
                                 Retirer {m.displayName}
@@ -237,7 +246,11 @@ function OrganisationPage(props: {
                 {props.invitations.map((i) => (
                   <li>
                     {i.email} — {roleLabels[i.role]} — valable jusqu'au {formatDate(i.expiresAt)}
-                    <PostForm action={`/organisations/${o.id}/invitations/annuler`} csrf={props.csrf} class="pa-inline-form">
+                    <PostForm
+                      action={`/organisations/${o.id}/invitations/annuler`}
+                      csrf={props.csrf}
+                      class="pa-inline-form"
+                    >
                       <input type="hidden" name="invitationId" value={i.id} />
                       <button class="fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-ml-1w" type="submit">
                         Annuler l'invitation de {i.email}
@@ -411,7 +424,10 @@ export function organisationRoutes(app: FastifyInstance, opts: { deps: AccountsD
         role: field(request.body, 'role'),
         canActOnBehalf: field(request.body, 'canActOnBehalf'),
       };
-      const body = await renderOrganisation(actor, request.params.id, reply.pageContext().csrfToken, { error: e, values });
+      const body = await renderOrganisation(actor, request.params.id, reply.pageContext().csrfToken, {
+        error: e,
+        values,
+      });
       return reply.page({ title: 'Structure' }, body, e.status);
     }
   });
@@ -459,11 +475,18 @@ export function organisationRoutes(app: FastifyInstance, opts: { deps: AccountsD
     authorize(actor, accountsPolicy.administerPlatform, null);
     try {
       const organisation = await createOrganisation(deps, actor, request.body);
-      reply.flash('success', `La structure « ${organisation.name} » est créée. Invitez maintenant son ou sa responsable.`);
+      reply.flash(
+        'success',
+        `La structure « ${organisation.name} » est créée. Invitez maintenant son ou sa responsable.`,
+      );
       return reply.redirect(`/organisations/${organisation.id}#inviter`, 303);
     } catch (error) {
       const e = formError(error);
-      const values = { name: field(request.body, 'name'), kind: field(request.body, 'kind'), siret: field(request.body, 'siret') };
+      const values = {
+        name: field(request.body, 'name'),
+        kind: field(request.body, 'kind'),
+        siret: field(request.body, 'siret'),
+      };
       return reply.page(
         { title: 'Structures' },
         <AdminOrganisationsPage

@@ -29,6 +29,7 @@ export function siretProblem(input: string): string | undefined {
   const siret = normaliseSiret(input);
   if (!/^\d+$/.test(siret)) return 'Le SIRET ne doit contenir que des chiffres.';
   if (siret.length !== 14) return `Le SIRET compte 14 chiffres (vous en avez saisi ${siret.length}).`;
-  if (!isValidSiret(siret)) return "Ce SIRET n'existe pas : vérifiez les chiffres (la clé de contrôle ne correspond pas).";
+  if (!isValidSiret(siret))
+    return "Ce SIRET n'existe pas : vérifiez les chiffres (la clé de contrôle ne correspond pas).";
   return undefined;
 }

@@ -33,9 +33,7 @@ function HomePage({ operatorName }: { operatorName: string }) {
         </div>
         <div class="fr-col-12 fr-col-md-4">
           <h2 class="fr-h4">Faire pour vous</h2>
-          <p>
-            En cas d'urgence, un professionnel habilité peut faire la démarche à votre place, avec votre accord.
-          </p>
+          <p>En cas d'urgence, un professionnel habilité peut faire la démarche à votre place, avec votre accord.</p>
         </div>
         <div class="fr-col-12 fr-col-md-4">
           <h2 class="fr-h4">Apprendre</h2>
@@ -46,8 +44,8 @@ function HomePage({ operatorName }: { operatorName: string }) {
       <h2 class="fr-mt-6w">Vous êtes un professionnel ?</h2>
       <p>
         Aidants, médiateurs numériques, agents France Services, travailleurs sociaux, structures, prescripteurs et
-        financeurs : {operatorName} vous permet de tenir à jour votre lieu, d'orienter les personnes et de suivre
-        l'aide apportée.
+        financeurs : {operatorName} vous permet de tenir à jour votre lieu, d'orienter les personnes et de suivre l'aide
+        apportée.
       </p>
       <a class="fr-btn fr-btn--secondary" href="/connexion">
         Accéder à l'espace professionnel
@@ -74,15 +72,15 @@ async function siteModule(app: FastifyInstance, opts: { operatorName: string }) 
         </p>
         <h2>État de conformité</h2>
         <p>
-          Le service est <strong>partiellement conforme</strong> au référentiel général d'amélioration de l'accessibilité
-          (RGAA) : chaque page est contrôlée automatiquement (aucune erreur détectée par l'outil axe), utilisable au
-          clavier, lisible sur un écran de 320 pixels de large, et les pages destinées au public fonctionnent sans
-          JavaScript. Un audit complet par un organisme indépendant reste à conduire.
+          Le service est <strong>partiellement conforme</strong> au référentiel général d'amélioration de
+          l'accessibilité (RGAA) : chaque page est contrôlée automatiquement (aucune erreur détectée par l'outil axe),
+          utilisable au clavier, lisible sur un écran de 320 pixels de large, et les pages destinées au public
+          fonctionnent sans JavaScript. Un audit complet par un organisme indépendant reste à conduire.
         </p>
         <h2>Signaler un problème</h2>
         <p>
-          Si vous ne pouvez pas accéder à un contenu ou à un service, contactez {operatorName} pour être orienté vers une
-          alternative accessible. Vous pouvez aussi saisir le Défenseur des droits.
+          Si vous ne pouvez pas accéder à un contenu ou à un service, contactez {operatorName} pour être orienté vers
+          une alternative accessible. Vous pouvez aussi saisir le Défenseur des droits.
         </p>
       </>,
     ),
@@ -95,8 +93,8 @@ async function siteModule(app: FastifyInstance, opts: { operatorName: string }) 
         <h1>Mentions légales</h1>
         <p>Ce service est édité par {operatorName}.</p>
         <p>
-          Il repose sur Passerelle, logiciel libre publié sous licence AGPL-3.0 ou ultérieure, et sur le Système de Design
-          de l'État (DSFR).
+          Il repose sur Passerelle, logiciel libre publié sous licence AGPL-3.0 ou ultérieure, et sur le Système de
+          Design de l'État (DSFR).
         </p>
         <p>
           Les informations sur les lieux d'aide proviennent des données ouvertes au format du standard national des

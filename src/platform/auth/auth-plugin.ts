@@ -8,10 +8,10 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
+import { AppError, UnauthenticatedError } from '../http/errors.ts';
 import { isSecure } from '../http/http-platform.ts';
 import { type Actor, requiresSecondFactor } from './actor.ts';
-import { createSession, describeDevice, findLiveSession, type Session, deleteSession } from './session-store.ts';
-import { AppError, UnauthenticatedError } from '../http/errors.ts';
+import { createSession, deleteSession, describeDevice, findLiveSession, type Session } from './session-store.ts';
 
 export const SESSION_COOKIE = 'pa_session';
 
@@ -121,7 +121,6 @@ async function authPlugin(
     this.request.session = undefined;
     this.request.actor = undefined;
   });
-
 }
 
 export default fp(authPlugin, { name: 'auth' });

@@ -115,10 +115,9 @@ export async function markSecondFactorDone(db: Queryable, clock: Clock, idHash: 
 }
 
 export async function listSessions(db: Queryable, userId: string): Promise<Session[]> {
-  const rows = await db.query<SessionRow>(
-    'SELECT * FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC',
-    [userId],
-  );
+  const rows = await db.query<SessionRow>('SELECT * FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC', [
+    userId,
+  ]);
   return rows.map(toSession);
 }
 
@@ -137,9 +136,9 @@ export async function deleteAllSessions(db: Queryable, userId: string): Promise<
 /** Scheduled purge of sessions that ended. */
 export async function purgeEndedSessions(db: Queryable, clock: Clock, policy: SessionPolicy): Promise<number> {
   const now = clock();
-  const rows = await db.query(
-    'DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2 RETURNING id_hash',
-    [now, new Date(now.getTime() - policy.idleMinutes * 60_000)],
-  );
+  const rows = await db.query('DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2 RETURNING id_hash', [
+    now,
+    new Date(now.getTime() - policy.idleMinutes * 60_000),
+  ]);
   return rows.length;
 }

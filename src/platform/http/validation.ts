@@ -16,7 +16,10 @@ z.config({
       case 'too_small':
         if (issue.origin === 'string')
           return Number(issue.minimum) <= 1 ? 'Ce champ est obligatoire.' : `Au moins ${issue.minimum} caractères.`;
-        if (issue.origin === 'array') return Number(issue.minimum) <= 1 ? 'Choisissez au moins une valeur.' : `Choisissez au moins ${issue.minimum} valeurs.`;
+        if (issue.origin === 'array')
+          return Number(issue.minimum) <= 1
+            ? 'Choisissez au moins une valeur.'
+            : `Choisissez au moins ${issue.minimum} valeurs.`;
         return `La valeur doit être au moins ${issue.minimum}.`;
       case 'too_big':
         if (issue.origin === 'string') return `Au plus ${issue.maximum} caractères.`;

@@ -11,6 +11,8 @@ function linkify(text: string) {
 
 export function devMailboxRoutes(app: FastifyInstance, opts: { db: Database }) {
   app.get('/dev/boite-mail', async (_request, reply) => {
+    // Deliver what is waiting first, so that a mail just scheduled is already here.
+    await app.outbox.drain();
     const mails = await listDevMailbox(opts.db);
     return reply.page(
       { title: 'Boîte mail de développement', noindex: true },

@@ -60,5 +60,11 @@ export async function listDevMailbox(db: Queryable, limit = 50): Promise<DevMail
     'SELECT id, sent_at, recipient, subject, text_body FROM dev_mailbox ORDER BY id DESC LIMIT $1',
     [limit],
   );
-  return rows.map((r) => ({ id: r.id, sentAt: r.sent_at, recipient: r.recipient, subject: r.subject, text: r.text_body }));
+  return rows.map((r) => ({
+    id: r.id,
+    sentAt: r.sent_at,
+    recipient: r.recipient,
+    subject: r.subject,
+    text: r.text_body,
+  }));
 }

@@ -1,4 +1,7 @@
 /**
+ * Scheduling uses the database's clock (now()), the same one that stamps rows, so that a
+ * test clock moved by hand never hides or delays a message.
+ *
  * Side effects (e-mail…) are written to the outbox inside the transaction that decides them,
  * and carried out by the worker after commit: a rolled-back write never sends a message, and
  * a failed send is retried with backoff.
@@ -70,9 +73,8 @@ export class OutboxWorker {
     for (;;) {
       const rows = await this.db.query<OutboxRow>(
         `SELECT id, topic, payload, attempts FROM outbox
-         WHERE done_at IS NULL AND available_at <= $1 AND attempts < 10
+         WHERE done_at IS NULL AND available_at <= now() AND attempts < 10
          ORDER BY id LIMIT 20`,
-        [this.clock()],
       );
       if (rows.length === 0) return done;
       for (const row of rows) {
@@ -81,20 +83,18 @@ export class OutboxWorker {
           if (!handler) throw new Error(`no handler for topic ${row.topic}`);
           await handler(row.payload);
           // The payload may hold a one-time link: it is not kept once delivered.
-          await this.db.query(`UPDATE outbox SET done_at = $2, payload = '{}'::jsonb, last_error = NULL WHERE id = $1`, [
-            row.id,
-            this.clock(),
-          ]);
+          await this.db.query(
+            `UPDATE outbox SET done_at = $2, payload = '{}'::jsonb, last_error = NULL WHERE id = $1`,
+            [row.id, this.clock()],
+          );
           done++;
         } catch (error) {
           const attempts = row.attempts + 1;
           const delayMs = Math.min(3600_000, 2 ** attempts * 1000);
-          await this.db.query('UPDATE outbox SET attempts = $2, available_at = $3, last_error = $4 WHERE id = $1', [
-            row.id,
-            attempts,
-            new Date(this.clock().getTime() + delayMs),
-            String((error as Error).message).slice(0, 500),
-          ]);
+          await this.db.query(
+            `UPDATE outbox SET attempts = $2, available_at = now() + make_interval(secs => $3), last_error = $4 WHERE id = $1`,
+            [row.id, attempts, delayMs / 1000, String((error as Error).message).slice(0, 500)],
+          );
           this.log.error({ outboxId: row.id, topic: row.topic, attempts }, 'outbox delivery failed');
         }
       }

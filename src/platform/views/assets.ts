@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
 const srcDir = fileURLToPath(new URL('../../', import.meta.url));
@@ -131,9 +131,7 @@ function makeAsset(name: string, body: Buffer): Asset {
     type: types[ext] ?? 'application/octet-stream',
     body,
     gzip: compressible ? gzipSync(body, { level: 9 }) : body,
-    brotli: compressible
-      ? brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } })
-      : body,
+    brotli: compressible ? brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }) : body,
     etag: `"${hash}"`,
   };
 }

@@ -167,7 +167,10 @@ export function FlashMessages({ flashes }: { flashes: Flash[] }) {
   return (
     <div class="fr-mb-4w">
       {flashes.map((f) => (
-        <div class={`fr-alert fr-alert--${f.kind} fr-alert--sm fr-mb-2w`} role={f.kind === 'error' ? 'alert' : 'status'}>
+        <div
+          class={`fr-alert fr-alert--${f.kind} fr-alert--sm fr-mb-2w`}
+          role={f.kind === 'error' ? 'alert' : 'status'}
+        >
           <p>
             <span class="fr-sr-only">{flashTitles[f.kind]} : </span>
             {f.message}

@@ -53,13 +53,13 @@ async function viewsPlugin(app: FastifyInstance, opts: { config: Config; assets:
     return context;
   });
 
-  app.decorateReply('page', function page(this: FastifyReply, options: PageOptions, body: ComponentChildren, status = 200) {
-    const html = renderPage(this.pageContext(), options, body);
-    return this.status(status)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(html);
-  });
+  app.decorateReply(
+    'page',
+    function page(this: FastifyReply, options: PageOptions, body: ComponentChildren, status = 200) {
+      const html = renderPage(this.pageContext(), options, body);
+      return this.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+    },
+  );
 
   app.get('/assets/*', { config: { compress: false } }, async (request, reply) => {
     const asset = assets.byPath(request.url.split('?')[0] ?? '');
