@@ -55,10 +55,13 @@ if (wants('static')) {
 }
 if (wants('unit')) ok = vitest('unit', 'unit') && ok;
 if (wants('integration')) {
-  if (!onlyEngine || onlyEngine === 'pglite') ok = vitest('integration (PGlite)', 'integration', { TEST_DB_ENGINE: 'pglite' }) && ok;
+  if (!onlyEngine || onlyEngine === 'pglite')
+    ok = vitest('integration (PGlite)', 'integration', { TEST_DB_ENGINE: 'pglite' }) && ok;
   if (!onlyEngine || onlyEngine === 'postgresql') {
     if (pgUrl) {
-      ok = vitest('integration (PostgreSQL)', 'integration', { TEST_DB_ENGINE: 'postgresql', TEST_DATABASE_URL: pgUrl }) && ok;
+      ok =
+        vitest('integration (PostgreSQL)', 'integration', { TEST_DB_ENGINE: 'postgresql', TEST_DATABASE_URL: pgUrl }) &&
+        ok;
     } else {
       process.stdout.write(
         '\n⚠ Tests sur PostgreSQL ignorés : définissez DATABASE_URL (par exemple postgres://postgres@127.0.0.1:5432/test).\n',
