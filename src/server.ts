@@ -36,7 +36,8 @@ async function main() {
 
   if (await shouldSeedDemoOnStart(db, config)) {
     const report = await seedDemo(db, config, systemClock);
-    if (report.created) app.log.info(`\n${report.lines.join('\n')}\n`);
+    // Plain text, not a JSON log line: this is for the person who just typed npm start.
+    if (report.created) process.stdout.write(`\n${report.lines.join('\n')}\n\n`);
   }
 
   let closing = false;
@@ -64,8 +65,8 @@ async function main() {
     if (code === 'EADDRINUSE') fail(`le port ${config.port} est déjà utilisé. Choisissez-en un autre avec PORT=3001.`);
     throw error;
   }
-  app.log.info(
-    `Passerelle ${config.version} prête sur ${config.publicUrl} (base : ${db.engine === 'pglite' ? `embarquée, ${config.dataDir}` : 'PostgreSQL'})`,
+  process.stdout.write(
+    `Passerelle ${config.version} est prête : ${config.publicUrl} (base ${db.engine === 'pglite' ? `embarquée dans ${config.dataDir}` : 'PostgreSQL'}). Ctrl+C pour arrêter.\n`,
   );
 }
 

@@ -93,7 +93,7 @@ async function siteModule(app: FastifyInstance, opts: { operatorName: string }) 
         <h1>Mentions légales</h1>
         <p>Ce service est édité par {operatorName}.</p>
         <p>
-          Il repose sur Passerelle, logiciel libre publié sous licence AGPL-3.0 ou ultérieure, et sur le Système de
+          Il repose sur Passerelle, logiciel libre publié sous licence MIT, et sur le Système de
           Design de l'État (DSFR).
         </p>
         <p>
