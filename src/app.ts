@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
-import { accountsPlugin, loadUser, OidcClient } from './modules/accounts/index.ts';
+import { accountsPlugin, findOrganisation, listOrganisations, loadUser, OidcClient } from './modules/accounts/index.ts';
+import { lieuxPlugin } from './modules/lieux/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import authPlugin from './platform/auth/auth-plugin.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -104,6 +105,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   await app.register(sitePlugin, { operatorName: config.operatorName });
   await app.register(accountsPlugin, { deps, config, oidc });
+  await app.register(lieuxPlugin, {
+    deps: { db, clock },
+    publicApiRateLimit: config.rateLimits.publicApi,
+    organisations: {
+      list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
+      name: async (id: string) => (await findOrganisation(db, id))?.name,
+    },
+  });
 
   return app;
 }

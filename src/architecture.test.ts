@@ -59,6 +59,9 @@ const tableOwners: Record<string, string> = {
   recovery_codes: 'module:accounts',
   invitations: 'module:accounts',
   password_resets: 'module:accounts',
+  communes: 'module:lieux',
+  places: 'module:lieux',
+  place_imports: 'module:lieux',
 };
 
 describe('architecture', () => {

@@ -78,6 +78,8 @@ const schema = z.object({
   UPLOAD_MAX_MB: positiveInt(50),
   /** Demo organisations and accounts: auto (first start of an empty embedded database), oui, non. */
   DEMO_DATA: z.enum(['auto', 'oui', 'non']).default('auto'),
+  /** Where demo data finds public files to import (postcode base, places): ../shared/data in this repository's layout. */
+  DEMO_DATA_DIR: z.string().min(1).default('../shared/data'),
   /** OpenID Connect for professionals (ProConnect in production): issuer URL. */
   OIDC_PRO_ISSUER: z.url({ message: "attendu : l'adresse de l'émetteur OpenID Connect" }).optional(),
   OIDC_PRO_CLIENT_ID: z.string().min(1).optional(),
@@ -106,6 +108,7 @@ export interface Config {
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   readonly uploadMaxBytes: number;
   readonly demoData: 'auto' | 'oui' | 'non';
+  readonly demoDataDir: string;
   readonly oidcPro:
     | { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly label: string }
     | undefined;
@@ -185,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS },
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     demoData: e.DEMO_DATA,
+    demoDataDir: path.resolve(e.DEMO_DATA_DIR),
     oidcPro:
       e.OIDC_PRO_ISSUER && e.OIDC_PRO_CLIENT_ID && e.OIDC_PRO_CLIENT_SECRET
         ? {

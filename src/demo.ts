@@ -3,10 +3,12 @@
  * empty embedded database (DEMO_DATA=auto), or on demand (`passerelle demo`); never in production.
  */
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { countUsers, seedAccountsDemo } from './modules/accounts/index.ts';
+import { importCommunes, importPlaces, placesNear, setPlaceOrganisation } from './modules/lieux/index.ts';
+import { commandLineActor } from './platform/auth/actor.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 
@@ -27,8 +29,10 @@ export async function seedDemo(db: Database, config: Config, clock: Clock): Prom
   }
   const accounts = await seedAccountsDemo({ db, clock }, false);
   if (!accounts) return { created: false, lines: ['Les données de démonstration existent déjà.'] };
+  const places = await seedPlaces(db, clock, config.demoDataDir, accounts.organisations.mediatheque);
   const lines = [
     'Données de démonstration créées (structures et comptes marqués « Démo »).',
+    places,
     `Connexion : ${config.publicUrl}/connexion`,
     `Mot de passe de tous les comptes de démonstration : ${accounts.password}`,
     ...accounts.accounts.map((a) => `  - ${a.email} : ${a.description}`),
@@ -36,4 +40,24 @@ export async function seedDemo(db: Database, config: Config, clock: Clock): Prom
   ];
   writeFileSync(path.join(config.dataDir, 'comptes-demo.txt'), `${lines.join('\n')}\n`, { mode: 0o600 });
   return { created: true, lines };
+}
+
+/** Public files beside the project (the postcode base, a real regional export of places). */
+async function seedPlaces(db: Database, clock: Clock, dir: string, organisationId: string): Promise<string> {
+  const communes = path.join(dir, 'communes', 'laposte_hexasmal.csv');
+  const lieux = path.join(dir, 'lieux', 'lieux-paca-2023-05-17.json');
+  if (!existsSync(communes) || !existsSync(lieux)) {
+    return `Aucun lieu de démonstration (fichiers absents de ${dir}) : importez-les avec « npx passerelle import communes … » puis « import lieux … ».`;
+  }
+  const deps = { db, clock };
+  const c = await importCommunes(deps, commandLineActor, readFileSync(communes), path.basename(communes));
+  const report = await importPlaces(deps, commandLineActor, readFileSync(lieux), {
+    fileName: path.basename(lieux),
+    dryRun: false,
+  });
+  // A few places near Toulon are kept up to date by the demo médiathèque.
+  for (const place of await placesNear(db, 43.1242, 5.928, 3)) {
+    await setPlaceOrganisation(db, place.id, organisationId);
+  }
+  return `Lieux de démonstration : ${report.summary.created} lieux de la région PACA et ${c.communes} communes importés (essayez /lieux?commune=Toulon).`;
 }

@@ -34,12 +34,6 @@ async function main() {
 
   const app = await buildApp({ config, db });
 
-  if (await shouldSeedDemoOnStart(db, config)) {
-    const report = await seedDemo(db, config, systemClock);
-    // Plain text, not a JSON log line: this is for the person who just typed npm start.
-    if (report.created) process.stdout.write(`\n${report.lines.join('\n')}\n\n`);
-  }
-
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -68,6 +62,15 @@ async function main() {
   process.stdout.write(
     `Passerelle ${config.version} est prête : ${config.publicUrl} (base ${db.engine === 'pglite' ? `embarquée dans ${config.dataDir}` : 'PostgreSQL'}). Ctrl+C pour arrêter.\n`,
   );
+  // Demo data is created once the server answers, so that the first start is not slower.
+  if (await shouldSeedDemoOnStart(db, config)) {
+    process.stdout.write('Création des données de démonstration…\n');
+    seedDemo(db, config, systemClock).then(
+      // Plain text, not a JSON log line: this is for the person who just typed npm start.
+      (report) => process.stdout.write(`\n${report.lines.join('\n')}\n\n`),
+      (error) => app.log.error({ err: error }, 'demo data failed'),
+    );
+  }
 }
 
 main().catch((error) => {

@@ -93,8 +93,8 @@ async function siteModule(app: FastifyInstance, opts: { operatorName: string }) 
         <h1>Mentions légales</h1>
         <p>Ce service est édité par {operatorName}.</p>
         <p>
-          Il repose sur Passerelle, logiciel libre publié sous licence MIT, et sur le Système de
-          Design de l'État (DSFR).
+          Il repose sur Passerelle, logiciel libre publié sous licence MIT, et sur le Système de Design de l'État
+          (DSFR).
         </p>
         <p>
           Les informations sur les lieux d'aide proviennent des données ouvertes au format du standard national des

@@ -48,3 +48,19 @@ export function hasRole(actor: Actor, organisationId: string, ...wanted: Role[])
 export function hasRoleAnywhere(actor: Actor, ...wanted: Role[]): boolean {
   return actor.memberships.some((m) => wanted.includes(m.role));
 }
+
+/** The operator at the command line: platform rights, no account behind it. */
+export const commandLineActor: Actor = Object.freeze({
+  userId: 'ligne-de-commande',
+  email: '',
+  displayName: 'Ligne de commande',
+  isPlatformAdmin: true,
+  memberships: [],
+  sessionId: '',
+  hasSecondFactor: true,
+});
+
+/** The account to record in the journal for an actor (none for the command line). */
+export function accountIdOf(actor: Actor): string | null {
+  return actor === commandLineActor ? null : actor.userId;
+}

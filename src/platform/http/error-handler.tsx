@@ -54,6 +54,7 @@ function sendProblem(reply: FastifyReply, error: AppError) {
       status: error.status,
       code: error.code,
       ...(Object.keys(error.fieldErrors).length > 0 ? { erreurs: error.fieldErrors } : {}),
+      ...error.extra,
       requestId: reply.request.id,
     });
 }

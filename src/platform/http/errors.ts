@@ -6,6 +6,9 @@
 export type FieldErrors = Record<string, string>;
 
 export class AppError extends Error {
+  /** More facts for API clients (problem+json members), e.g. the candidates of an ambiguous name. */
+  extra: Record<string, unknown> = {};
+
   constructor(
     readonly code: string,
     readonly status: number,
@@ -16,6 +19,12 @@ export class AppError extends Error {
     super(userMessage);
     this.name = new.target.name;
   }
+}
+
+/** Adds problem+json members for API clients; pages ignore them. */
+export function withDetails<E extends AppError>(error: E, extra: Record<string, unknown>): E {
+  error.extra = { ...error.extra, ...extra };
+  return error;
 }
 
 export class ValidationError extends AppError {

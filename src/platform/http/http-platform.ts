@@ -7,6 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -41,6 +42,10 @@ async function httpPlatform(app: FastifyInstance, opts: { config: Config }) {
 
   await app.register(fastifyCookie, { secret: config.secretKey });
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
+  // File uploads (imports): one file per form, at most UPLOAD_MAX_MB.
+  await app.register(fastifyMultipart, {
+    limits: { files: 1, fileSize: config.uploadMaxBytes, fields: 10, fieldSize: 1024 },
+  });
   await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
 
   await app.register(fastifyHelmet, {

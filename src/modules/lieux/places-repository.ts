@@ -1,0 +1,207 @@
+/** SQL on the places and place_imports tables. */
+import type { Queryable } from '../../platform/db/database.ts';
+import { FIELDS, type Place } from './standard.ts';
+
+export type GeoPrecision = 'exact' | 'commune' | 'none';
+export type PlaceStatus = 'open' | 'closed';
+
+/** A place as stored: the standard's fields plus the platform's. */
+export interface PlaceRecord extends Place {
+  geo_lat: number | null;
+  geo_lon: number | null;
+  geo_precision: GeoPrecision;
+  organisation_id: string | null;
+  status: PlaceStatus;
+  origin: string;
+  imported_at: Date;
+  updated_at: Date;
+  content_hash: string;
+}
+
+/** What an upsert writes: the place and the fields the import computes. */
+export interface PlaceWrite extends Place {
+  geo_lat: number | null;
+  geo_lon: number | null;
+  geo_precision: GeoPrecision;
+  origin: string;
+  imported_at: Date;
+  updated_at: Date;
+  content_hash: string;
+  search_text: string;
+  open_minutes: string | null;
+}
+
+const standardColumns = FIELDS.join(', ');
+const recordColumns = `${standardColumns}, geo_lat, geo_lon, geo_precision, organisation_id, status, origin, imported_at, updated_at, content_hash`;
+
+export async function existingPlaces(
+  db: Queryable,
+  ids: string[],
+): Promise<Map<string, { contentHash: string; dateMaj: string }>> {
+  const out = new Map<string, { contentHash: string; dateMaj: string }>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await db.query<{ id: string; content_hash: string; date_maj: string }>(
+      'SELECT id, content_hash, date_maj FROM places WHERE id = ANY($1::text[])',
+      [ids.slice(i, i + 5000)],
+    );
+    for (const r of rows) out.set(r.id, { contentHash: r.content_hash, dateMaj: r.date_maj });
+  }
+  return out;
+}
+
+/**
+ * Inserts or updates places by id in batches. The owning organisation and the open/closed
+ * status are the platform's own facts: an import never changes them.
+ */
+export async function upsertPlaces(tx: Queryable, places: PlaceWrite[]): Promise<void> {
+  const columns = [
+    ...FIELDS,
+    'geo_lat',
+    'geo_lon',
+    'geo_precision',
+    'origin',
+    'imported_at',
+    'updated_at',
+    'content_hash',
+    'search_text',
+    'open_minutes',
+  ];
+  const updates = columns.filter((c) => c !== 'id' && c !== 'imported_at').map((c) => `${c} = EXCLUDED.${c}`);
+  for (let i = 0; i < places.length; i += 1000) {
+    await tx.query(
+      `INSERT INTO places (${columns.join(', ')})
+       SELECT ${columns.join(', ')} FROM jsonb_populate_recordset(NULL::places, $1::jsonb)
+       ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+      [JSON.stringify(places.slice(i, i + 1000))],
+    );
+  }
+}
+
+export async function findPlace(db: Queryable, id: string): Promise<PlaceRecord | undefined> {
+  const rows = await db.query<PlaceRecord>(`SELECT ${recordColumns} FROM places WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function setPlaceStatus(tx: Queryable, id: string, status: PlaceStatus, at: Date): Promise<void> {
+  await tx.query('UPDATE places SET status = $2, updated_at = $3 WHERE id = $1', [id, status, at]);
+}
+
+export async function setPlaceOrganisation(tx: Queryable, id: string, organisationId: string | null): Promise<void> {
+  await tx.query('UPDATE places SET organisation_id = $2 WHERE id = $1', [id, organisationId]);
+}
+
+export async function placesOfOrganisation(db: Queryable, organisationId: string): Promise<PlaceRecord[]> {
+  return db.query<PlaceRecord>(`SELECT ${recordColumns} FROM places WHERE organisation_id = $1 ORDER BY status, nom`, [
+    organisationId,
+  ]);
+}
+
+export async function countPlaces(
+  db: Queryable,
+): Promise<{ open: number; closed: number; approximate: number; unlocated: number }> {
+  const rows = await db.query<{ open: number; closed: number; approximate: number; unlocated: number }>(
+    `SELECT count(*) FILTER (WHERE status = 'open') AS open, count(*) FILTER (WHERE status = 'closed') AS closed,
+            count(*) FILTER (WHERE geo_precision = 'commune') AS approximate, count(*) FILTER (WHERE geo_precision = 'none') AS unlocated
+     FROM places`,
+  );
+  return rows[0] ?? { open: 0, closed: 0, approximate: 0, unlocated: 0 };
+}
+
+/** Open places in id order, a batch at a time, for exports of any size. */
+export async function exportBatch(db: Queryable, afterId: string | null, limit: number): Promise<Place[]> {
+  return db.query<Place>(
+    `SELECT ${standardColumns} FROM places WHERE status = 'open' AND ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+    [afterId, limit],
+  );
+}
+
+export async function recordImport(
+  tx: Queryable,
+  input: {
+    kind: 'places' | 'communes';
+    fileName: string;
+    actorUserId: string | null;
+    startedAt: Date;
+    finishedAt: Date;
+    dryRun: boolean;
+    summary: object;
+    report: object;
+  },
+): Promise<string> {
+  const rows = await tx.query<{ id: string }>(
+    `INSERT INTO place_imports (kind, file_name, actor_user_id, started_at, finished_at, dry_run, summary, report)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    [
+      input.kind,
+      input.fileName,
+      input.actorUserId,
+      input.startedAt,
+      input.finishedAt,
+      input.dryRun,
+      JSON.stringify(input.summary),
+      JSON.stringify(input.report),
+    ],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+export async function recentImports(
+  db: Queryable,
+  limit = 10,
+): Promise<
+  Array<{
+    id: string;
+    kind: string;
+    file_name: string;
+    finished_at: Date;
+    dry_run: boolean;
+    summary: Record<string, number>;
+  }>
+> {
+  return db.query(
+    'SELECT id, kind, file_name, finished_at, dry_run, summary FROM place_imports ORDER BY finished_at DESC LIMIT $1',
+    [limit],
+  );
+}
+
+export async function findImport(
+  db: Queryable,
+  id: string,
+): Promise<
+  | {
+      id: string;
+      kind: string;
+      file_name: string;
+      finished_at: Date;
+      dry_run: boolean;
+      summary: Record<string, number>;
+      report: unknown;
+    }
+  | undefined
+> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const rows = await db.query<{
+    id: string;
+    kind: string;
+    file_name: string;
+    finished_at: Date;
+    dry_run: boolean;
+    summary: Record<string, number>;
+    report: unknown;
+  }>('SELECT * FROM place_imports WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/** The nearest open places to a point (demo data, tests). */
+export async function placesNear(
+  db: Queryable,
+  latitude: number,
+  longitude: number,
+  limit: number,
+): Promise<Array<{ id: string; nom: string }>> {
+  return db.query(
+    `SELECT id, nom FROM places WHERE status = 'open' AND geo_lat IS NOT NULL
+     ORDER BY earth_distance(ll_to_earth($1::float8, $2::float8), ll_to_earth(geo_lat, geo_lon)) LIMIT $3`,
+    [latitude, longitude, limit],
+  );
+}

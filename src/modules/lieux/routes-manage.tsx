@@ -1,0 +1,154 @@
+/** Structures keep their places up to date: edit, close, reopen; coordinators assign them. */
+import type { FastifyInstance } from 'fastify';
+import { requireActor } from '../../platform/auth/auth-plugin.ts';
+import { authorize, can } from '../../platform/auth/policy.ts';
+import { NotFoundError } from '../../platform/http/errors.ts';
+import { field, formError } from '../../platform/http/forms.ts';
+import { Breadcrumb } from '../../platform/views/components.tsx';
+import type { LieuxDeps, OrganisationsPort } from './index.ts';
+import { findPlace, placesOfOrganisation } from './places-repository.ts';
+import { lieuxPolicy } from './policies.ts';
+import { assignPlace, changePlaceStatus, updatePlace } from './update-place.ts';
+import { EditPlacePage, placeToValues } from './views/edit-page.tsx';
+
+export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps; organisations: OrganisationsPort }) {
+  const { deps, organisations } = opts;
+
+  app.workspace.add({
+    title: 'Nos lieux',
+    description: 'Tenir à jour les informations publiques de vos lieux : horaires, services, contact.',
+    href: '/espace/lieux',
+    visible: (actor) => actor.memberships.some((m) => m.role === 'responsable' || m.role === 'aidant'),
+  });
+
+  app.get('/espace/lieux', async (request, reply) => {
+    const actor = requireActor(request);
+    const orgs = actor.memberships.filter((m) =>
+      can(actor, lieuxPolicy.viewOrganisationPlaces, { id: m.organisationId }),
+    );
+    const lists = await Promise.all(
+      orgs.map(async (m) => ({ org: m, places: await placesOfOrganisation(deps.db, m.organisationId) })),
+    );
+    return reply.page(
+      { title: 'Nos lieux' },
+      <>
+        <Breadcrumb items={[{ label: 'Mon espace', href: '/espace' }, { label: 'Nos lieux' }]} />
+        <h1>Nos lieux</h1>
+        {lists.map(({ org, places }) => (
+          <>
+            <h2 class="fr-h4">{org.organisationName}</h2>
+            {places.length === 0 ? (
+              <p>Aucun lieu n'est rattaché à cette structure. Demandez à votre coordinateur de rattacher vos lieux.</p>
+            ) : (
+              <ul>
+                {places.map((p) => (
+                  <li>
+                    <a href={`/lieux/${encodeURIComponent(p.id)}`}>{p.nom}</a> — {p.commune}
+                    {p.status === 'closed' ? ' (fermé)' : ''} — mis à jour le {p.date_maj}
+                    {can(actor, lieuxPolicy.editPlace, p) ? (
+                      <>
+                        {' '}
+                        — <a href={`/lieux/${encodeURIComponent(p.id)}/modifier`}>modifier {p.nom}</a>
+                      </>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        ))}
+      </>,
+    );
+  });
+
+  async function editPage(placeId: string, request: Parameters<typeof requireActor>[0]) {
+    const actor = requireActor(request);
+    const place = await findPlace(deps.db, placeId);
+    if (!place) throw new NotFoundError('Ce lieu est introuvable.');
+    authorize(actor, lieuxPolicy.editPlace, place);
+    const canAssign = can(actor, lieuxPolicy.assignPlace, place);
+    const options = canAssign ? (await organisations.list()).map((o) => ({ value: o.id, label: o.name })) : [];
+    return { actor, place, canAssign, options };
+  }
+
+  app.get<{ Params: { id: string } }>('/lieux/:id/modifier', async (request, reply) => {
+    const { place, canAssign, options } = await editPage(request.params.id, request);
+    return reply.page(
+      { title: `Modifier ${place.nom}`, noindex: true },
+      <EditPlacePage
+        place={place}
+        values={placeToValues(place)}
+        csrf={reply.pageContext().csrfToken}
+        canAssign={canAssign}
+        organisations={options}
+      />,
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/lieux/:id/modifier', async (request, reply) => {
+    const { actor, place, canAssign, options } = await editPage(request.params.id, request);
+    try {
+      const { corrections } = await updatePlace(deps, actor, place.id, request.body as Record<string, unknown>);
+      reply.flash(
+        'success',
+        corrections.length > 0
+          ? `Lieu enregistré. Corrections appliquées : ${corrections.join(' ; ')}`
+          : 'Lieu enregistré.',
+      );
+      return reply.redirect(`/lieux/${encodeURIComponent(place.id)}`, 303);
+    } catch (error) {
+      const e = formError(error);
+      const values = Object.fromEntries(
+        Object.entries(request.body as Record<string, unknown>).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.map(String) : String(v),
+        ]),
+      );
+      return reply.page(
+        { title: `Modifier ${place.nom}`, noindex: true },
+        <EditPlacePage
+          place={place}
+          values={values}
+          csrf={reply.pageContext().csrfToken}
+          error={e}
+          canAssign={canAssign}
+          organisations={options}
+        />,
+        e.status,
+      );
+    }
+  });
+
+  for (const [action, status, message] of [
+    ['fermer', 'closed', 'Le lieu est marqué comme fermé : il n’apparaît plus dans les recherches.'],
+    ['rouvrir', 'open', 'Le lieu est de nouveau ouvert et visible dans les recherches.'],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/lieux/:id/${action}`, async (request, reply) => {
+      const actor = requireActor(request);
+      await changePlaceStatus(deps, actor, request.params.id, status);
+      reply.flash('success', message);
+      return reply.redirect(`/lieux/${encodeURIComponent(request.params.id)}`, 303);
+    });
+  }
+
+  app.post<{ Params: { id: string } }>('/lieux/:id/rattacher', async (request, reply) => {
+    const actor = requireActor(request);
+    const organisationId = field(request.body, 'organisation') || null;
+    try {
+      await assignPlace(
+        deps,
+        actor,
+        request.params.id,
+        organisationId,
+        async (id) => (await organisations.name(id)) !== undefined,
+      );
+      reply.flash(
+        'success',
+        organisationId ? 'Le lieu est rattaché à la structure.' : 'Le lieu n’est plus rattaché à une structure.',
+      );
+    } catch (error) {
+      reply.flash('error', formError(error).userMessage);
+    }
+    return reply.redirect(`/lieux/${encodeURIComponent(request.params.id)}/modifier`, 303);
+  });
+}

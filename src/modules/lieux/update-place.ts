@@ -1,0 +1,159 @@
+/**
+ * A structure keeps its place up to date: the form is validated exactly like an import row,
+ * date_maj becomes today, and the change is journaled. Also: mark closed / open again, and say
+ * which organisation maintains a place.
+ */
+import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
+import { authorize } from '../../platform/auth/policy.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
+import { appendJournal } from '../../platform/journal/journal.ts';
+import { normaliseRow } from './import/normalise-row.ts';
+import { contentHash, locator, openMinutesOf, searchTextOf } from './import-places.ts';
+import { isValidOpeningHours } from './opening-hours.ts';
+import {
+  findPlace,
+  type PlaceRecord,
+  type PlaceStatus,
+  setPlaceOrganisation,
+  setPlaceStatus,
+  upsertPlaces,
+} from './places-repository.ts';
+import { lieuxPolicy } from './policies.ts';
+import { FIELDS, MULTI_VALUED } from './standard.ts';
+
+export interface LieuxUseCaseDeps {
+  db: Database;
+  clock: Clock;
+}
+
+async function placeFor(deps: LieuxUseCaseDeps, id: string): Promise<PlaceRecord> {
+  const place = await findPlace(deps.db, id);
+  if (!place) throw new NotFoundError('Ce lieu est introuvable.');
+  return place;
+}
+
+/** Form fields → the values an import row would carry (lists typed one per line or with commas). */
+export function formToRow(form: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const field of FIELDS) {
+    const v = form[field];
+    if (v === undefined) continue;
+    if (MULTI_VALUED.has(field)) {
+      const list = (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(/[\n\r|]+/));
+      row[field] = list
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .join('|');
+    } else {
+      row[field] = typeof v === 'string' ? v : String(v);
+    }
+  }
+  return row;
+}
+
+export async function updatePlace(
+  deps: LieuxUseCaseDeps,
+  actor: Actor | undefined,
+  id: string,
+  form: Record<string, unknown>,
+): Promise<{ corrections: string[] }> {
+  const before = await placeFor(deps, id);
+  authorize(actor, lieuxPolicy.editPlace, before);
+  const now = deps.clock();
+  const today = now.toISOString().slice(0, 10);
+  const row = { ...formToRow(form), id: before.id, date_maj: today };
+  const result = normaliseRow(row, { today });
+  if (!result.ok) {
+    const errors: Record<string, string> = {};
+    for (const e of result.errors) errors[e.field] ??= e.message;
+    throw new ValidationError(errors);
+  }
+  const place = result.place;
+  if (place.horaires && !isValidOpeningHours(place.horaires)) {
+    throw new ValidationError({
+      horaires:
+        'Ces horaires ne sont pas lisibles. Écrivez-les comme dans les exemples, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00 ».',
+    });
+  }
+  let geo: { geo_lat: number | null; geo_lon: number | null; geo_precision: 'exact' | 'commune' | 'none' };
+  if (place.latitude !== null && place.longitude !== null) {
+    geo = { geo_lat: place.latitude, geo_lon: place.longitude, geo_precision: 'exact' };
+  } else {
+    const point = await (await locator(deps.db))(place);
+    geo = point
+      ? { geo_lat: point.lat, geo_lon: point.lon, geo_precision: 'commune' }
+      : { geo_lat: null, geo_lon: null, geo_precision: 'none' };
+  }
+  const changed = FIELDS.filter((f) => JSON.stringify(place[f]) !== JSON.stringify(before[f]) && f !== 'date_maj');
+  await deps.db.transaction(async (tx) => {
+    await upsertPlaces(tx, [
+      {
+        ...place,
+        ...geo,
+        origin: 'saisie',
+        imported_at: before.imported_at,
+        updated_at: now,
+        content_hash: contentHash(place),
+        search_text: searchTextOf(place),
+        open_minutes: openMinutesOf(place.horaires),
+      },
+    ]);
+    await appendJournal(tx, deps.clock, {
+      action: 'lieux.modification',
+      actorUserId: accountIdOf(actor),
+      organisationId: before.organisation_id,
+      targetType: 'lieu',
+      targetId: before.id,
+      details: { champs: changed },
+    });
+  });
+  return { corrections: result.corrections.map((c) => `${c.field} : ${c.message}`) };
+}
+
+export async function changePlaceStatus(
+  deps: LieuxUseCaseDeps,
+  actor: Actor | undefined,
+  id: string,
+  status: PlaceStatus,
+): Promise<void> {
+  const place = await placeFor(deps, id);
+  authorize(actor, lieuxPolicy.editPlace, place);
+  if (place.status === status) return;
+  await deps.db.transaction(async (tx) => {
+    await setPlaceStatus(tx, id, status, deps.clock());
+    await appendJournal(tx, deps.clock, {
+      action: status === 'closed' ? 'lieux.fermeture' : 'lieux.reouverture',
+      actorUserId: accountIdOf(actor),
+      organisationId: place.organisation_id,
+      targetType: 'lieu',
+      targetId: id,
+    });
+  });
+}
+
+export async function assignPlace(
+  deps: LieuxUseCaseDeps,
+  actor: Actor | undefined,
+  id: string,
+  organisationId: string | null,
+  organisationExists: (id: string) => Promise<boolean>,
+): Promise<void> {
+  const place = await placeFor(deps, id);
+  authorize(actor, lieuxPolicy.assignPlace, place);
+  if (organisationId !== null && !(await organisationExists(organisationId))) {
+    throw new ValidationError({ organisation: 'Choisissez une structure de la liste.' });
+  }
+  await deps.db.transaction(async (tx) => {
+    await setPlaceOrganisation(tx, id, organisationId);
+    await appendJournal(tx, deps.clock, {
+      action: 'lieux.rattachement',
+      actorUserId: accountIdOf(actor),
+      organisationId,
+      targetType: 'lieu',
+      targetId: id,
+      details: { avant: place.organisation_id },
+    });
+  });
+}

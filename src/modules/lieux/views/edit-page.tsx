@@ -1,0 +1,316 @@
+/** The form a structure uses to keep its place up to date (all the standard's fields). */
+import type { AppError } from '../../../platform/http/errors.ts';
+import {
+  Breadcrumb,
+  ChoiceGroup,
+  ErrorSummary,
+  InputField,
+  PostForm,
+  SelectField,
+} from '../../../platform/views/components.tsx';
+import type { PlaceRecord } from '../places-repository.ts';
+import { ENUMS, type EnumField } from '../standard.ts';
+import { filterLegends, optionsOf } from './format.ts';
+
+type Values = Record<string, string | string[]>;
+
+export function placeToValues(p: PlaceRecord): Values {
+  const out: Values = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (Array.isArray(v)) out[k] = v.map(String);
+    else if (v === null || v === undefined) out[k] = '';
+    else out[k] = String(v);
+  }
+  return out;
+}
+
+function text(values: Values, name: string): string {
+  const v = values[name];
+  return Array.isArray(v) ? v.join('\n') : (v ?? '');
+}
+
+function list(values: Values, name: string): string[] {
+  const v = values[name];
+  return Array.isArray(v) ? v : v ? [v] : [];
+}
+
+function TextArea(p: {
+  name: string;
+  label: string;
+  hint?: string;
+  value: string;
+  error?: string | undefined;
+  rows?: number;
+}) {
+  const id = `champ-${p.name}`;
+  return (
+    <div class={`fr-input-group${p.error ? ' fr-input-group--error' : ''}`}>
+      <label class="fr-label" for={id}>
+        {p.label}
+        {p.hint ? <span class="fr-hint-text">{p.hint}</span> : null}
+      </label>
+      <textarea
+        class={`fr-input${p.error ? ' fr-input--error' : ''}`}
+        id={id}
+        name={p.name}
+        rows={p.rows ?? 3}
+        aria-describedby={p.error ? `${id}-erreur` : undefined}
+      >
+        {p.value}
+      </textarea>
+      {p.error ? (
+        <p id={`${id}-erreur`} class="fr-error-text">
+          {p.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function EditPlacePage(props: {
+  place: PlaceRecord;
+  values: Values;
+  csrf: string;
+  error?: AppError | undefined;
+  canAssign: boolean;
+  organisations: Array<{ value: string; label: string }>;
+}) {
+  const { place, values } = props;
+  const fe = props.error?.fieldErrors ?? {};
+  const enumGroup = (field: EnumField) => (
+    <ChoiceGroup
+      kind="checkbox"
+      name={field}
+      legend={filterLegends[field]}
+      options={optionsOf(field)}
+      selected={list(values, field)}
+      error={fe[field]}
+    />
+  );
+  const path = `/lieux/${encodeURIComponent(place.id)}`;
+  return (
+    <>
+      <Breadcrumb
+        items={[
+          { label: 'Trouver de l’aide', href: '/lieux' },
+          { label: place.nom, href: path },
+          { label: 'Modifier' },
+        ]}
+      />
+      <h1>Modifier « {place.nom} »</h1>
+      <p>
+        Ces informations sont publiques. La date de mise à jour sera celle d'aujourd'hui. Identifiant :{' '}
+        <code>{place.id}</code>
+      </p>
+      <ErrorSummary errors={fe} message={props.error?.userMessage} />
+      <PostForm action={`${path}/modifier`} csrf={props.csrf}>
+        <h2 class="fr-h4">Le lieu</h2>
+        <InputField name="nom" label="Nom du lieu" value={text(values, 'nom')} error={fe.nom} />
+        <InputField
+          name="pivot"
+          label="SIRET de la structure (ou RNA)"
+          hint="14 chiffres"
+          value={text(values, 'pivot')}
+          error={fe.pivot}
+        />
+        <TextArea
+          name="presentation_resume"
+          label="Présentation courte (280 caractères au plus)"
+          value={text(values, 'presentation_resume')}
+          error={fe.presentation_resume}
+        />
+        <TextArea
+          name="presentation_detail"
+          label="Présentation détaillée"
+          rows={5}
+          value={text(values, 'presentation_detail')}
+          error={fe.presentation_detail}
+        />
+        <InputField
+          name="typologie"
+          label="Type de lieu"
+          hint="Codes séparés par « | », par exemple CCAS|ASSO"
+          required={false}
+          value={list(values, 'typologie').join('|')}
+          error={fe.typologie}
+        />
+        <InputField
+          name="structure_parente"
+          label="Réseau ou structure parente"
+          required={false}
+          value={text(values, 'structure_parente')}
+          error={fe.structure_parente}
+        />
+        <InputField
+          name="source"
+          label="Source des données"
+          required={false}
+          value={text(values, 'source')}
+          error={fe.source}
+        />
+
+        <h2 class="fr-h4 fr-mt-4w">Adresse</h2>
+        <InputField
+          name="adresse"
+          label="Adresse (numéro et voie)"
+          value={text(values, 'adresse')}
+          error={fe.adresse}
+        />
+        <InputField
+          name="complement_adresse"
+          label="Complément d'adresse"
+          required={false}
+          value={text(values, 'complement_adresse')}
+          error={fe.complement_adresse}
+        />
+        <InputField
+          name="code_postal"
+          label="Code postal"
+          inputMode="numeric"
+          value={text(values, 'code_postal')}
+          error={fe.code_postal}
+        />
+        <InputField name="commune" label="Commune" value={text(values, 'commune')} error={fe.commune} />
+        <InputField
+          name="code_insee"
+          label="Code INSEE de la commune"
+          required={false}
+          value={text(values, 'code_insee')}
+          error={fe.code_insee}
+        />
+        <InputField
+          name="latitude"
+          label="Latitude"
+          hint="Par exemple 43.1242. Vide : le lieu est placé au centre de sa commune."
+          required={false}
+          inputMode="decimal"
+          value={text(values, 'latitude')}
+          error={fe.latitude}
+        />
+        <InputField
+          name="longitude"
+          label="Longitude"
+          hint="Par exemple 5.9280"
+          required={false}
+          inputMode="decimal"
+          value={text(values, 'longitude')}
+          error={fe.longitude}
+        />
+        <ChoiceGroup
+          kind="checkbox"
+          name="itinerance"
+          legend={filterLegends.itinerance}
+          options={(ENUMS.itinerance as readonly string[]).map((v) => ({ value: v, label: v }))}
+          selected={list(values, 'itinerance')}
+          error={fe.itinerance}
+        />
+
+        <h2 class="fr-h4 fr-mt-4w">Horaires et contact</h2>
+        <InputField
+          name="horaires"
+          label="Horaires d'ouverture"
+          hint="Format OpenStreetMap : jours en anglais abrégés (Mo Tu We Th Fr Sa Su), par exemple « Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00 »."
+          required={false}
+          value={text(values, 'horaires')}
+          error={fe.horaires}
+        />
+        <InputField
+          name="telephone"
+          label="Téléphone"
+          type="tel"
+          hint="Par exemple 04 92 31 43 87"
+          required={false}
+          value={text(values, 'telephone')}
+          error={fe.telephone}
+        />
+        <TextArea
+          name="courriels"
+          label="Adresses e-mail"
+          hint="Une par ligne"
+          value={list(values, 'courriels').join('\n')}
+          error={fe.courriels}
+          rows={2}
+        />
+        <TextArea
+          name="site_web"
+          label="Sites web"
+          hint="Une adresse par ligne"
+          value={list(values, 'site_web').join('\n')}
+          error={fe.site_web}
+          rows={2}
+        />
+        <InputField
+          name="prise_rdv"
+          label="Lien de prise de rendez-vous"
+          type="url"
+          required={false}
+          value={text(values, 'prise_rdv')}
+          error={fe.prise_rdv}
+        />
+        <InputField
+          name="fiche_acces_libre"
+          label="Fiche Acceslibre (accessibilité)"
+          type="url"
+          required={false}
+          value={text(values, 'fiche_acces_libre')}
+          error={fe.fiche_acces_libre}
+        />
+
+        <h2 class="fr-h4 fr-mt-4w">Offre</h2>
+        {enumGroup('services')}
+        {enumGroup('modalites_accompagnement')}
+        {enumGroup('frais_a_charge')}
+        {enumGroup('modalites_acces')}
+        {enumGroup('publics_specifiquement_adresses')}
+        {enumGroup('prise_en_charge_specifique')}
+        {enumGroup('dispositif_programmes_nationaux')}
+        {enumGroup('formations_labels')}
+        <InputField
+          name="autres_formations_labels"
+          label="Autres formations ou labels"
+          required={false}
+          value={text(values, 'autres_formations_labels')}
+          error={fe.autres_formations_labels}
+        />
+        <button class="fr-btn" type="submit">
+          Enregistrer
+        </button>
+      </PostForm>
+
+      <h2 class="fr-h4 fr-mt-6w">Ouverture au public</h2>
+      {place.status === 'open' ? (
+        <PostForm action={`${path}/fermer`} csrf={props.csrf}>
+          <p>Si le lieu ne reçoit plus de public, il n'apparaîtra plus dans les recherches. Vous pourrez le rouvrir.</p>
+          <button class="fr-btn fr-btn--secondary" type="submit">
+            Marquer le lieu comme fermé
+          </button>
+        </PostForm>
+      ) : (
+        <PostForm action={`${path}/rouvrir`} csrf={props.csrf}>
+          <p>Ce lieu est marqué comme fermé : il n'apparaît pas dans les recherches.</p>
+          <button class="fr-btn fr-btn--secondary" type="submit">
+            Rouvrir le lieu
+          </button>
+        </PostForm>
+      )}
+      {props.canAssign ? (
+        <>
+          <h2 class="fr-h4 fr-mt-6w">Structure qui tient ce lieu à jour</h2>
+          <PostForm action={`${path}/rattacher`} csrf={props.csrf}>
+            <SelectField
+              name="organisation"
+              label="Structure"
+              placeholder="Aucune"
+              options={props.organisations}
+              value={place.organisation_id ?? ''}
+              error={fe.organisation}
+            />
+            <button class="fr-btn fr-btn--secondary" type="submit">
+              Rattacher
+            </button>
+          </PostForm>
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+/** Display helpers for places: phone numbers, distances, map links, plain-French labels. */
+import { ENUMS, type EnumField, SERVICE_LABELS } from '../standard.ts';
+
+/** « +33492314387 » → « 04 92 31 43 87 »; other numbers grouped for reading. */
+export function displayPhone(phone: string): string {
+  const m = /^\+33(\d{9})$/.exec(phone);
+  if (m) return `0${m[1]}`.replace(/(\d{2})(?=\d)/g, '$1 ');
+  const overseas = /^\+(590|594|262|596|269|687|689|508|681)(\d+)$/.exec(phone);
+  if (overseas) return `+${overseas[1]} ${(overseas[2] as string).replace(/(\d{2})(?=\d)/g, '$1 ')}`;
+  return phone;
+}
+
+export function displayDistance(km: number | null): string | null {
+  if (km === null) return null;
+  if (km < 1) return `à ${Math.max(50, Math.round((km * 1000) / 50) * 50)} m`;
+  return `à ${km.toLocaleString('fr-FR', { maximumFractionDigits: km < 10 ? 1 : 0 })} km`;
+}
+
+export function directionsUrl(lat: number, lon: number): string {
+  return `https://www.openstreetmap.org/directions?to=${lat.toFixed(6)}%2C${lon.toFixed(6)}`;
+}
+
+export function mapUrl(lat: number, lon: number): string {
+  return `https://www.openstreetmap.org/?mlat=${lat.toFixed(6)}&mlon=${lon.toFixed(6)}#map=17/${lat.toFixed(6)}/${lon.toFixed(6)}`;
+}
+
+export function serviceLabel(value: string): string {
+  return SERVICE_LABELS[value as keyof typeof SERVICE_LABELS] ?? value;
+}
+
+/** Labels of the filters as a person reads them. */
+export const filterLegends: Record<EnumField, string> = {
+  services: 'De quoi avez-vous besoin ?',
+  publics_specifiquement_adresses: 'Pour qui ?',
+  prise_en_charge_specifique: 'Accueil adapté',
+  frais_a_charge: 'Prix',
+  modalites_acces: 'Comment y aller',
+  modalites_accompagnement: "Type d'aide",
+  dispositif_programmes_nationaux: 'Réseaux nationaux',
+  formations_labels: 'Formations et labels',
+  itinerance: 'Lieu fixe ou itinérant',
+};
+
+export function optionsOf(field: EnumField): Array<{ value: string; label: string }> {
+  return (ENUMS[field] as readonly string[]).map((v) => ({
+    value: v,
+    label: field === 'services' ? serviceLabel(v) : v,
+  }));
+}
+
+/** A commune name written in capitals in the source, shown in normal case. */
+export function displayCommune(name: string): string {
+  if (name !== name.toUpperCase()) return name;
+  return name
+    .toLowerCase()
+    .replace(/(^|[\s'-])(\p{L})/gu, (_m, sep: string, c: string) => sep + c.toUpperCase())
+    .replace(/\b(De|Du|Des|La|Le|Les|En|Sur|Sous|Et|Aux)\b(?!$)/g, (w, _x, offset: number) =>
+      offset === 0 ? w : w.toLowerCase(),
+    );
+}
