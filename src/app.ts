@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.ts';
 import { accountsPlugin, findOrganisation, listOrganisations, loadUser, OidcClient } from './modules/accounts/index.ts';
 import { lieuxPlugin } from './modules/lieux/index.ts';
+import { passPlugin, qualifiedPlaceIds } from './modules/pass/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import authPlugin from './platform/auth/auth-plugin.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -105,13 +106,20 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   await app.register(sitePlugin, { operatorName: config.operatorName });
   await app.register(accountsPlugin, { deps, config, oidc });
+  const organisations = {
+    list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
+    name: async (id: string) => (await findOrganisation(db, id))?.name,
+  };
   await app.register(lieuxPlugin, {
     deps: { db, clock },
     publicApiRateLimit: config.rateLimits.publicApi,
-    organisations: {
-      list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
-      name: async (id: string) => (await findOrganisation(db, id))?.name,
-    },
+    organisations,
+    // « Accepte le Pass numérique »: the places the pass module has qualified.
+    passPlaceIds: () => qualifiedPlaceIds(db),
+  });
+  await app.register(passPlugin, {
+    deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
+    organisations,
   });
 
   return app;

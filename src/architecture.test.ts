@@ -62,6 +62,13 @@ const tableOwners: Record<string, string> = {
   communes: 'module:lieux',
   places: 'module:lieux',
   place_imports: 'module:lieux',
+  pass_programmes: 'module:pass',
+  pass_booklets: 'module:pass',
+  pass_vouchers: 'module:pass',
+  pass_qualifications: 'module:pass',
+  pass_statements: 'module:pass',
+  pass_redemptions: 'module:pass',
+  pass_api_tokens: 'module:pass',
 };
 
 describe('architecture', () => {

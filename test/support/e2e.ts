@@ -69,9 +69,18 @@ export function launchBrowser(): Promise<Browser> {
 /** Runs axe on the current page; returns the violations in words, empty when clean. */
 export async function axeViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map(
+  const violations = result.violations.map(
     (v) => `${page.url()} — ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   );
+  // axe no longer reports duplicate ids, yet a duplicate breaks the label of a field.
+  const duplicates = await page.evaluate(() => {
+    const seen = new Map<string, number>();
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen.entries()].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+  for (const id of duplicates)
+    violations.push(`${page.url()} — duplicate-id: l'identifiant « ${id} » est utilisé plusieurs fois`);
+  return violations;
 }
 
 /** Keeps every page visited with its axe result, to assert zero violations at the end. */
@@ -94,4 +103,21 @@ export async function shown(locator: Locator): Promise<void> {
 export async function textOf(locator: Locator): Promise<string> {
   await shown(locator);
   return (await locator.first().textContent()) ?? '';
+}
+
+/**
+ * axe is a script, so it cannot run in a page loaded with JavaScript disabled: the HTML that
+ * page received is served again, at the same origin, to a JavaScript-enabled page and audited.
+ */
+export async function snapshotViolations(browser: Browser, page: Page): Promise<string[]> {
+  const html = await page.content();
+  const origin = new URL(page.url()).origin;
+  const context = await browser.newContext({ viewport: page.viewportSize() ?? { width: 1280, height: 800 } });
+  const copy = await context.newPage();
+  const url = `${origin}/__instantane-axe`;
+  await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+  await copy.goto(url);
+  const violations = (await axeViolations(copy)).map((v) => v.replace(url, `${page.url()} (sans JavaScript)`));
+  await context.close();
+  return violations;
 }

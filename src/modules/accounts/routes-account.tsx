@@ -7,7 +7,14 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { deleteSession, listSessions, markSecondFactorDone, type Session } from '../../platform/auth/session-store.ts';
 import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
 import { formError } from '../../platform/http/forms.ts';
-import { Breadcrumb, ErrorSummary, formatDateTime, InputField, PostForm } from '../../platform/views/components.tsx';
+import {
+  Breadcrumb,
+  ErrorSummary,
+  formatDateTime,
+  InputField,
+  PostForm,
+  TableFrame,
+} from '../../platform/views/components.tsx';
 import type { AccountsDeps } from './deps.ts';
 import {
   confirmSecondFactorEnrolment,
@@ -71,47 +78,41 @@ function AccountPage(props: { actor: Actor; sessions: Session[]; csrf: string; r
       )}
 
       <h2 class="fr-mt-6w">Appareils connectés</h2>
-      <div class="fr-table fr-table--no-caption">
-        <div class="fr-table__wrapper">
-          <div class="fr-table__container">
-            <div class="fr-table__content">
-              <table>
-                <caption>Sessions ouvertes</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Appareil</th>
-                    <th scope="col">Connexion</th>
-                    <th scope="col">Dernière activité</th>
-                    <th scope="col">Action</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.sessions.map((s) => (
-                    <tr>
-                      <td>
-                        {s.device}
-                        {s.idHash === actor.sessionId ? <strong> (cet appareil)</strong> : null}
-                      </td>
-                      <td>{formatDateTime(s.createdAt)}</td>
-                      <td>{formatDateTime(s.lastSeenAt)}</td>
-                      <td>
-                        {s.idHash === actor.sessionId ? null : (
-                          <PostForm action="/compte/sessions/fermer" csrf={props.csrf}>
-                            <input type="hidden" name="session" value={s.idHash} />
-                            <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">
-                              Déconnecter
-                            </button>
-                          </PostForm>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        </div>
-      </div>
+      <TableFrame label="Sessions ouvertes">
+        <table>
+          <caption>Sessions ouvertes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Appareil</th>
+              <th scope="col">Connexion</th>
+              <th scope="col">Dernière activité</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.sessions.map((s) => (
+              <tr>
+                <td>
+                  {s.device}
+                  {s.idHash === actor.sessionId ? <strong> (cet appareil)</strong> : null}
+                </td>
+                <td>{formatDateTime(s.createdAt)}</td>
+                <td>{formatDateTime(s.lastSeenAt)}</td>
+                <td>
+                  {s.idHash === actor.sessionId ? null : (
+                    <PostForm action="/compte/sessions/fermer" csrf={props.csrf}>
+                      <input type="hidden" name="session" value={s.idHash} />
+                      <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">
+                        Déconnecter
+                      </button>
+                    </PostForm>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableFrame>
       <PostForm action="/deconnexion/partout" csrf={props.csrf}>
         <button class="fr-btn fr-btn--secondary fr-icon-logout-box-r-line fr-btn--icon-left" type="submit">
           Se déconnecter de tous les appareils

@@ -6,7 +6,7 @@ import { type Actor, type Role, roleLabels, roles } from '../../platform/auth/ac
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
 import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
-import { field, formError } from '../../platform/http/forms.ts';
+import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import {
   Breadcrumb,
   ChoiceGroup,
@@ -15,6 +15,7 @@ import {
   InputField,
   PostForm,
   SelectField,
+  TableFrame,
 } from '../../platform/views/components.tsx';
 import type { WorkspaceEntry } from '../../platform/views/workspace.ts';
 import {
@@ -162,81 +163,73 @@ function OrganisationPage(props: {
         {o.siret ? ` — SIRET ${o.siret}` : ''}
       </p>
       <h2>Membres ({props.members.length})</h2>
-      <div class="fr-table">
-        <div class="fr-table__wrapper">
-          <div class="fr-table__container">
-            <div class="fr-table__content">
-              <table>
-                <caption>Membres de la structure</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Nom</th>
-                    <th scope="col">Rôle</th>
-                    <th scope="col">Double authentification</th>
-                    {props.canManage ? <th scope="col">Gérer</th> : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.members.map((m) => (
-                    <tr>
-                      <td>
-                        {m.displayName}
-                        <br />
-                        <span class="fr-text--sm">{m.email}</span>
-                      </td>
-                      <td>
-                        {roleLabels[m.role]}
-                        {m.canActOnBehalf ? (
-                          <>
-                            <br />
-                            <span class="fr-badge fr-badge--sm fr-badge--info">Habilité</span>
-                          </>
-                        ) : null}
-                      </td>
-                      <td>{m.hasSecondFactor ? 'Oui' : 'Non'}</td>
-                      {props.canManage ? (
-                        <td>
-                          <PostForm action={`/organisations/${o.id}/membres/role`} csrf={props.csrf}>
-                            <input type="hidden" name="userId" value={m.userId} />
-                            <SelectField
-                              name={`role`}
-                              label={`Rôle de ${m.displayName}`}
-                              options={roleOptions}
-                              value={m.role}
-                            />
-                            <ChoiceGroup
-                              kind="checkbox"
-                              name="canActOnBehalf"
-                              legend={`Habilitation de ${m.displayName}`}
-                              options={[{ value: 'on', label: 'Agir pour autrui' }]}
-                              selected={m.canActOnBehalf ? ['on'] : []}
-                            />
-                            <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
-                              Enregistrer
-                            </button>
-                          </PostForm>
-                          {m.userId !== props.actor.userId ? (
-                            <PostForm
-                              action={`/organisations/${o.id}/membres/retirer`}
-                              csrf={props.csrf}
-                              class="fr-mt-1w"
-                            >
-                              <input type="hidden" name="userId" value={m.userId} />
-                              <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">
-                                Retirer {m.displayName}
-                              </button>
-                            </PostForm>
-                          ) : null}
-                        </td>
-                      ) : null}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        </div>
-      </div>
+      <TableFrame label="Membres de la structure">
+        <table>
+          <caption>Membres de la structure</caption>
+          <thead>
+            <tr>
+              <th scope="col">Nom</th>
+              <th scope="col">Rôle</th>
+              <th scope="col">Double authentification</th>
+              {props.canManage ? <th scope="col">Gérer</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {props.members.map((m) => (
+              <tr>
+                <td>
+                  {m.displayName}
+                  <br />
+                  <span class="fr-text--sm">{m.email}</span>
+                </td>
+                <td>
+                  {roleLabels[m.role]}
+                  {m.canActOnBehalf ? (
+                    <>
+                      <br />
+                      <span class="fr-badge fr-badge--sm fr-badge--info">Habilité</span>
+                    </>
+                  ) : null}
+                </td>
+                <td>{m.hasSecondFactor ? 'Oui' : 'Non'}</td>
+                {props.canManage ? (
+                  <td>
+                    <PostForm action={`/organisations/${o.id}/membres/role`} csrf={props.csrf}>
+                      <input type="hidden" name="userId" value={m.userId} />
+                      <SelectField
+                        name="role"
+                        idPrefix={`${m.userId}-`}
+                        label={`Rôle de ${m.displayName}`}
+                        options={roleOptions}
+                        value={m.role}
+                      />
+                      <ChoiceGroup
+                        kind="checkbox"
+                        name="canActOnBehalf"
+                        idPrefix={`${m.userId}-`}
+                        legend={`Habilitation de ${m.displayName}`}
+                        options={[{ value: 'on', label: 'Agir pour autrui' }]}
+                        selected={m.canActOnBehalf ? ['on'] : []}
+                      />
+                      <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
+                        Enregistrer
+                      </button>
+                    </PostForm>
+                    {m.userId !== props.actor.userId ? (
+                      <PostForm action={`/organisations/${o.id}/membres/retirer`} csrf={props.csrf} class="fr-mt-1w">
+                        <input type="hidden" name="userId" value={m.userId} />
+                        <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">
+                          Retirer {m.displayName}
+                        </button>
+                      </PostForm>
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableFrame>
       {props.canManage ? (
         <>
           {props.invitations.length > 0 ? (
@@ -438,7 +431,7 @@ export function organisationRoutes(app: FastifyInstance, opts: { deps: AccountsD
       await changeMemberRole(deps, actor, request.params.id, request.body);
       reply.flash('success', 'Le rôle est enregistré.');
     } catch (error) {
-      reply.flash('error', formError(error).userMessage);
+      reply.flash('error', errorSentence(formError(error)));
     }
     return reply.redirect(`/organisations/${request.params.id}`, 303);
   });
@@ -449,7 +442,7 @@ export function organisationRoutes(app: FastifyInstance, opts: { deps: AccountsD
       await removeMember(deps, actor, request.params.id, field(request.body, 'userId'));
       reply.flash('success', 'La personne ne fait plus partie de la structure.');
     } catch (error) {
-      reply.flash('error', formError(error).userMessage);
+      reply.flash('error', errorSentence(formError(error)));
     }
     return reply.redirect(`/organisations/${request.params.id}`, 303);
   });

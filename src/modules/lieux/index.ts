@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { lieuxAdminRoutes } from './routes-admin.tsx';
@@ -12,30 +13,49 @@ import { lieuxManageRoutes } from './routes-manage.tsx';
 import { lieuxPageRoutes } from './routes-pages.tsx';
 
 export { type ExportFormat, exportPlaces } from './export-places.ts';
+export { departementName, departements } from './gazetteer/departements.ts';
+export { departementOfPlace } from './gazetteer/place-departement.ts';
+export { type Location, resolveLocation } from './gazetteer/resolve-location.ts';
 export { type CommunesReport, importCommunes } from './import-communes.ts';
 export { ImportFileError, type ImportReport, importPlaces } from './import-places.ts';
-export { findPlace, type PlaceRecord, placesNear, setPlaceOrganisation } from './places-repository.ts';
+export {
+  findPlace,
+  type PlaceRecord,
+  type PlaceSummary,
+  placeSummaries,
+  placesByDistance,
+  placesNear,
+  placesOfOrganisation,
+  setPlaceOrganisation,
+} from './places-repository.ts';
+export { ENUMS as STANDARD_ENUMS, SERVICE_LABELS } from './standard.ts';
+export { serviceLabel } from './views/format.ts';
 
 export interface LieuxDeps {
   db: Database;
   clock: Clock;
+  /** Places accepting the Pass numérique, for the search filter (provided by app.ts). */
+  passPlaceIds?: (() => Promise<string[]>) | undefined;
 }
 
 /** What the module needs to know about organisations, provided by app.ts from the accounts module. */
-export interface OrganisationsPort {
-  list(): Promise<Array<{ id: string; name: string }>>;
-  name(id: string): Promise<string | undefined>;
-}
+export type OrganisationsPort = OrganisationDirectory;
 
 async function lieuxModule(
   app: FastifyInstance,
-  opts: { deps: LieuxDeps; publicApiRateLimit: number; organisations: OrganisationsPort },
+  opts: {
+    deps: LieuxDeps;
+    publicApiRateLimit: number;
+    organisations: OrganisationsPort;
+    passPlaceIds?: () => Promise<string[]>;
+  },
 ) {
-  lieuxApiRoutes(app, { deps: opts.deps, rateLimit: opts.publicApiRateLimit });
+  const deps: LieuxDeps = { ...opts.deps, passPlaceIds: opts.passPlaceIds };
+  lieuxApiRoutes(app, { deps, rateLimit: opts.publicApiRateLimit });
   apiDocumentationRoute(app);
-  lieuxPageRoutes(app, { deps: opts.deps, organisationName: (id) => opts.organisations.name(id) });
-  lieuxManageRoutes(app, { deps: opts.deps, organisations: opts.organisations });
-  lieuxAdminRoutes(app, { deps: opts.deps });
+  lieuxPageRoutes(app, { deps, organisationName: (id) => opts.organisations.name(id) });
+  lieuxManageRoutes(app, { deps, organisations: opts.organisations });
+  lieuxAdminRoutes(app, { deps });
 }
 
 export const lieuxPlugin = fp(lieuxModule, { name: 'lieux' });

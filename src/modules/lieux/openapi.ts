@@ -56,6 +56,12 @@ export function openApiDocument() {
               schema: { type: 'array', items: { type: 'string', enum: [...ENUMS[f]] } },
             })),
             { name: 'ouvert', in: 'query', schema: { type: 'string', enum: ['maintenant'] } },
+            {
+              name: 'pass_numerique',
+              in: 'query',
+              description: 'Seulement les lieux qui acceptent le Pass numérique',
+              schema: { type: 'string', enum: ['oui'] },
+            },
             { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
             {
               name: 'par_page',

@@ -205,3 +205,39 @@ export async function placesNear(
     [latitude, longitude, limit],
   );
 }
+
+/** Places among `ids`, nearest first from a point, with their distance in km. */
+export async function placesByDistance(
+  db: Queryable,
+  point: { latitude: number; longitude: number },
+  ids: string[],
+  limit: number,
+): Promise<Array<PlaceRecord & { distance_km: number }>> {
+  if (ids.length === 0) return [];
+  return db.query(
+    `SELECT ${recordColumns}, earth_distance(ll_to_earth($1::float8, $2::float8), ll_to_earth(geo_lat, geo_lon)) / 1000 AS distance_km
+     FROM places WHERE id = ANY($3::text[]) AND status = 'open' AND geo_lat IS NOT NULL
+     ORDER BY distance_km LIMIT $4`,
+    [point.latitude, point.longitude, ids, limit],
+  );
+}
+
+export interface PlaceSummary {
+  id: string;
+  nom: string;
+  commune: string;
+  code_postal: string;
+  code_insee: string | null;
+  status: PlaceStatus;
+  organisation_id: string | null;
+}
+
+/** Names and communes of places, for other modules' lists. */
+export async function placeSummaries(db: Queryable, ids: string[]): Promise<Map<string, PlaceSummary>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<PlaceSummary>(
+    'SELECT id, nom, commune, code_postal, code_insee, status, organisation_id FROM places WHERE id = ANY($1::text[])',
+    [[...new Set(ids)]],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
-import { formError } from '../../platform/http/forms.ts';
-import { Breadcrumb, formatDateTime } from '../../platform/views/components.tsx';
+import { errorSentence, formError } from '../../platform/http/forms.ts';
+import { Breadcrumb, formatDateTime, TableFrame } from '../../platform/views/components.tsx';
 import { countCommunes } from './gazetteer/communes-repository.ts';
 import { importCommunes } from './import-communes.ts';
 import { type ImportReport, importPlaces } from './import-places.ts';
@@ -56,25 +56,19 @@ export function ReportView({ report }: { report: ImportReport }) {
           <p>{w}</p>
         </div>
       ))}
-      <div class="fr-table">
-        <div class="fr-table__wrapper">
-          <div class="fr-table__container">
-            <div class="fr-table__content">
-              <table data-testid="import-summary">
-                <caption>Résultat de l'import</caption>
-                <tbody>
-                  {rows.map(([label, n]) => (
-                    <tr>
-                      <th scope="row">{label}</th>
-                      <td>{n}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        </div>
-      </div>
+      <TableFrame label="Résultat de l'import">
+        <table data-testid="import-summary">
+          <caption>Résultat de l'import</caption>
+          <tbody>
+            {rows.map(([label, n]) => (
+              <tr>
+                <th scope="row">{label}</th>
+                <td>{n}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableFrame>
       {report.renamedColumns.length > 0 ? (
         <p>
           Colonnes renommées (ancien format) : {report.renamedColumns.map((r) => `${r.from} → ${r.to}`).join(', ')}.
@@ -263,7 +257,7 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
         `Référentiel remplacé : ${report.communes} communes, ${report.postcodes} codes postaux (${report.rejected.length} lignes rejetées).`,
       );
     } catch (error) {
-      reply.flash('error', formError(error).userMessage);
+      reply.flash('error', errorSentence(formError(error)));
     }
     return reply.redirect('/admin/lieux', 303);
   });

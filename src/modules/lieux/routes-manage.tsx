@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
 import { NotFoundError } from '../../platform/http/errors.ts';
-import { field, formError } from '../../platform/http/forms.ts';
+import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { Breadcrumb } from '../../platform/views/components.tsx';
 import type { LieuxDeps, OrganisationsPort } from './index.ts';
 import { findPlace, placesOfOrganisation } from './places-repository.ts';
@@ -147,7 +147,7 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
         organisationId ? 'Le lieu est rattaché à la structure.' : 'Le lieu n’est plus rattaché à une structure.',
       );
     } catch (error) {
-      reply.flash('error', formError(error).userMessage);
+      reply.flash('error', errorSentence(formError(error)));
     }
     return reply.redirect(`/lieux/${encodeURIComponent(request.params.id)}/modifier`, 303);
   });

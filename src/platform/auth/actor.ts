@@ -30,6 +30,8 @@ export interface Actor {
   readonly memberships: readonly Membership[];
   readonly sessionId: string;
   readonly hasSecondFactor: boolean;
+  /** Set when the actor is software using an API token of an organisation, not a person. */
+  readonly apiTokenId?: string;
 }
 
 /** Admins and helpers who may act on someone's behalf cannot work without a second factor. */
@@ -62,5 +64,5 @@ export const commandLineActor: Actor = Object.freeze({
 
 /** The account to record in the journal for an actor (none for the command line). */
 export function accountIdOf(actor: Actor): string | null {
-  return actor === commandLineActor ? null : actor.userId;
+  return actor === commandLineActor || actor.apiTokenId !== undefined ? null : actor.userId;
 }

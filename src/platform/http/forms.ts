@@ -36,3 +36,9 @@ export function field(body: unknown, name: string): string {
   }
   return '';
 }
+
+/** One sentence for a flash message: the field problems when there are, else the message. */
+export function errorSentence(error: AppError): string {
+  const fields = Object.values(error.fieldErrors);
+  return fields.length > 0 ? fields.join(' ') : error.userMessage;
+}

@@ -18,6 +18,11 @@ export interface JournalEntry {
   targetId?: string | null;
   /** Identifiers and facts, never names, e-mail addresses or other personal data. */
   details?: Record<string, unknown>;
+  /**
+   * The chain this entry joins; defaults to the organisation's (or « plateforme »). Busy
+   * writers (voucher redemptions) chain per place so that places do not queue behind each other.
+   */
+  stream?: string;
 }
 
 interface JournalRow {
@@ -62,7 +67,7 @@ function hashRow(r: Omit<JournalRow, 'id' | 'hash'>): string {
 }
 
 export async function appendJournal(tx: Queryable, clock: Clock, entry: JournalEntry): Promise<void> {
-  const stream = entry.organisationId ?? 'plateforme';
+  const stream = entry.stream ?? entry.organisationId ?? 'plateforme';
   // Serialise writers of one stream so that each row links to the one before it.
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`journal:${stream}`]);
   const last = await tx.query<{ stream_seq: number; hash: string }>(

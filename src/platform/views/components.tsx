@@ -50,6 +50,8 @@ export function fieldId(name: string): string {
 
 interface InputProps {
   name: string;
+  /** When the same field name appears in several forms of one page. */
+  idPrefix?: string;
   label: string;
   hint?: string | undefined;
   value?: string | undefined;
@@ -65,7 +67,7 @@ interface InputProps {
 }
 
 export function InputField(p: InputProps) {
-  const id = fieldId(p.name);
+  const id = fieldId(`${p.idPrefix ?? ''}${p.name}`);
   const errorId = `${id}-erreur`;
   return (
     <div class={`fr-input-group${p.error ? ' fr-input-group--error' : ''}`}>
@@ -105,6 +107,7 @@ export interface Option {
 
 export function SelectField(p: {
   name: string;
+  idPrefix?: string;
   label: string;
   options: Option[];
   value?: string | undefined;
@@ -112,7 +115,7 @@ export function SelectField(p: {
   hint?: string;
   placeholder?: string;
 }) {
-  const id = fieldId(p.name);
+  const id = fieldId(`${p.idPrefix ?? ''}${p.name}`);
   const errorId = `${id}-erreur`;
   return (
     <div class={`fr-select-group${p.error ? ' fr-select-group--error' : ''}`}>
@@ -149,6 +152,7 @@ export function SelectField(p: {
 /** A group of checkboxes (several values) or radios (one value). */
 export function ChoiceGroup(p: {
   name: string;
+  idPrefix?: string;
   legend: string;
   options: Option[];
   selected: readonly string[];
@@ -157,7 +161,7 @@ export function ChoiceGroup(p: {
   hint?: string;
   inline?: boolean;
 }) {
-  const id = fieldId(p.name);
+  const id = fieldId(`${p.idPrefix ?? ''}${p.name}`);
   const errorId = `${id}-erreur`;
   const prefix = p.kind === 'checkbox' ? 'fr-checkbox' : 'fr-radio';
   return (
@@ -222,10 +226,39 @@ export function formatDateTime(date: Date): string {
     dateStyle: 'long',
     timeStyle: 'short',
     timeZone: 'Europe/Paris',
-  }).format(date);
+  })
+    .format(date)
+    .replace(/^1 /, '1er ');
 }
 
 export function formatDate(date: Date | string): string {
   const d = typeof date === 'string' ? new Date(`${date}T12:00:00Z`) : date;
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(d);
+  // French writes the first day of a month « 1er ».
+  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' })
+    .format(d)
+    .replace(/^1 /, '1er ');
+}
+
+/**
+ * The DSFR table frame. Its container scrolls sideways on a small screen, so it is made
+ * reachable with the keyboard (a named region that takes focus).
+ */
+export function TableFrame({
+  label,
+  children,
+  small,
+}: {
+  label: string;
+  children: ComponentChildren;
+  small?: boolean;
+}) {
+  return (
+    <div class={`fr-table${small ? ' fr-table--sm' : ''}`}>
+      <div class="fr-table__wrapper">
+        <div class="fr-table__container" tabindex={0} role="region" aria-label={label}>
+          <div class="fr-table__content">{children}</div>
+        </div>
+      </div>
+    </div>
+  );
 }

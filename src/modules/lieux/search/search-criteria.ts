@@ -32,6 +32,8 @@ export interface SearchCriteria {
   radiusKm: number;
   filters: Partial<Record<FilterField, string[]>>;
   openNow: boolean;
+  /** Only places that accept the Pass numérique. */
+  passNumerique: boolean;
   page: number;
   perPage: number;
 }
@@ -143,6 +145,10 @@ export function parseSearchQuery(query: Record<string, unknown>, options: { requ
   if (ouvert !== undefined && ouvert !== 'maintenant' && ouvert !== '') {
     errors.ouvert = 'Le seul filtre d’ouverture possible est ouvert=maintenant.';
   }
+  const pass = single(query, 'pass_numerique');
+  if (pass !== undefined && pass !== 'oui' && pass !== '') {
+    errors.pass_numerique = 'Le filtre pass_numerique ne prend qu’une valeur : oui.';
+  }
   const page = integer(single(query, 'page'), 'page', 1, 100_000, 1, errors);
   const perPage = integer(single(query, 'par_page'), 'par_page', 1, MAX_PER_PAGE, 20, errors);
 
@@ -155,6 +161,7 @@ export function parseSearchQuery(query: Record<string, unknown>, options: { requ
     radiusKm,
     filters,
     openNow: ouvert === 'maintenant',
+    passNumerique: pass === 'oui',
     page,
     perPage,
   };
@@ -175,6 +182,7 @@ export function searchQueryString(
   if (c.radiusKm && c.radiusKm !== DEFAULT_RADIUS_KM) params.set('rayon_km', String(c.radiusKm));
   for (const [field, list] of Object.entries(c.filters ?? {})) for (const v of list ?? []) params.append(field, v);
   if (c.openNow) params.set('ouvert', 'maintenant');
+  if (c.passNumerique) params.set('pass_numerique', 'oui');
   if (c.perPage && c.perPage !== 20) params.set('par_page', String(c.perPage));
   if (c.page && c.page > 1) params.set('page', String(c.page));
   for (const [k, v] of Object.entries(overrides)) {

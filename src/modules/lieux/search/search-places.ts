@@ -44,7 +44,7 @@ export class PageOutOfRangeError extends RuleError {
 }
 
 export async function searchPlaces(
-  deps: { db: Queryable; clock: Clock },
+  deps: { db: Queryable; clock: Clock; passPlaceIds?: (() => Promise<string[]>) | undefined },
   criteria: SearchCriteria,
 ): Promise<SearchOutcome> {
   let where: { label: string; latitude: number; longitude: number } | null = null;
@@ -73,6 +73,7 @@ export async function searchPlaces(
     words,
     filters: criteria.filters as Record<string, string[]>,
     ...(criteria.openNow ? { openMinute: minuteOfWeekInParis(now) } : {}),
+    ...(criteria.passNumerique ? { onlyIds: (await deps.passPlaceIds?.()) ?? [] } : {}),
     limit: criteria.perPage,
     offset: (criteria.page - 1) * criteria.perPage,
   });

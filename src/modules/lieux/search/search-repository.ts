@@ -10,6 +10,8 @@ export interface SearchSpec {
   words: string[];
   filters: Record<string, string[]>;
   openMinute?: number;
+  /** Restrict to these place ids (e.g. places accepting the Pass numérique). */
+  onlyIds?: string[];
   limit: number;
   offset: number;
 }
@@ -46,6 +48,7 @@ export function buildSearchSql(spec: SearchSpec): {
     if (list.length > 0 && (FIELDS as readonly string[]).includes(field)) where.push(`${field} && ${p(list)}::text[]`);
   }
   if (spec.openMinute !== undefined) where.push(`open_minutes @> ${p(spec.openMinute)}::int`);
+  if (spec.onlyIds !== undefined) where.push(`id = ANY(${p(spec.onlyIds)}::text[])`);
   if (!spec.center && spec.words.length > 0)
     order = `word_similarity(${p(spec.words.join(' '))}, search_text) DESC, nom, id`;
   return { where: where.join(' AND '), params, distance, order };

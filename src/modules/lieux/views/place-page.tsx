@@ -1,5 +1,5 @@
 /** The page of one place: hours in words, services, how to get there, how to call. */
-import { Breadcrumb, formatDate } from '../../../platform/views/components.tsx';
+import { Breadcrumb, formatDate, TableFrame } from '../../../platform/views/components.tsx';
 import type { HoursView } from '../opening-hours.ts';
 import type { PlaceRecord } from '../places-repository.ts';
 import { directionsUrl, displayCommune, displayPhone, mapUrl, serviceLabel } from './format.ts';
@@ -56,25 +56,19 @@ export function PlacePage(props: {
           </p>
           <p>{h.today}</p>
           {h.week ? (
-            <div class="fr-table fr-table--sm">
-              <div class="fr-table__wrapper">
-                <div class="fr-table__container">
-                  <div class="fr-table__content">
-                    <table>
-                      <caption>Horaires de la semaine</caption>
-                      <tbody>
-                        {h.week.map((d) => (
-                          <tr>
-                            <th scope="row">{d.day.charAt(0).toUpperCase() + d.day.slice(1)}</th>
-                            <td>{d.text}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                </div>
-              </div>
-            </div>
+            <TableFrame label="Horaires de la semaine" small>
+              <table>
+                <caption>Horaires de la semaine</caption>
+                <tbody>
+                  {h.week.map((d) => (
+                    <tr>
+                      <th scope="row">{d.day.charAt(0).toUpperCase() + d.day.slice(1)}</th>
+                      <td>{d.text}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableFrame>
           ) : null}
         </>
       ) : (

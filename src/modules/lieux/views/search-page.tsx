@@ -225,6 +225,13 @@ export function SearchPage(props: SearchPageProps) {
             options={[{ value: 'maintenant', label: 'Ouvert maintenant' }]}
             selected={c.openNow ? ['maintenant'] : []}
           />
+          <ChoiceGroup
+            kind="checkbox"
+            name="pass_numerique"
+            legend="Pass numérique"
+            options={[{ value: 'oui', label: 'Accepte les chèques Pass numérique' }]}
+            selected={c.passNumerique ? ['oui'] : []}
+          />
           <SelectField
             name="rayon_km"
             label="Distance maximale"

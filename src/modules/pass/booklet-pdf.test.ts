@@ -1,0 +1,405 @@
+import { PassThrough, Writable } from 'node:stream';
+import fc from 'fast-check';
+import QRCode from 'qrcode';
+import { describe, expect, it } from 'vitest';
+import {
+  bookletPageCount,
+  bookletsPdfBuffer,
+  formatEuros,
+  formatFrenchDate,
+  type PrintableBooklet,
+  type PrintableProgramme,
+  pdfSafeText,
+  prepareBooklets,
+  qrModules,
+  qrPath,
+  qrRuns,
+  VOUCHERS_PER_PAGE,
+  voucherLink,
+  writeBookletsPdf,
+} from './booklet-pdf.ts';
+import { formatVoucherCode, generateVoucherCode } from './voucher-code.ts';
+
+const programme: PrintableProgramme = {
+  name: 'Pass numérique du Var 2026',
+  funderName: 'Département du Var',
+  faceValueCents: 1000,
+  validFrom: '2026-01-01',
+  validUntil: '2026-12-31',
+  services: [
+    'Apprendre à utiliser un smartphone ou une tablette',
+    'Faire ses démarches en ligne (CAF, impôts, France Travail…)',
+    'Se protéger des arnaques sur Internet',
+  ],
+  operatorName: 'Passerelle Var',
+  redeemUrl: 'https://passerelle.example.fr/pass/encaisser',
+  findPlacesUrl: 'https://passerelle.example.fr/lieux?pass_numerique=oui',
+};
+
+/** Valid codes from a seeded generator, so that a failure can be replayed. */
+function codeSource(seed: number): () => string {
+  let state = seed >>> 0;
+  const random = (count: number): Uint8Array => {
+    const bytes = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      bytes[i] = state >>> 24;
+    }
+    return bytes;
+  };
+  return () => generateVoucherCode(random);
+}
+
+function makeBooklets(sizes: number[], seed = 1): PrintableBooklet[] {
+  const nextCode = codeSource(seed);
+  return sizes.map((size, index) => ({
+    number: `C-${String(index + 1).padStart(6, '0')}`,
+    vouchers: Array.from({ length: size }, (_, i) => ({ code: nextCode(), position: i + 1 })),
+  }));
+}
+
+/** Page objects of a PDF (not the /Pages tree); page dictionaries are never compressed by PDFKit. */
+function pageCount(pdf: Buffer): number {
+  return pdf.toString('latin1').match(/\/Type \/Page(?![a-zA-Z])/g)?.length ?? 0;
+}
+
+/** WinAnsiEncoding: Latin-1 except 0x80–0x9F. */
+const WIN_ANSI_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+function decodeWinAnsi(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) =>
+    b >= 0x80 && b < 0xa0 ? WIN_ANSI_80_9F.charAt(b - 0x80) : String.fromCharCode(b),
+  ).join('');
+}
+
+/** The text drawn by each text-showing operator of an uncompressed PDFKit document. */
+function drawnText(pdf: Buffer): string[] {
+  const source = pdf.toString('latin1');
+  return [...source.matchAll(/\[([^\]]*)\] TJ/g)].map((operator) => {
+    const hex = [...(operator[1] ?? '').matchAll(/<([0-9a-f]*)>/g)].map((m) => m[1]).join('');
+    return decodeWinAnsi(Buffer.from(hex, 'hex'));
+  });
+}
+
+/** A string of the document information dictionary (an indirect object, PDFDocEncoding or UTF-16BE). */
+function infoString(pdf: Buffer, key: string): string | undefined {
+  const source = pdf.toString('latin1');
+  const ref = new RegExp(`/${key} (\\d+) 0 R`).exec(source)?.[1];
+  const match = new RegExp(`(?:^|\\n)${ref} 0 obj\\n\\(((?:\\\\.|[^\\\\)])*)\\)\\nendobj`, 's').exec(source);
+  if (!ref || !match?.[1]) return undefined;
+  const raw = match[1].replace(
+    /\\([nrtbf()\\])/g,
+    (_, c: string) => ({ n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' })[c] ?? c,
+  );
+  const bytes = Buffer.from(raw, 'latin1');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  return raw;
+}
+
+describe('pdfSafeText', () => {
+  it('turns curly quotes and special spaces into WinAnsi characters', () => {
+    expect(pdfSafeText('L’aide « gratuite »')).toBe("L'aide « gratuite »");
+    expect(pdfSafeText('“Bonjour” ‘toi’')).toBe('"Bonjour" \'toi\'');
+    expect(pdfSafeText('10\u202f€ et 5\u2009%')).toBe('10\u00a0€ et 5\u00a0%');
+    expect(pdfSafeText('pré\u2011inscription \u2212 test')).toBe('pré-inscription - test');
+  });
+
+  it('keeps French text and the WinAnsi extras as they are', () => {
+    const french = 'À l’œuvre : Ève, Noël, façade, île, où, cœur, Œdipe, Ÿ, …, € – —, « ok »'.replace('’', "'");
+    expect(pdfSafeText(french)).toBe(french);
+  });
+
+  it('collapses whitespace and line breaks, drops invisible characters, controls and emoji', () => {
+    expect(pdfSafeText('  Démarches\n\ten   ligne  ')).toBe('Démarches en ligne');
+    expect(pdfSafeText('sans\u200bespace\u00ad, \ufeffBOM\u0007')).toBe('sansespace, BOM');
+    expect(pdfSafeText('📱 Smartphone 👍🏽 ❤️ 🇫🇷 1️⃣')).toBe('Smartphone 1');
+  });
+
+  it('removes accents outside WinAnsi, and replaces what remains with ?', () => {
+    expect(pdfSafeText('Łódź, Gdańsk, Erdős, Dvořák')).toBe('Lódz, Gdansk, Erdos, Dvorák');
+    expect(pdfSafeText('Ελλάδα 北京')).toBe('?????? ??');
+  });
+
+  it('decomposed input is composed first (é typed as e + combining acute)', () => {
+    expect(pdfSafeText('Ce\u0301dric')).toBe('Cédric');
+  });
+
+  it('its output is made of WinAnsi characters only, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        const safe = pdfSafeText(text);
+        expect(pdfSafeText(safe)).toBe(safe);
+        expect(safe).not.toMatch(/\p{Cc}/u);
+        for (const char of safe) expect(decodeWinAnsi(Uint8Array.of(encodeWinAnsi(char)))).toBe(char);
+      }),
+    );
+  });
+});
+
+/** The WinAnsi byte of a character (its Latin-1 code, or its slot among 0x80–0x9F). */
+function encodeWinAnsi(char: string): number {
+  const code = char.charCodeAt(0);
+  if (code < 0x100) return code;
+  const index = WIN_ANSI_80_9F.indexOf(char);
+  if (index >= 0 && !/\p{Cc}/u.test(char)) return 0x80 + index;
+  throw new Error(`not WinAnsi: ${char}`);
+}
+
+describe('dates, amounts and links', () => {
+  it('formats dates in French', () => {
+    expect(formatFrenchDate('2026-12-31')).toBe('31\u00a0décembre 2026');
+    expect(formatFrenchDate('2026-01-01')).toBe('1er\u00a0janvier 2026');
+    expect(formatFrenchDate('2028-02-29')).toBe('29\u00a0février 2028');
+    for (const bad of ['2026-02-30', '2026-13-01', '31/12/2026', '2026-1-1', '']) {
+      expect(() => formatFrenchDate(bad)).toThrow(RangeError);
+    }
+  });
+
+  it('formats amounts in euros', () => {
+    expect(formatEuros(1000)).toBe('10\u00a0€');
+    expect(formatEuros(1050)).toBe('10,50\u00a0€');
+    expect(formatEuros(5)).toBe('0,05\u00a0€');
+    expect(formatEuros(150000)).toBe('1\u00a0500\u00a0€');
+    for (const bad of [0, -100, 10.5, Number.NaN]) expect(() => formatEuros(bad)).toThrow(RangeError);
+  });
+
+  it('builds the QR link: the redemption URL with the canonical code as ?code=', () => {
+    expect(voucherLink(programme.redeemUrl, 'K7MC3PX4TF')).toBe(
+      'https://passerelle.example.fr/pass/encaisser?code=K7MC3PX4TF',
+    );
+    expect(voucherLink('https://x.example.fr/encaisser?source=carnet', 'K7MC3PX4TF')).toBe(
+      'https://x.example.fr/encaisser?source=carnet&code=K7MC3PX4TF',
+    );
+  });
+});
+
+describe('prepareBooklets', () => {
+  it('sorts the chèques by position and formats their codes', () => {
+    const [booklet] = makeBooklets([3]);
+    if (!booklet) throw new Error('no booklet');
+    const shuffled = { ...booklet, vouchers: [...booklet.vouchers].reverse() };
+    const [prepared] = prepareBooklets(programme.redeemUrl, [shuffled]);
+    expect(prepared?.vouchers.map((v) => v.position)).toEqual([1, 2, 3]);
+    expect(prepared?.vouchers.map((v) => v.displayCode)).toEqual(
+      booklet.vouchers.map((v) => formatVoucherCode(v.code)),
+    );
+  });
+
+  it('rejects what would make a bad print run', () => {
+    const [a, b] = makeBooklets([2, 2]);
+    if (!a || !b) throw new Error('no booklet');
+    const reject = (booklets: PrintableBooklet[]) => () => prepareBooklets(programme.redeemUrl, booklets);
+    expect(reject([{ ...a, vouchers: [] }])).toThrow(/no voucher/);
+    expect(reject([{ ...a, number: ' ' }])).toThrow(/no number/);
+    expect(reject([a, { ...b, number: a.number }])).toThrow(/appears twice/);
+    expect(reject([a, { ...b, vouchers: [...a.vouchers] }])).toThrow(/appears twice/);
+    expect(reject([{ ...a, vouchers: a.vouchers.map((v) => ({ ...v, position: 1 })) }])).toThrow(/positions/);
+    expect(reject([{ ...a, vouchers: a.vouchers.map((v) => ({ ...v, position: v.position + 1 })) }])).toThrow(
+      /positions/,
+    );
+    expect(reject([{ ...a, vouchers: [{ code: 'K7MC3PX4TA', position: 1 }] }])).toThrow(/not a canonical/);
+    expect(() => prepareBooklets('/pass/encaisser', [a])).toThrow(/absolute URL/);
+  });
+});
+
+describe('QR codes as vector runs', () => {
+  /** Dark modules as the runs paint them. */
+  function paint(size: number, runs: ReturnType<typeof qrRuns>): Uint8Array {
+    const painted = new Uint8Array(size * size);
+    for (const run of runs) {
+      for (let c = run.col; c < run.col + run.length; c++) {
+        expect(painted[run.row * size + c]).toBe(0); // no overlap
+        painted[run.row * size + c] = 1;
+      }
+    }
+    return painted;
+  }
+
+  it('reproduces every module of the QR code of a chèque, with maximal runs', () => {
+    const link = voucherLink(programme.redeemUrl, 'K7MC3PX4TF');
+    const modules = QRCode.create(link, { errorCorrectionLevel: 'M' }).modules;
+    expect(qrModules(link).data).toEqual(modules.data);
+    const runs = qrRuns(modules);
+    expect(paint(modules.size, runs)).toEqual(Uint8Array.from(modules.data, (m) => (m ? 1 : 0)));
+    for (const run of runs) {
+      expect(run.col === 0 || !modules.get(run.row, run.col - 1)).toBe(true); // nothing dark just before…
+      expect(run.col + run.length === modules.size || !modules.get(run.row, run.col + run.length)).toBe(true); // …or after
+    }
+    const dark = modules.data.reduce((sum, m) => sum + (m ? 1 : 0), 0);
+    expect(runs.length).toBeLessThan(dark / 1.5);
+  });
+
+  it('reproduces any matrix exactly', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 12 })
+          .chain((size) =>
+            fc.uint8Array({ minLength: size * size, maxLength: size * size, max: 1 }).map((data) => ({ size, data })),
+          ),
+        ({ size, data }) => {
+          expect(paint(size, qrRuns({ size, data }))).toEqual(data);
+        },
+      ),
+    );
+  });
+
+  it('the QR code encodes the redemption link, byte for byte', () => {
+    const link = voucherLink(programme.redeemUrl, 'K7MC3PX4TF');
+    const { segments } = QRCode.create(link, { errorCorrectionLevel: 'M' });
+    const text = segments
+      .map((s) => (typeof s.data === 'string' ? s.data : Buffer.from(s.data).toString('utf8')))
+      .join('');
+    expect(text).toBe('https://passerelle.example.fr/pass/encaisser?code=K7MC3PX4TF');
+  });
+
+  it('writes one rectangle per run, in module units', () => {
+    expect(
+      qrPath([
+        { row: 0, col: 0, length: 7 },
+        { row: 1, col: 3, length: 1 },
+      ]),
+    ).toBe('0 0 7 1 re\n3 1 1 1 re');
+  });
+});
+
+describe('booklets PDF', () => {
+  it('is a PDF with a cover page and one page per 5 chèques for each booklet', async () => {
+    const one = await bookletsPdfBuffer(programme, makeBooklets([5]));
+    expect(one.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(one.subarray(-6).toString('latin1')).toMatch(/%%EOF\n?$/);
+    expect(pageCount(one)).toBe(2);
+
+    const sizes = [5, 7, 1];
+    const three = await bookletsPdfBuffer(programme, makeBooklets(sizes));
+    expect(pageCount(three)).toBe(2 + 3 + 2);
+    expect(sizes.reduce((sum, n) => sum + bookletPageCount(n), 0)).toBe(7);
+    expect(bookletPageCount(VOUCHERS_PER_PAGE * 2)).toBe(3);
+  });
+
+  it('prints the cover and every chèque: formatted code, position, booklet, validity', async () => {
+    const booklets = makeBooklets([5, 3]);
+    const text = drawnText(await bookletsPdfBuffer(programme, booklets, { compress: false }));
+    const nbsp = '\u00a0';
+    expect(text).toContain('Pass numérique du Var 2026');
+    expect(text).toContain('Département du Var');
+    expect(text).toContain('Carnet n° C-000001');
+    const flowing = text.join(' ').replace(/ {2,}/g, ' '); // wrapped lines keep their trailing space
+    expect(flowing).toContain(`Ce carnet contient 5 chèques de 10${nbsp}€ pour vous faire aider au numérique.`);
+    expect(flowing).toContain(`Ce carnet contient 3 chèques de 10${nbsp}€`);
+    expect(text).toContain(`Valable jusqu'au 31${nbsp}décembre 2026.`);
+    for (const service of programme.services) expect(text).toContain(service);
+    expect(text).toContain('Trouvez un lieu qui accepte le Pass numérique :');
+    expect(text).toContain(programme.findPlacesUrl);
+    expect(text).toContain('Apportez ce carnet au rendez-vous.');
+    expect(text).toContain("L'aide est gratuite pour vous.");
+    expect(text.some((t) => t.includes('Carnet édité par Passerelle Var'))).toBe(true);
+
+    for (const booklet of booklets) {
+      for (const voucher of booklet.vouchers) {
+        expect(text).toContain(formatVoucherCode(voucher.code));
+        expect(text).toContain(`Chèque ${voucher.position} sur ${booklet.vouchers.length}`);
+      }
+      expect(text.filter((t) => t === `Carnet n° ${booklet.number}`)).toHaveLength(1 + booklet.vouchers.length);
+    }
+    expect(text.filter((t) => t === `10${nbsp}€`)).toHaveLength(8);
+    expect(text.filter((t) => t === `Valable jusqu'au 31${nbsp}décembre 2026`)).toHaveLength(8);
+    expect(text.filter((t) => t === "À remettre au lieu d'accompagnement")).toHaveLength(8);
+    expect(text.filter((t) => t.includes('passerelle.example.fr/pass/encaisser'))).toHaveLength(8);
+    for (const t of text) expect(pdfSafeText(t)).toBe(t.trim());
+  });
+
+  it('draws, as vectors, the QR code of each chèque link', async () => {
+    const booklets = makeBooklets([5, 2]);
+    const pdf = (await bookletsPdfBuffer(programme, booklets, { compress: false })).toString('latin1');
+    for (const voucher of booklets.flatMap((b) => b.vouchers)) {
+      const link = `${programme.redeemUrl}?code=${voucher.code}`;
+      const path = qrPath(qrRuns(QRCode.create(link, { errorCorrectionLevel: 'M' }).modules));
+      expect(pdf).toContain(`${path}\nf`);
+    }
+    expect(pdf).not.toMatch(/\/Subtype \/Image/);
+    expect(pdf).not.toMatch(/\/FontFile/);
+  });
+
+  it('sets the document metadata', async () => {
+    const pdf = await bookletsPdfBuffer(programme, makeBooklets([5, 5]));
+    expect(infoString(pdf, 'Title')).toBe('Pass numérique du Var 2026 : carnets de chèques');
+    expect(infoString(pdf, 'Author')).toBe('Passerelle Var');
+    expect(infoString(pdf, 'Subject')).toBe('2 carnets, 10 chèques de 10\u00a0€ (Département du Var)');
+    expect(pdf.toString('latin1')).toContain('/Lang (fr-FR)');
+  });
+
+  it('sanitises the programme texts and keeps a long cover on one page, with all the steps', async () => {
+    const wordy: PrintableProgramme = {
+      ...programme,
+      name: 'Pass numérique de l’Hérault 2026 — édition très longue qui ne tient pas sur une seule ligne du tout',
+      funderName: 'Département de l’Hérault',
+      operatorName: 'Opérateur\u202fSud 📱',
+      services: Array.from({ length: 40 }, (_, i) => `Service n°\u202f${i + 1} : s’équiper, s’informer, se former`),
+    };
+    const pdf = await bookletsPdfBuffer(wordy, makeBooklets([5, 5]), { compress: false });
+    expect(pageCount(pdf)).toBe(4);
+    const text = drawnText(pdf);
+    expect(text).toContain("Département de l'Hérault");
+    expect(text).toContain("Service n°\u00a01 : s'équiper, s'informer, se former");
+    // The list is cut to leave room for the steps, which are all there, above the footer.
+    expect(text).toContain('…');
+    expect(text).not.toContain("Service n°\u00a040 : s'équiper, s'informer, se former");
+    expect(text).toContain("L'aide est gratuite pour vous.");
+    expect(text.join('\n')).not.toMatch(/[’\u202f]/);
+    const questionMarks = text.filter(
+      (t) => t.includes('?') && t !== 'Comment faire ?' && t !== programme.findPlacesUrl,
+    );
+    expect(questionMarks).toEqual([]);
+  });
+
+  it('streams to a writable and resolves once everything is written', async () => {
+    const booklets = makeBooklets([5, 5, 5]);
+    const chunks: Buffer[] = [];
+    let finished = false;
+    const out = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        setImmediate(callback); // a slow consumer
+      },
+      final(callback) {
+        finished = true;
+        callback();
+      },
+    });
+    await writeBookletsPdf(out, programme, booklets);
+    expect(finished).toBe(true);
+    const pdf = Buffer.concat(chunks);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pageCount(pdf)).toBe(6);
+  });
+
+  it('rejects invalid input before writing anything', async () => {
+    const out = new PassThrough();
+    const written: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => written.push(chunk));
+    const [booklet] = makeBooklets([2]);
+    if (!booklet) throw new Error('no booklet');
+    const bad = { ...booklet, vouchers: [{ code: 'K7MC-3PX4-TF', position: 1 }] };
+    await expect(writeBookletsPdf(out, programme, [bad])).rejects.toThrow(RangeError);
+    await expect(writeBookletsPdf(out, { ...programme, validUntil: '2026-02-30' }, [booklet])).rejects.toThrow(
+      RangeError,
+    );
+    expect(written).toHaveLength(0);
+    expect(out.writableEnded).toBe(false);
+    expect(out.destroyed).toBe(false);
+  });
+
+  it('renders 200 booklets of 5 chèques (timing printed, not asserted)', async () => {
+    const booklets = makeBooklets(Array(200).fill(5), 42);
+    const started = performance.now();
+    const pdf = await bookletsPdfBuffer(programme, booklets);
+    const seconds = (performance.now() - started) / 1000;
+    expect(pageCount(pdf)).toBe(400);
+    // biome-ignore lint/suspicious/noConsole: a timing print for whoever runs the tests; no assertion on time.
+    console.log(
+      `200 carnets, 1000 chèques: ${seconds.toFixed(2)} s, ${pageCount(pdf)} pages, ${(pdf.length / 1e6).toFixed(2)} MB`,
+    );
+  }, 60_000);
+});

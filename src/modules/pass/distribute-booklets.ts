@@ -1,0 +1,140 @@
+/** Booklets go to distributors (referrers), who hand one to a beneficiary: pseudonymous facts only. */
+import { z } from 'zod';
+import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
+import { authorize } from '../../platform/auth/policy.ts';
+import { NotFoundError, RuleError, ValidationError } from '../../platform/http/errors.ts';
+import { many, parseInput, requiredText } from '../../platform/http/validation.ts';
+import { appendJournal } from '../../platform/journal/journal.ts';
+import { resolveLocation, STANDARD_ENUMS } from '../lieux/index.ts';
+import { AGE_BANDS, type PassDeps, SITUATIONS } from './deps.ts';
+import { passPolicy } from './policies.ts';
+import { assignNextBooklets, findBooklet, findProgramme, markDistributed } from './programmes-repository.ts';
+
+const assignSchema = z.object({
+  organisationId: z.string().uuid('Choisissez la structure qui distribuera les carnets.'),
+  count: z.preprocess(
+    (v) => (v === undefined || v === '' ? undefined : Number(v)),
+    z
+      .number({ message: 'Indiquez un nombre de carnets.' })
+      .int('Un nombre entier, s’il vous plaît.')
+      .min(1, 'Au moins un carnet.')
+      .max(50_000, 'Au plus 50 000 carnets à la fois.'),
+  ),
+});
+
+export async function assignBooklets(
+  deps: PassDeps & { organisationExists: (id: string) => Promise<boolean> },
+  actor: Actor | undefined,
+  programmeId: string,
+  input: unknown,
+): Promise<number[]> {
+  const programme = await findProgramme(deps.db, programmeId);
+  if (!programme) throw new NotFoundError('Programme introuvable.');
+  authorize(actor, passPolicy.manageProgramme, programme);
+  const v = parseInput(assignSchema, input);
+  if (!(await deps.organisationExists(v.organisationId)))
+    throw new ValidationError({ organisationId: 'Structure inconnue.' });
+  return deps.db.transaction(async (tx) => {
+    const numbers = await assignNextBooklets(tx, programme.id, v.organisationId, v.count, deps.clock());
+    if (numbers.length === 0)
+      throw new RuleError(
+        'no_booklet_left',
+        'Tous les carnets de ce programme sont déjà attribués : émettez-en d’autres.',
+      );
+    await appendJournal(tx, deps.clock, {
+      action: 'pass.carnets_attribues',
+      actorUserId: accountIdOf(actor),
+      organisationId: programme.coordinator_organisation_id,
+      targetType: 'programme',
+      targetId: programme.id,
+      details: {
+        distributeur: v.organisationId,
+        carnets: numbers.length,
+        premier: numbers[0],
+        dernier: numbers[numbers.length - 1],
+      },
+    });
+    return numbers;
+  });
+}
+
+const distributeSchema = z.object({
+  ageBand: z.enum(AGE_BANDS, { message: 'Choisissez une tranche d’âge.' }),
+  commune: requiredText(100),
+  situation: z.enum(SITUATIONS, { message: 'Choisissez une situation.' }),
+  needs: many(z.enum(STANDARD_ENUMS.services, { message: 'Choisissez des besoins de la liste.' })),
+});
+
+export interface Beneficiary {
+  tranche_age: string;
+  commune_insee: string;
+  commune: string;
+  situation: string;
+  besoins: string[];
+}
+
+/** Hands a booklet to a beneficiary: no name, only an age band, a commune, a situation, needs. */
+export async function distributeBooklet(
+  deps: PassDeps,
+  actor: Actor | undefined,
+  bookletId: string,
+  input: unknown,
+): Promise<{ beneficiary: Beneficiary }> {
+  const booklet = await findBooklet(deps.db, bookletId);
+  if (!booklet?.distributor_organisation_id) throw new NotFoundError('Carnet introuvable.');
+  authorize(actor, passPolicy.distribute, { id: booklet.distributor_organisation_id });
+  const programme = await findProgramme(deps.db, booklet.programme_id);
+  if (!programme) throw new NotFoundError('Programme introuvable.');
+  const v = parseInput(distributeSchema, input);
+  const location = await resolveLocation(deps.db, v.commune);
+  if (location.kind === 'unknown' || location.kind === 'unlocated') {
+    throw new ValidationError({
+      commune: `Nous ne trouvons pas la commune « ${v.commune} ». Saisissez son code postal.`,
+    });
+  }
+  if (location.kind === 'ambiguous') {
+    throw new ValidationError({
+      commune: `Plusieurs communes s'appellent « ${v.commune} » : précisez le code postal (${location.candidates
+        .slice(0, 3)
+        .map((c) => c.label)
+        .join(', ')}…).`,
+    });
+  }
+  const now = deps.clock();
+  const today = now.toISOString().slice(0, 10);
+  const stop = new Date(
+    Date.parse(`${programme.valid_until}T00:00:00Z`) - programme.distribution_stop_days * 86_400_000,
+  )
+    .toISOString()
+    .slice(0, 10);
+  if (today > stop) {
+    throw new RuleError(
+      'distribution_closed',
+      `La distribution de ce programme est terminée depuis le ${stop} : les chèques expireraient avant d’être utilisés.`,
+    );
+  }
+  const beneficiary: Beneficiary = {
+    tranche_age: v.ageBand,
+    commune_insee: location.codesInsee[0] as string,
+    commune: location.label,
+    situation: v.situation,
+    besoins: v.needs,
+  };
+  await deps.db.transaction(async (tx) => {
+    const ok = await markDistributed(tx, booklet.id, booklet.distributor_organisation_id as string, {
+      at: now,
+      by: accountIdOf(actor),
+      beneficiary: beneficiary as unknown as Record<string, unknown>,
+    });
+    if (!ok) throw new RuleError('already_distributed', 'Ce carnet a déjà été remis à un bénéficiaire.');
+    await appendJournal(tx, deps.clock, {
+      action: 'pass.carnet_remis',
+      actorUserId: accountIdOf(actor),
+      organisationId: booklet.distributor_organisation_id,
+      targetType: 'carnet',
+      targetId: booklet.id,
+      details: { programme: programme.id, numero: booklet.number },
+    });
+  });
+  return { beneficiary };
+}

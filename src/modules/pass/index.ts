@@ -1,0 +1,29 @@
+/**
+ * Pass numérique module: programmes of vouchers funded by a funder, booklets distributed to
+ * beneficiaries, qualified places that redeem them exactly once, statements and reports.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
+import type { PassDeps } from './deps.ts';
+import { passApiRoutes } from './routes-api.tsx';
+import { distributionRoutes } from './routes-distribution.tsx';
+import { programmeRoutes } from './routes-programmes.tsx';
+import { qualificationRoutes } from './routes-qualification.tsx';
+import { redeemRoutes } from './routes-redeem.tsx';
+import { statementRoutes } from './routes-statements.tsx';
+
+export type { PassDeps } from './deps.ts';
+export { qualifiedPlaceIds } from './qualifications.ts';
+export { redeemVoucher } from './redeem-voucher.ts';
+
+async function passModule(app: FastifyInstance, opts: { deps: PassDeps; organisations: OrganisationDirectory }) {
+  programmeRoutes(app, opts);
+  distributionRoutes(app, opts);
+  qualificationRoutes(app, opts);
+  redeemRoutes(app, opts);
+  statementRoutes(app, opts);
+  passApiRoutes(app, opts);
+}
+
+export const passPlugin = fp(passModule, { name: 'pass' });

@@ -1,0 +1,74 @@
+/**
+ * Issues N booklets of a programme: each voucher gets a fresh random code (≥ 40 bits, check
+ * symbol); a code that already exists (vanishingly rare) is drawn again. One transaction.
+ */
+import { z } from 'zod';
+import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
+import { authorize } from '../../platform/auth/policy.ts';
+import { NotFoundError } from '../../platform/http/errors.ts';
+import { parseInput } from '../../platform/http/validation.ts';
+import { appendJournal } from '../../platform/journal/journal.ts';
+import type { PassDeps } from './deps.ts';
+import { passPolicy } from './policies.ts';
+import { findProgramme, insertBooklets, insertVouchers, nextBookletNumber } from './programmes-repository.ts';
+import { generateVoucherCode } from './voucher-code.ts';
+
+export const MAX_BOOKLETS_PER_ISSUE = 50_000;
+
+const schema = z.object({
+  count: z.preprocess(
+    (v) => (v === undefined || v === '' ? undefined : Number(v)),
+    z
+      .number({ message: 'Indiquez le nombre de carnets à émettre.' })
+      .int('Le nombre de carnets doit être un nombre entier.')
+      .min(1, 'Émettez au moins un carnet.')
+      .max(MAX_BOOKLETS_PER_ISSUE, `Au plus ${MAX_BOOKLETS_PER_ISSUE} carnets à la fois.`),
+  ),
+});
+
+export async function issueBooklets(
+  deps: PassDeps,
+  actor: Actor | undefined,
+  programmeId: string,
+  input: unknown,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ first: number; last: number; vouchers: number }> {
+  const programme = await findProgramme(deps.db, programmeId);
+  if (!programme) throw new NotFoundError('Programme introuvable.');
+  authorize(actor, passPolicy.manageProgramme, programme);
+  const { count } = parseInput(schema, input);
+  const now = deps.clock();
+  return deps.db.transaction(async (tx) => {
+    const first = await nextBookletNumber(tx, programme.id);
+    const chunk = 2000;
+    let issued = 0;
+    for (let start = 0; start < count; start += chunk) {
+      const numbers = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => first + start + i);
+      const booklets = await insertBooklets(tx, programme.id, numbers, now);
+      let pending = booklets.flatMap((b) =>
+        Array.from({ length: programme.vouchers_per_booklet }, (_, i) => ({
+          code: generateVoucherCode(),
+          booklet_id: b.id,
+          programme_id: programme.id,
+          position: i + 1,
+        })),
+      );
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 5) throw new Error('Could not draw unique voucher codes');
+        const clashes = await insertVouchers(tx, pending);
+        pending = pending.filter((v) => clashes.has(v.code)).map((v) => ({ ...v, code: generateVoucherCode() }));
+      }
+      issued += booklets.length;
+      onProgress?.(issued, count);
+    }
+    await appendJournal(tx, deps.clock, {
+      action: 'pass.carnets_emis',
+      actorUserId: accountIdOf(actor),
+      organisationId: programme.coordinator_organisation_id,
+      targetType: 'programme',
+      targetId: programme.id,
+      details: { premier: first, dernier: first + count - 1, cheques: count * programme.vouchers_per_booklet },
+    });
+    return { first, last: first + count - 1, vouchers: count * programme.vouchers_per_booklet };
+  });
+}

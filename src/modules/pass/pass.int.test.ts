@@ -1,0 +1,481 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeActor, makeOrganisation } from '../../../test/support/factories.ts';
+import { createTestApp, type TestApp, TestClock } from '../../../test/support/test-app.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+import { commandLineActor } from '../../platform/auth/actor.ts';
+import { verifyJournal } from '../../platform/journal/journal.ts';
+import { importCommunes, importPlaces, setPlaceOrganisation } from '../lieux/index.ts';
+import { createApiToken } from './api-tokens.ts';
+import { createProgramme } from './create-programme.ts';
+import type { PassDeps } from './deps.ts';
+import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
+import { issueBooklets } from './issue-booklets.ts';
+import { bookletsOfProgramme, type Programme, vouchersOfBooklets } from './programmes-repository.ts';
+import { decideQualification, requestQualification } from './qualifications.ts';
+import { checkVoucher, redeemVoucher, VoucherRefused } from './redeem-voucher.ts';
+import { funderReport, suspiciousPatterns } from './reports.ts';
+import { drawUpDueStatements, listStatements, markStatementPaid } from './statements.ts';
+import { undoRedemption } from './undo-redemption.ts';
+import { CODE_ALPHABET } from './voucher-code.ts';
+
+// Tuesday 10 November 2026, 10:00 in Paris.
+const clock = new TestClock(new Date('2026-11-10T09:00:00Z'));
+let t: TestApp;
+let deps: PassDeps;
+let coordinator: Actor;
+let funder: Actor;
+let distributor: Actor;
+let helper: Actor;
+let manager: Actor;
+let outsider: Actor;
+let orgs: Record<'coordination' | 'funder' | 'ccas' | 'mediatheque' | 'marseille', string>;
+let programme: Programme;
+let codes: string[][];
+const AIDE = 'Aide aux démarches administratives';
+const LOISIRS = 'Loisirs et créations numériques';
+
+const communes = [
+  'Code_commune_INSEE;Nom_commune;Code_postal;Ligne_5;Libellé_d_acheminement;coordonnees_gps',
+  '83137;TOULON;83000;;TOULON;43.1361589728,5.93239634249',
+  '83069;HYERES;83400;;HYERES;43.1018713736,6.18898460144',
+  '13201;MARSEILLE 01;13001;;MARSEILLE;43.2999009436,5.38227869795',
+].join('\n');
+const places = [
+  'id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,date_maj,services',
+  'pass-toulon,73282932000074,Médiathèque du Port,Toulon,83000,83137,1 quai Cronstadt,43.1205,5.9350,2026-10-01,Aide aux démarches administratives',
+  'pass-hyeres,73282932000074,Annexe de Hyères,Hyères,83400,83069,2 rue Massillon,43.1190,6.1300,2026-10-01,Aide aux démarches administratives',
+  'pass-marseille,73282932000074,Espace Marseille,Marseille,13001,13201,3 la Canebière,43.2970,5.3780,2026-10-01,Aide aux démarches administratives',
+].join('\n');
+
+function wrongOne(code: string): string {
+  const i = 3;
+  const next = CODE_ALPHABET[(CODE_ALPHABET.indexOf(code[i] as string) + 1) % CODE_ALPHABET.length] as string;
+  return code.slice(0, i) + next + code.slice(i + 1);
+}
+
+async function refusal(promise: Promise<unknown>): Promise<VoucherRefused> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof VoucherRefused) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+let keyCounter = 0;
+const key = () => `cle-de-test-${++keyCounter}-${Date.now()}`;
+
+beforeAll(async () => {
+  t = await createTestApp({ clock });
+  deps = { db: t.db, clock: clock.now, publicUrl: 'http://localhost:3000', operatorName: 'Passerelle' };
+  const ld = { db: t.db, clock: clock.now };
+  await importCommunes(ld, commandLineActor, Buffer.from(communes), 'communes.csv');
+  await importPlaces(ld, commandLineActor, Buffer.from(places), { fileName: 'lieux.csv', dryRun: false });
+  orgs = {
+    coordination: await makeOrganisation(t.db, 'Département du Var', 'collectivite'),
+    funder: await makeOrganisation(t.db, 'Fondation Numérique', 'entreprise'),
+    ccas: await makeOrganisation(t.db, 'CCAS de Toulon', 'collectivite'),
+    mediatheque: await makeOrganisation(t.db, 'Médiathèque'),
+    marseille: await makeOrganisation(t.db, 'Espace Marseille'),
+  };
+  await setPlaceOrganisation(t.db, 'pass-toulon', orgs.mediatheque);
+  await setPlaceOrganisation(t.db, 'pass-hyeres', orgs.mediatheque);
+  await setPlaceOrganisation(t.db, 'pass-marseille', orgs.marseille);
+  coordinator = await makeActor(t.db, [{ organisationId: orgs.coordination, role: 'coordinateur' }]);
+  funder = await makeActor(t.db, [{ organisationId: orgs.funder, role: 'financeur' }]);
+  distributor = await makeActor(t.db, [{ organisationId: orgs.ccas, role: 'prescripteur' }]);
+  helper = await makeActor(t.db, [{ organisationId: orgs.mediatheque, role: 'aidant' }]);
+  manager = await makeActor(t.db, [{ organisationId: orgs.mediatheque, role: 'responsable' }]);
+  outsider = await makeActor(t.db, [
+    { organisationId: orgs.marseille, role: 'aidant' },
+    { organisationId: orgs.marseille, role: 'responsable' },
+  ]);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const orgDeps = () => ({ ...deps, organisationExists: async () => true });
+
+describe('programme and booklets', () => {
+  it('refuses a programme ending before it starts, without territory or services', async () => {
+    const attempt = createProgramme(orgDeps(), coordinator, {
+      name: 'Mauvais',
+      coordinatorOrganisationId: orgs.coordination,
+      funderOrganisationId: orgs.funder,
+      validFrom: '2026-12-31',
+      validUntil: '2026-01-01',
+    });
+    await expect(attempt).rejects.toMatchObject({
+      fieldErrors: {
+        validUntil: 'La fin de validité doit être après le début.',
+        departements: 'Indiquez le territoire : au moins un département ou une commune.',
+        services: 'Choisissez au moins un service payé par les chèques.',
+      },
+    });
+    await expect(createProgramme(orgDeps(), helper, { name: 'X' })).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('creates a programme, issues booklets with valid codes, refuses zero booklets', async () => {
+    programme = await createProgramme(orgDeps(), coordinator, {
+      name: 'Pass numérique du Var 2026',
+      coordinatorOrganisationId: orgs.coordination,
+      funderOrganisationId: orgs.funder,
+      departements: '83',
+      validFrom: '2026-11-01',
+      validUntil: '2026-12-31',
+      services: [AIDE],
+    });
+    expect(programme).toMatchObject({
+      face_value_cents: 1000,
+      vouchers_per_booklet: 5,
+      tolerance_days: 31,
+      distribution_stop_days: 15,
+    });
+    await expect(issueBooklets(deps, coordinator, programme.id, { count: '0' })).rejects.toMatchObject({
+      fieldErrors: { count: 'Émettez au moins un carnet.' },
+    });
+    const issued = await issueBooklets(deps, coordinator, programme.id, { count: '4' });
+    expect(issued).toEqual({ first: 1, last: 4, vouchers: 20 });
+    const booklets = await bookletsOfProgramme(t.db, programme.id, 10, 0);
+    const vouchers = await vouchersOfBooklets(
+      t.db,
+      booklets.map((b) => b.id),
+    );
+    codes = booklets.map((b) => vouchers.filter((v) => v.booklet_id === b.id).map((v) => v.code));
+    expect(new Set(vouchers.map((v) => v.code)).size).toBe(20);
+    await expect(issueBooklets(deps, funder, programme.id, { count: '1' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+  });
+
+  it('assigns booklets to a distributor who hands one with pseudonymous facts only', async () => {
+    const numbers = await assignBooklets(orgDeps(), coordinator, programme.id, {
+      organisationId: orgs.ccas,
+      count: '3',
+    });
+    expect(numbers).toEqual([1, 2, 3]);
+    const [b1, b2] = await bookletsOfProgramme(t.db, programme.id, 2, 0);
+    await expect(
+      distributeBooklet(deps, distributor, b1?.id as string, {
+        ageBand: '65 à 79 ans',
+        commune: 'Toulonn',
+        situation: 'Retraité ou retraitée',
+      }),
+    ).rejects.toMatchObject({
+      fieldErrors: { commune: expect.stringContaining('Nous ne trouvons pas la commune') },
+    });
+    const { beneficiary } = await distributeBooklet(deps, distributor, b1?.id as string, {
+      ageBand: '65 à 79 ans',
+      commune: '83000',
+      situation: 'Retraité ou retraitée',
+      needs: [AIDE],
+    });
+    expect(beneficiary).toMatchObject({ commune_insee: '83137', tranche_age: '65 à 79 ans' });
+    expect(JSON.stringify(beneficiary)).not.toMatch(/nom|prenom|@/);
+    await expect(
+      distributeBooklet(deps, distributor, b1?.id as string, {
+        ageBand: '65 à 79 ans',
+        commune: '83000',
+        situation: 'Autre',
+      }),
+    ).rejects.toMatchObject({ code: 'already_distributed' });
+    await expect(
+      distributeBooklet(deps, helper, b2?.id as string, {
+        ageBand: '65 à 79 ans',
+        commune: '83000',
+        situation: 'Autre',
+      }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
+
+describe('qualification', () => {
+  it('lets a manager ask, a coordinator qualify, and refuses what does not belong to them', async () => {
+    await expect(
+      requestQualification(deps, manager, orgs.mediatheque, {
+        placeId: 'pass-toulon',
+        siret: '12345678901234',
+        services: [AIDE],
+        freeForBeneficiary: 'on',
+        charter: 'on',
+      }),
+    ).rejects.toMatchObject({ fieldErrors: { siret: expect.stringContaining("Ce SIRET n'existe pas") } });
+    await expect(
+      requestQualification(deps, manager, orgs.mediatheque, {
+        placeId: 'pass-toulon',
+        siret: '73282932000074',
+        services: [AIDE],
+      }),
+    ).rejects.toMatchObject({ fieldErrors: { freeForBeneficiary: expect.any(String), charter: expect.any(String) } });
+    await expect(
+      requestQualification(deps, manager, orgs.mediatheque, {
+        placeId: 'pass-marseille',
+        siret: '73282932000074',
+        services: [AIDE],
+        freeForBeneficiary: 'on',
+        charter: 'on',
+      }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    const q = await requestQualification(deps, manager, orgs.mediatheque, {
+      placeId: 'pass-toulon',
+      siret: '732 829 320 00074',
+      services: [AIDE, LOISIRS],
+      freeForBeneficiary: 'on',
+      charter: 'on',
+    });
+    await expect(decideQualification(deps, manager, q.id, { decision: 'qualify' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(decideQualification(deps, coordinator, q.id, { decision: 'refuse' })).rejects.toMatchObject({
+      fieldErrors: { reason: expect.any(String) },
+    });
+    expect((await decideQualification(deps, coordinator, q.id, { decision: 'qualify' })).status).toBe('qualified');
+    const m = await requestQualification(deps, outsider, orgs.marseille, {
+      placeId: 'pass-marseille',
+      siret: '73282932000074',
+      services: [AIDE],
+      freeForBeneficiary: 'on',
+      charter: 'on',
+    });
+    await decideQualification(deps, coordinator, m.id, { decision: 'qualify' });
+  });
+});
+
+describe('redemption', () => {
+  it('explains every refusal', async () => {
+    const [first, second] = codes as [string[], string[]];
+    const code = first[0] as string;
+    expect(
+      (
+        await refusal(
+          redeemVoucher(deps, helper, {
+            code: wrongOne(code),
+            placeId: 'pass-toulon',
+            service: AIDE,
+            idempotencyKey: key(),
+            channel: 'web',
+          }),
+        )
+      ).refusal,
+    ).toBe('code_typo');
+    expect((await refusal(checkVoucher(deps, helper, { code: 'K7MC3PX4TX', placeId: 'pass-toulon' }))).refusal).toMatch(
+      /code_typo|code_format/,
+    );
+    const unknown = await refusal(
+      checkVoucher(deps, helper, { code: '2222-2222-22'.replace(/2$/, ''), placeId: 'pass-toulon' }),
+    );
+    expect(['unknown_code', 'code_typo', 'code_format']).toContain(unknown.refusal);
+    expect(
+      (await refusal(checkVoucher(deps, helper, { code: second[0] as string, placeId: 'pass-toulon' }))).refusal,
+    ).toBe('not_distributed');
+    expect((await refusal(checkVoucher(deps, helper, { code, placeId: 'pass-hyeres' }))).refusal).toBe(
+      'place_not_qualified',
+    );
+    expect((await refusal(checkVoucher(deps, outsider, { code, placeId: 'pass-marseille' }))).message).toContain(
+      'Var (83)',
+    );
+    expect(
+      (
+        await refusal(
+          redeemVoucher(deps, helper, {
+            code,
+            placeId: 'pass-toulon',
+            service: LOISIRS,
+            idempotencyKey: key(),
+            channel: 'web',
+          }),
+        )
+      ).refusal,
+    ).toBe('service_not_covered');
+    await expect(checkVoucher(deps, outsider, { code, placeId: 'pass-toulon' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    clock.set(new Date('2026-10-20T09:00:00Z'));
+    expect((await refusal(checkVoucher(deps, helper, { code, placeId: 'pass-toulon' }))).refusal).toBe('not_yet_valid');
+    clock.set(new Date('2027-02-01T09:00:00Z'));
+    const expired = await refusal(checkVoucher(deps, helper, { code, placeId: 'pass-toulon' }));
+    expect(expired.refusal).toBe('expired');
+    expect(expired.message).toContain('31 décembre 2026');
+    clock.set(new Date('2026-11-10T09:00:00Z'));
+  });
+
+  it('accepts the code with spaces, dashes and lower case, and a retry returns the first success', async () => {
+    const code = (codes[0] as string[])[0] as string;
+    const typed = ` ${code.slice(0, 4).toLowerCase()} - ${code.slice(4, 8)} ${code.slice(8).toLowerCase()} `;
+    const k = key();
+    const first = await redeemVoucher(deps, helper, {
+      code: typed,
+      placeId: 'pass-toulon',
+      service: AIDE,
+      idempotencyKey: k,
+      channel: 'web',
+    });
+    expect(first).toMatchObject({ replayed: false, faceValue: '10 €' });
+    const retry = await redeemVoucher(deps, helper, {
+      code: typed,
+      placeId: 'pass-toulon',
+      service: AIDE,
+      idempotencyKey: k,
+      channel: 'web',
+    });
+    expect(retry.replayed).toBe(true);
+    expect(retry.redemption.id).toBe(first.redemption.id);
+    const again = await refusal(
+      redeemVoucher(deps, manager, {
+        code,
+        placeId: 'pass-toulon',
+        service: AIDE,
+        idempotencyKey: key(),
+        channel: 'web',
+      }),
+    );
+    expect(again.refusal).toBe('already_used');
+    expect(again.message).toMatch(/déjà été utilisé le 10 novembre 2026 à 10:00 à « Médiathèque du Port »/);
+  });
+
+  it('undoes within 24 hours with a reason, not after', async () => {
+    const code = (codes[0] as string[])[1] as string;
+    const r = await redeemVoucher(deps, helper, {
+      code,
+      placeId: 'pass-toulon',
+      service: AIDE,
+      idempotencyKey: key(),
+      channel: 'web',
+    });
+    await expect(undoRedemption(deps, helper, r.redemption.id, {})).rejects.toMatchObject({
+      fieldErrors: { reason: expect.any(String) },
+    });
+    await expect(undoRedemption(deps, outsider, r.redemption.id, { reason: 'erreur' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await undoRedemption(deps, helper, r.redemption.id, { reason: 'Chèque saisi par erreur' });
+    const redo = await redeemVoucher(deps, helper, {
+      code,
+      placeId: 'pass-toulon',
+      service: AIDE,
+      idempotencyKey: key(),
+      channel: 'web',
+    });
+    clock.advance(25 * 3600_000);
+    await expect(undoRedemption(deps, helper, redo.redemption.id, { reason: 'trop tard' })).rejects.toMatchObject({
+      code: 'undo_too_late',
+    });
+    clock.set(new Date('2026-11-10T09:00:00Z'));
+  });
+
+  it('redeems exactly once when 200 helpers scan the same voucher at the same instant', async () => {
+    const code = (codes[0] as string[])[2] as string;
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) =>
+        redeemVoucher(deps, i % 2 ? helper : manager, {
+          code,
+          placeId: 'pass-toulon',
+          service: AIDE,
+          idempotencyKey: `simultane-${i}-${Date.now()}`,
+          channel: 'web',
+        }),
+      ),
+    );
+    const ok = attempts.filter((a) => a.status === 'fulfilled');
+    const refused = attempts.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason);
+    expect(ok).toHaveLength(1);
+    expect(refused).toHaveLength(199);
+    expect(refused.every((e) => e instanceof VoucherRefused && e.refusal === 'already_used')).toBe(true);
+    const live = await t.db.query<{ n: number }>(
+      'SELECT count(*) AS n FROM pass_redemptions WHERE voucher_code = $1 AND undone_at IS NULL',
+      [code],
+    );
+    expect(live[0]?.n).toBe(1);
+  });
+});
+
+describe('statements, reports, alerts, API', () => {
+  it('refuses a statement for an unfinished month, then shows what is due once it is over', async () => {
+    expect(await drawUpDueStatements(deps)).toBe(0);
+    clock.set(new Date('2026-12-02T12:00:00Z'));
+    expect(await drawUpDueStatements(deps)).toBeGreaterThan(0);
+    const statements = await listStatements(t.db, { organisationIds: [orgs.mediatheque] });
+    expect(statements).toHaveLength(1);
+    // Voucher 1 (once despite its retry), voucher 2 (redeemed again after the undo), voucher 3 (200 attempts).
+    expect(statements[0]).toMatchObject({ month: '2026-11-01', vouchers: 3, amount_cents: 3000, paid_at: null });
+    expect(await drawUpDueStatements(deps)).toBe(0);
+    await expect(
+      markStatementPaid(deps, helper, statements[0]?.id as string, { reference: 'VIR-1' }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await markStatementPaid(deps, funder, statements[0]?.id as string, { reference: 'VIR-2026-12-001' });
+    await expect(
+      markStatementPaid(deps, funder, statements[0]?.id as string, { reference: 'VIR-2' }),
+    ).rejects.toMatchObject({ code: 'already_paid' });
+  });
+
+  it('reports to the funder: one booklet started, three vouchers used', async () => {
+    const report = await funderReport(t.db, programme, clock.now());
+    expect(report.booklets).toEqual({ issued: 4, distributed: 1, started: 1, fullyUsed: 0 });
+    expect(report.vouchers).toEqual({ issued: 20, distributed: 5, used: 3 });
+    expect(report.value.usedCents).toBe(3000);
+    expect(report.byService).toEqual([{ label: AIDE, count: 3 }]);
+  });
+
+  it('flags a whole booklet redeemed within minutes at one place', async () => {
+    clock.set(new Date('2026-12-03T09:00:00Z'));
+    const code = (codes[0] as string[])[3] as string;
+    await redeemVoucher(deps, helper, {
+      code,
+      placeId: 'pass-toulon',
+      service: AIDE,
+      idempotencyKey: key(),
+      channel: 'web',
+    });
+    const alerts = await suspiciousPatterns(t.db, [programme.id], clock.now());
+    expect(alerts.some((a) => a.kind === 'booklet_burst' && a.message.includes('carnet n° 1'))).toBe(true);
+  });
+
+  it('redeems through the token API with an Idempotency-Key', async () => {
+    const { token } = await createApiToken(deps, manager, orgs.mediatheque, { name: 'Logiciel de caisse' });
+    const code = (codes[0] as string[])[4] as string;
+    const body = { code, lieu_id: 'pass-toulon', service: AIDE };
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/pass/encaissements', payload: body })).statusCode).toBe(
+      401,
+    );
+    const noKey = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/pass/encaissements',
+      payload: body,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(noKey.statusCode).toBe(400);
+    expect(noKey.json().code).toBe('idempotency_key_required');
+    const headers = { authorization: `Bearer ${token}`, 'idempotency-key': 'caisse-2026-0001' };
+    const first = await t.app.inject({ method: 'POST', url: '/api/v1/pass/encaissements', payload: body, headers });
+    expect(first.statusCode).toBe(201);
+    const retry = await t.app.inject({ method: 'POST', url: '/api/v1/pass/encaissements', payload: body, headers });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().id).toBe(first.json().id);
+    const used = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/pass/encaissements',
+      payload: body,
+      headers: { ...headers, 'idempotency-key': 'caisse-2026-0002' },
+    });
+    expect(used.statusCode).toBe(409);
+    expect(used.json().code).toBe('already_used');
+    const foreign = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/pass/encaissements',
+      payload: { ...body, lieu_id: 'pass-marseille' },
+      headers: { ...headers, 'idempotency-key': 'caisse-2026-0003' },
+    });
+    expect(foreign.statusCode).toBe(403);
+  });
+
+  it('keeps the journal intact', async () => {
+    const result = await verifyJournal(t.db);
+    expect(result.ok).toBe(true);
+    const redemptions = await t.db.query<{ n: number }>(
+      "SELECT count(*) AS n FROM journal WHERE action = 'pass.cheque_encaisse'",
+    );
+    expect(redemptions[0]?.n).toBeGreaterThanOrEqual(5);
+  });
+});

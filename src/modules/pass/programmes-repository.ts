@@ -1,0 +1,224 @@
+/** SQL on pass_programmes, pass_booklets and pass_vouchers. */
+import type { Queryable } from '../../platform/db/database.ts';
+
+export interface Programme {
+  id: string;
+  name: string;
+  coordinator_organisation_id: string;
+  funder_organisation_id: string;
+  territory_departements: string[];
+  territory_communes: string[];
+  target_publics: string | null;
+  face_value_cents: number;
+  vouchers_per_booklet: number;
+  valid_from: string;
+  valid_until: string;
+  tolerance_days: number;
+  distribution_stop_days: number;
+  services: string[];
+  created_at: Date;
+}
+
+export type NewProgramme = Omit<Programme, 'id' | 'created_at'> & { created_by: string | null };
+
+export async function insertProgramme(tx: Queryable, p: NewProgramme, at: Date): Promise<Programme> {
+  const rows = await tx.query<Programme>(
+    `INSERT INTO pass_programmes (name, coordinator_organisation_id, funder_organisation_id, territory_departements, territory_communes,
+       target_publics, face_value_cents, vouchers_per_booklet, valid_from, valid_until, tolerance_days, distribution_stop_days, services, created_at, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+    [
+      p.name,
+      p.coordinator_organisation_id,
+      p.funder_organisation_id,
+      p.territory_departements,
+      p.territory_communes,
+      p.target_publics,
+      p.face_value_cents,
+      p.vouchers_per_booklet,
+      p.valid_from,
+      p.valid_until,
+      p.tolerance_days,
+      p.distribution_stop_days,
+      p.services,
+      at,
+      p.created_by,
+    ],
+  );
+  return rows[0] as Programme;
+}
+
+export async function findProgramme(db: Queryable, id: string): Promise<Programme | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  return (await db.query<Programme>('SELECT * FROM pass_programmes WHERE id = $1', [id]))[0];
+}
+
+export async function listProgrammes(db: Queryable): Promise<Programme[]> {
+  return db.query<Programme>('SELECT * FROM pass_programmes ORDER BY created_at DESC');
+}
+
+export async function nextBookletNumber(tx: Queryable, programmeId: string): Promise<number> {
+  // Serialise issuers of one programme so that numbers stay unique and consecutive.
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pass-booklets:${programmeId}`]);
+  const rows = await tx.query<{ n: number | null }>(
+    'SELECT max(number) AS n FROM pass_booklets WHERE programme_id = $1',
+    [programmeId],
+  );
+  return (rows[0]?.n ?? 0) + 1;
+}
+
+export async function insertBooklets(
+  tx: Queryable,
+  programmeId: string,
+  numbers: number[],
+  at: Date,
+): Promise<Array<{ id: string; number: number }>> {
+  return tx.query<{ id: string; number: number }>(
+    `INSERT INTO pass_booklets (programme_id, number, created_at)
+     SELECT $1, n, $3 FROM unnest($2::int[]) AS n RETURNING id, number`,
+    [programmeId, numbers, at],
+  );
+}
+
+/** Inserts vouchers; returns the codes that already existed (to draw again). */
+export async function insertVouchers(
+  tx: Queryable,
+  rows: Array<{ code: string; booklet_id: string; programme_id: string; position: number }>,
+): Promise<Set<string>> {
+  const inserted = await tx.query<{ code: string }>(
+    `INSERT INTO pass_vouchers (code, booklet_id, programme_id, position)
+     SELECT code, booklet_id, programme_id, position FROM jsonb_populate_recordset(NULL::pass_vouchers, $1::jsonb)
+     ON CONFLICT (code) DO NOTHING RETURNING code`,
+    [JSON.stringify(rows)],
+  );
+  const ok = new Set(inserted.map((r) => r.code));
+  return new Set(rows.map((r) => r.code).filter((c) => !ok.has(c)));
+}
+
+export interface BookletRow {
+  id: string;
+  programme_id: string;
+  number: number;
+  distributor_organisation_id: string | null;
+  assigned_at: Date | null;
+  distributed_at: Date | null;
+  beneficiary: Record<string, unknown> | null;
+  used: number;
+  total: number;
+}
+
+const bookletSelect = `
+  SELECT b.id, b.programme_id, b.number, b.distributor_organisation_id, b.assigned_at, b.distributed_at, b.beneficiary,
+         (SELECT count(*) FROM pass_vouchers v WHERE v.booklet_id = b.id AND v.status = 'redeemed') AS used,
+         (SELECT count(*) FROM pass_vouchers v WHERE v.booklet_id = b.id) AS total
+  FROM pass_booklets b`;
+
+export async function bookletsOfProgramme(
+  db: Queryable,
+  programmeId: string,
+  limit: number,
+  offset: number,
+): Promise<BookletRow[]> {
+  return db.query<BookletRow>(`${bookletSelect} WHERE b.programme_id = $1 ORDER BY b.number LIMIT $2 OFFSET $3`, [
+    programmeId,
+    limit,
+    offset,
+  ]);
+}
+
+export async function bookletsHeldBy(
+  db: Queryable,
+  organisationId: string,
+): Promise<Array<BookletRow & { programme_name: string }>> {
+  return db.query(
+    `SELECT x.*, p.name AS programme_name FROM (${bookletSelect} WHERE b.distributor_organisation_id = $1) x
+     JOIN pass_programmes p ON p.id = x.programme_id ORDER BY x.distributed_at NULLS FIRST, p.name, x.number LIMIT 500`,
+    [organisationId],
+  );
+}
+
+export async function findBooklet(db: Queryable, id: string): Promise<BookletRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  return (await db.query<BookletRow>(`${bookletSelect} WHERE b.id = $1`, [id]))[0];
+}
+
+export async function findBookletByNumber(
+  db: Queryable,
+  programmeId: string,
+  number: number,
+): Promise<BookletRow | undefined> {
+  return (
+    await db.query<BookletRow>(`${bookletSelect} WHERE b.programme_id = $1 AND b.number = $2`, [programmeId, number])
+  )[0];
+}
+
+export async function vouchersOfBooklets(
+  db: Queryable,
+  bookletIds: string[],
+): Promise<Array<{ booklet_id: string; code: string; position: number; status: string }>> {
+  return db.query(
+    'SELECT booklet_id, code, position, status FROM pass_vouchers WHERE booklet_id = ANY($1::uuid[]) ORDER BY booklet_id, position',
+    [bookletIds],
+  );
+}
+
+export async function bookletsInRange(
+  db: Queryable,
+  programmeId: string,
+  from: number,
+  to: number,
+): Promise<Array<{ id: string; number: number }>> {
+  return db.query(
+    'SELECT id, number FROM pass_booklets WHERE programme_id = $1 AND number BETWEEN $2 AND $3 ORDER BY number',
+    [programmeId, from, to],
+  );
+}
+
+/** Gives the next `count` unassigned booklets of a programme to a distributor. */
+export async function assignNextBooklets(
+  tx: Queryable,
+  programmeId: string,
+  organisationId: string,
+  count: number,
+  at: Date,
+): Promise<number[]> {
+  const rows = await tx.query<{ number: number }>(
+    `UPDATE pass_booklets SET distributor_organisation_id = $2, assigned_at = $4
+     WHERE id IN (SELECT id FROM pass_booklets WHERE programme_id = $1 AND distributor_organisation_id IS NULL
+                  ORDER BY number LIMIT $3 FOR UPDATE SKIP LOCKED)
+     RETURNING number`,
+    [programmeId, organisationId, count, at],
+  );
+  return rows.map((r) => r.number).sort((a, b) => a - b);
+}
+
+export async function markDistributed(
+  tx: Queryable,
+  bookletId: string,
+  organisationId: string,
+  input: { at: Date; by: string | null; beneficiary: Record<string, unknown> },
+): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE pass_booklets SET distributed_at = $3, distributed_by = $4, beneficiary = $5
+     WHERE id = $1 AND distributor_organisation_id = $2 AND distributed_at IS NULL RETURNING id`,
+    [bookletId, organisationId, input.at, input.by, JSON.stringify(input.beneficiary)],
+  );
+  return rows.length === 1;
+}
+
+export async function programmeCounts(db: Queryable, programmeId: string) {
+  const rows = await db.query<{
+    booklets: number;
+    assigned: number;
+    distributed: number;
+    vouchers: number;
+    redeemed: number;
+  }>(
+    `SELECT (SELECT count(*) FROM pass_booklets WHERE programme_id = $1) AS booklets,
+            (SELECT count(*) FROM pass_booklets WHERE programme_id = $1 AND distributor_organisation_id IS NOT NULL) AS assigned,
+            (SELECT count(*) FROM pass_booklets WHERE programme_id = $1 AND distributed_at IS NOT NULL) AS distributed,
+            (SELECT count(*) FROM pass_vouchers WHERE programme_id = $1) AS vouchers,
+            (SELECT count(*) FROM pass_vouchers WHERE programme_id = $1 AND status = 'redeemed') AS redeemed`,
+    [programmeId],
+  );
+  return rows[0] as { booklets: number; assigned: number; distributed: number; vouchers: number; redeemed: number };
+}

@@ -1,0 +1,180 @@
+/**
+ * Redemption API for other software, authenticated by an organisation's bearer token, with an
+ * Idempotency-Key so that a retried request returns the original success.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../../platform/auth/actor.ts';
+import { requireActor } from '../../platform/auth/auth-plugin.ts';
+import { AppError, UnauthenticatedError } from '../../platform/http/errors.ts';
+import { errorSentence, formError } from '../../platform/http/forms.ts';
+import { Breadcrumb, formatDateTime, InputField, PostForm } from '../../platform/views/components.tsx';
+import { actorForToken, createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
+import type { PassDeps } from './deps.ts';
+import { passPolicy } from './policies.ts';
+import { checkVoucher, redeemVoucher } from './redeem-voucher.ts';
+
+async function tokenActor(deps: PassDeps, request: FastifyRequest): Promise<Actor> {
+  const header = request.headers.authorization ?? '';
+  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  const actor = token ? await actorForToken(deps.db, deps.clock, token) : undefined;
+  if (!actor) throw new UnauthenticatedError('Jeton manquant ou invalide : envoyez « Authorization: Bearer pass_… ».');
+  return actor;
+}
+
+const redemptionSchema = {
+  body: {
+    type: 'object',
+    required: ['code', 'lieu_id', 'service'],
+    properties: {
+      code: { type: 'string', maxLength: 40 },
+      lieu_id: { type: 'string', maxLength: 200 },
+      service: { type: 'string', maxLength: 200 },
+    },
+  },
+};
+
+export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
+  const { deps } = opts;
+  const limits = { rateLimit: { max: 600, timeWindow: '1 minute' }, csrf: false as const };
+
+  app.get<{ Params: { code: string }; Querystring: { lieu_id?: string } }>(
+    '/api/v1/pass/cheques/:code',
+    { config: limits },
+    async (request) => {
+      const actor = await tokenActor(deps, request);
+      const check = await checkVoucher(deps, actor, {
+        code: request.params.code,
+        placeId: request.query.lieu_id ?? '',
+      });
+      return {
+        code: check.code,
+        valable: true,
+        programme: check.programme.name,
+        valeur_centimes: check.programme.face_value_cents,
+        carnet: check.bookletNumber,
+        position: check.position,
+        services: check.services,
+      };
+    },
+  );
+
+  app.post<{ Body: { code: string; lieu_id: string; service: string } }>(
+    '/api/v1/pass/encaissements',
+    { config: limits, schema: redemptionSchema },
+    async (request, reply) => {
+      const actor = await tokenActor(deps, request);
+      const key = request.headers['idempotency-key'];
+      if (typeof key !== 'string' || key.length === 0) {
+        throw new AppError(
+          'idempotency_key_required',
+          400,
+          'En-tête Idempotency-Key obligatoire : une valeur unique par encaissement, réutilisée si vous renvoyez la même demande.',
+        );
+      }
+      const result = await redeemVoucher(deps, actor, {
+        code: request.body.code,
+        placeId: request.body.lieu_id,
+        service: request.body.service,
+        idempotencyKey: key,
+        channel: 'api',
+      });
+      reply.status(result.replayed ? 200 : 201);
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return {
+        id: result.redemption.id,
+        code: result.redemption.voucher_code,
+        lieu_id: result.redemption.place_id,
+        service: result.redemption.service,
+        montant_centimes: result.redemption.amount_cents,
+        encaisse_le: result.redemption.redeemed_at.toISOString(),
+        rejoue: result.replayed,
+      };
+    },
+  );
+
+  app.get('/pass/jetons', async (request, reply) => {
+    const actor = requireActor(request);
+    const orgs = actor.memberships.filter((m) => passPolicy.manageApiTokens(actor, { id: m.organisationId }));
+    const csrf = reply.pageContext().csrfToken;
+    const lists = await Promise.all(
+      orgs.map(async (m) => ({ org: m, tokens: await listApiTokens(deps.db, m.organisationId) })),
+    );
+    return reply.page(
+      { title: 'Jetons API Pass numérique', noindex: true },
+      <>
+        <Breadcrumb items={[{ label: 'Mon espace', href: '/espace' }, { label: 'Jetons API' }]} />
+        <h1>Jetons d’accès à l’API d’encaissement</h1>
+        <p>
+          Pour un logiciel qui encaisse des chèques à la place de la page « Encaisser ». Le jeton n’est affiché qu’une
+          fois.
+        </p>
+        {lists.map(({ org, tokens }) => (
+          <>
+            <h2 class="fr-h4">{org.organisationName}</h2>
+            <ul>
+              {tokens.map((t) => (
+                <li>
+                  {t.name} — créé le {formatDateTime(t.created_at)}
+                  {t.revoked_at
+                    ? ' — révoqué'
+                    : t.last_used_at
+                      ? ` — utilisé le ${formatDateTime(t.last_used_at)}`
+                      : ' — jamais utilisé'}
+                  {t.revoked_at ? null : (
+                    <PostForm
+                      action={`/pass/jetons/${org.organisationId}/${t.id}/revoquer`}
+                      csrf={csrf}
+                      class="pa-inline-form"
+                    >
+                      <button class="fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-ml-1w" type="submit">
+                        Révoquer « {t.name} »
+                      </button>
+                    </PostForm>
+                  )}
+                </li>
+              ))}
+            </ul>
+            <PostForm action={`/pass/jetons/${org.organisationId}`} csrf={csrf}>
+              <InputField name="name" label="Nom du logiciel" maxLength={100} />
+              <button class="fr-btn fr-btn--secondary" type="submit">
+                Créer un jeton
+              </button>
+            </PostForm>
+          </>
+        ))}
+      </>,
+    );
+  });
+
+  app.post<{ Params: { org: string } }>('/pass/jetons/:org', async (request, reply) => {
+    const actor = requireActor(request);
+    try {
+      const { token } = await createApiToken(deps, actor, request.params.org, request.body);
+      return reply.page(
+        { title: 'Nouveau jeton', noindex: true },
+        <>
+          <h1>Jeton créé</h1>
+          <div class="fr-alert fr-alert--warning fr-mb-3w">
+            <p>Copiez ce jeton maintenant : il ne sera plus affiché.</p>
+          </div>
+          <p class="pa-code" data-testid="jeton">
+            {token}
+          </p>
+          <a class="fr-btn" href="/pass/jetons">
+            J’ai copié le jeton
+          </a>
+        </>,
+      );
+    } catch (error) {
+      reply.flash('error', errorSentence(formError(error)));
+      return reply.redirect('/pass/jetons', 303);
+    }
+  });
+
+  app.post<{ Params: { org: string; id: string } }>('/pass/jetons/:org/:id/revoquer', async (request, reply) => {
+    const actor = requireActor(request);
+    await revokeApiToken(deps, actor, request.params.org, request.params.id);
+    reply.flash('success', 'Jeton révoqué : il ne fonctionne plus.');
+    return reply.redirect('/pass/jetons', 303);
+  });
+}

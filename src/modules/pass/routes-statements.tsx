@@ -1,0 +1,203 @@
+/** Statements per place, month and funder: what is due, CSV, paid with a payment reference. */
+import type { FastifyInstance } from 'fastify';
+import { type Actor, hasRole } from '../../platform/auth/actor.ts';
+import { requireActor } from '../../platform/auth/auth-plugin.ts';
+import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
+import { can } from '../../platform/auth/policy.ts';
+import { errorSentence, formError } from '../../platform/http/forms.ts';
+import { Breadcrumb, formatDate, InputField, PostForm } from '../../platform/views/components.tsx';
+import { placeSummaries } from '../lieux/index.ts';
+import type { PassDeps } from './deps.ts';
+import { passPolicy } from './policies.ts';
+import {
+  assertMonthClosed,
+  drawUpDueStatements,
+  listStatements,
+  markStatementPaid,
+  monthLabel,
+  provisionalTotals,
+  type Statement,
+} from './statements.ts';
+
+const euros = (cents: number) => `${(cents / 100).toLocaleString('fr-FR', { minimumFractionDigits: 2 })} €`;
+
+/** Which statements an actor sees: their places' (managers), their funder's, or all (coordinators). */
+function scope(actor: Actor): { organisationIds?: string[]; funderIds?: string[] } | 'all' {
+  if (actor.isPlatformAdmin || actor.memberships.some((m) => m.role === 'coordinateur')) return 'all';
+  return {
+    organisationIds: actor.memberships
+      .filter((m) => hasRole(actor, m.organisationId, 'responsable'))
+      .map((m) => m.organisationId),
+    funderIds: actor.memberships.filter((m) => m.role === 'financeur').map((m) => m.organisationId),
+  };
+}
+
+async function visibleStatements(deps: PassDeps, actor: Actor, month?: string): Promise<Statement[]> {
+  const s = scope(actor);
+  if (s === 'all') return listStatements(deps.db, { ...(month ? { month } : {}) });
+  const own =
+    (s.organisationIds ?? []).length > 0
+      ? await listStatements(deps.db, { organisationIds: s.organisationIds, ...(month ? { month } : {}) })
+      : [];
+  const funded =
+    (s.funderIds ?? []).length > 0
+      ? await listStatements(deps.db, { funderIds: s.funderIds, ...(month ? { month } : {}) })
+      : [];
+  const byId = new Map([...own, ...funded].map((x) => [x.id, x]));
+  return [...byId.values()].sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0));
+}
+
+export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; organisations: OrganisationDirectory }) {
+  const { deps, organisations } = opts;
+
+  app.workspace.add({
+    title: 'Relevés Pass numérique',
+    description: 'Chèques encaissés par lieu et par mois, montants dus, paiements.',
+    href: '/pass/releves',
+    visible: (actor) => actor.memberships.some((m) => m.role === 'responsable' || m.role === 'financeur'),
+  });
+
+  app.get('/pass/releves', async (request, reply) => {
+    const actor = requireActor(request);
+    const q = request.query as Record<string, string | undefined>;
+    const month = q.mois && /^\d{4}-\d{2}$/.test(q.mois) ? `${q.mois}-01` : undefined;
+    const now = deps.clock();
+    let notice: string | undefined;
+    if (month) {
+      try {
+        assertMonthClosed(month, now);
+      } catch (error) {
+        notice = formError(error).userMessage;
+      }
+    }
+    await drawUpDueStatements(deps);
+    const statements = notice ? [] : await visibleStatements(deps, actor, month);
+    const s = scope(actor);
+    const provisional = await provisionalTotals(
+      deps.db,
+      now,
+      s === 'all' ? {} : { organisationIds: s.organisationIds ?? [] },
+    );
+    const places = await placeSummaries(deps.db, [
+      ...statements.map((x) => x.place_id),
+      ...provisional.map((x) => x.place_id),
+    ]);
+    const orgs = new Map((await organisations.list()).map((o) => [o.id, o.name]));
+    const csrf = reply.pageContext().csrfToken;
+    return reply.page(
+      { title: 'Relevés Pass numérique' },
+      <>
+        <Breadcrumb items={[{ label: 'Mon espace', href: '/espace' }, { label: 'Relevés' }]} />
+        <h1>Relevés Pass numérique</h1>
+        <form method="get" action="/pass/releves" class="fr-mb-3w">
+          <InputField
+            name="mois"
+            label="Mois"
+            hint="AAAA-MM, par exemple 2026-10"
+            value={q.mois ?? ''}
+            required={false}
+          />
+          <button class="fr-btn fr-btn--secondary fr-btn--sm" type="submit">
+            Afficher
+          </button>
+        </form>
+        {notice ? (
+          <div class="fr-alert fr-alert--info fr-mb-3w" role="status">
+            <p>{notice}</p>
+          </div>
+        ) : null}
+        {provisional.length > 0 && !month ? (
+          <>
+            <h2 class="fr-h4">Mois en cours (provisoire)</h2>
+            <ul data-testid="provisoire">
+              {provisional.map((p) => (
+                <li>
+                  {places.get(p.place_id)?.nom ?? p.place_id} — financeur {orgs.get(p.funder_organisation_id)} :{' '}
+                  {p.vouchers} chèque(s), {euros(p.amount_cents)} à ce jour
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        <h2 class="fr-h4">Relevés établis</h2>
+        {statements.length === 0 ? <p>Aucun relevé {month ? `pour ${monthLabel(month)}` : 'pour l’instant'}.</p> : null}
+        {statements.length > 0 ? (
+          <p>
+            <a href={`/pass/releves.csv${month ? `?mois=${month.slice(0, 7)}` : ''}`}>Télécharger (CSV)</a>
+          </p>
+        ) : null}
+        <ul class="pa-list-plain" data-testid="releves">
+          {statements.map((st) => (
+            <li class="fr-mb-3w">
+              <p class="fr-mb-1w">
+                <strong>{monthLabel(st.month)}</strong> — {places.get(st.place_id)?.nom ?? st.place_id} — financeur{' '}
+                {orgs.get(st.funder_organisation_id)} : {st.vouchers} chèque(s),{' '}
+                <strong>{euros(st.amount_cents)} dus</strong>
+                {st.paid_at ? ` — payé le ${formatDate(st.paid_at)} (référence ${st.payment_reference})` : ' — à payer'}
+              </p>
+              {!st.paid_at && can(actor, passPolicy.payStatements, { id: st.funder_organisation_id }) ? (
+                <PostForm action={`/pass/releves/${st.id}/payer`} csrf={csrf}>
+                  <InputField
+                    name="reference"
+                    idPrefix={`${st.id}-`}
+                    label={`Référence du paiement (${places.get(st.place_id)?.nom ?? ''}, ${monthLabel(st.month)})`}
+                    maxLength={100}
+                  />
+                  <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
+                    Marquer payé
+                  </button>
+                </PostForm>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </>,
+    );
+  });
+
+  app.get('/pass/releves.csv', async (request, reply) => {
+    const actor = requireActor(request);
+    const q = request.query as Record<string, string | undefined>;
+    const month = q.mois && /^\d{4}-\d{2}$/.test(q.mois) ? `${q.mois}-01` : undefined;
+    if (month) assertMonthClosed(month, deps.clock());
+    await drawUpDueStatements(deps);
+    const statements = await visibleStatements(deps, actor, month);
+    const places = await placeSummaries(
+      deps.db,
+      statements.map((s) => s.place_id),
+    );
+    const orgs = new Map((await organisations.list()).map((o) => [o.id, o.name]));
+    const cell = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const lines = [
+      'mois;lieu_id;lieu;structure;financeur;cheques;montant_euros;paye_le;reference_paiement',
+      ...statements.map((s) =>
+        [
+          s.month.slice(0, 7),
+          cell(s.place_id),
+          cell(places.get(s.place_id)?.nom ?? ''),
+          cell(orgs.get(s.organisation_id) ?? ''),
+          cell(orgs.get(s.funder_organisation_id) ?? ''),
+          s.vouchers,
+          (s.amount_cents / 100).toFixed(2).replace('.', ','),
+          s.paid_at ? s.paid_at.toISOString().slice(0, 10) : '',
+          cell(s.payment_reference ?? ''),
+        ].join(';'),
+      ),
+    ];
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="releves-pass-numerique.csv"')
+      .send(`\uFEFF${lines.join('\r\n')}\r\n`);
+  });
+
+  app.post<{ Params: { id: string } }>('/pass/releves/:id/payer', async (request, reply) => {
+    const actor = requireActor(request);
+    try {
+      await markStatementPaid(deps, actor, request.params.id, request.body);
+      reply.flash('success', 'Relevé marqué payé.');
+    } catch (error) {
+      reply.flash('error', errorSentence(formError(error)));
+    }
+    return reply.redirect('/pass/releves', 303);
+  });
+}

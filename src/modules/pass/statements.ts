@@ -1,0 +1,183 @@
+/**
+ * Statements: per place, month (Paris time) and funder, the number of vouchers and the amount
+ * due. A month's statement exists once the month is over and the 24-hour undo window has
+ * passed; it is then fixed (its redemptions point to it) and can be marked paid.
+ */
+import { z } from 'zod';
+import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
+import { authorize } from '../../platform/auth/policy.ts';
+import type { Queryable } from '../../platform/db/database.ts';
+import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
+import { parseInput, requiredText } from '../../platform/http/validation.ts';
+import { appendJournal } from '../../platform/journal/journal.ts';
+import { formatDate } from '../../platform/views/components.tsx';
+import { type PassDeps, UNDO_WINDOW_MS } from './deps.ts';
+import { passPolicy } from './policies.ts';
+import { parisDate } from './redeem-voucher.ts';
+
+export interface Statement {
+  id: string;
+  place_id: string;
+  organisation_id: string;
+  funder_organisation_id: string;
+  month: string;
+  vouchers: number;
+  amount_cents: number;
+  created_at: Date;
+  paid_at: Date | null;
+  payment_reference: string | null;
+}
+
+const monthNames = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
+export function monthLabel(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return `${monthNames[(m as number) - 1]} ${y}`;
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
+
+/** The instant from which a month's statement can be drawn up: its end (Paris) plus 24 hours. */
+export function statementAvailableFrom(month: string): Date {
+  const end = new Date(`${nextMonth(month)}T00:00:00+01:00`);
+  return new Date(end.getTime() + UNDO_WINDOW_MS + 3600_000);
+}
+
+/** Draws up every statement that is due and not yet drawn up (idempotent). */
+export async function drawUpDueStatements(deps: Pick<PassDeps, 'db' | 'clock'>): Promise<number> {
+  const now = deps.clock();
+  const currentMonth = `${parisDate(now).slice(0, 7)}-01`;
+  return deps.db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['pass-statements']);
+    const groups = await tx.query<{
+      place_id: string;
+      organisation_id: string;
+      funder: string;
+      month: string;
+      n: number;
+      cents: number;
+    }>(
+      `SELECT r.place_id, r.organisation_id, p.funder_organisation_id AS funder,
+              to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') AS month,
+              count(*) AS n, sum(r.amount_cents)::int AS cents
+       FROM pass_redemptions r JOIN pass_programmes p ON p.id = r.programme_id
+       WHERE r.undone_at IS NULL AND r.statement_id IS NULL
+       GROUP BY 1, 2, 3, 4`,
+    );
+    let created = 0;
+    for (const g of groups) {
+      if (g.month >= currentMonth || statementAvailableFrom(g.month) > now) continue;
+      const rows = await tx.query<{ id: string }>(
+        `INSERT INTO pass_statements (place_id, organisation_id, funder_organisation_id, month, vouchers, amount_cents, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [g.place_id, g.organisation_id, g.funder, g.month, g.n, g.cents, now],
+      );
+      const id = (rows[0] as { id: string }).id;
+      await tx.query(
+        `UPDATE pass_redemptions r SET statement_id = $1 FROM pass_programmes p
+         WHERE p.id = r.programme_id AND r.place_id = $2 AND p.funder_organisation_id = $3 AND r.undone_at IS NULL AND r.statement_id IS NULL
+           AND to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') = $4`,
+        [id, g.place_id, g.funder, g.month],
+      );
+      await appendJournal(tx, deps.clock, {
+        action: 'pass.releve_etabli',
+        organisationId: g.organisation_id,
+        targetType: 'releve',
+        targetId: id,
+        details: { lieu: g.place_id, mois: g.month, cheques: g.n, centimes: g.cents },
+      });
+      created++;
+    }
+    return created;
+  });
+}
+
+/** The month still open: what is due so far, not final (undo remains possible). */
+export async function provisionalTotals(
+  db: Queryable,
+  now: Date,
+  filter: { organisationIds?: string[]; funderId?: string },
+) {
+  const month = `${parisDate(now).slice(0, 7)}-01`;
+  return db.query<{ place_id: string; funder_organisation_id: string; vouchers: number; amount_cents: number }>(
+    `SELECT r.place_id, p.funder_organisation_id, count(*) AS vouchers, sum(r.amount_cents)::int AS amount_cents
+     FROM pass_redemptions r JOIN pass_programmes p ON p.id = r.programme_id
+     WHERE r.undone_at IS NULL AND r.statement_id IS NULL
+       AND to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') = $1
+       AND ($2::uuid[] IS NULL OR r.organisation_id = ANY($2::uuid[])) AND ($3::uuid IS NULL OR p.funder_organisation_id = $3)
+     GROUP BY 1, 2 ORDER BY 1`,
+    [month, filter.organisationIds ?? null, filter.funderId ?? null],
+  );
+}
+
+export async function listStatements(
+  db: Queryable,
+  filter: { organisationIds?: string[]; funderIds?: string[]; month?: string },
+): Promise<Statement[]> {
+  return db.query<Statement>(
+    `SELECT id, place_id, organisation_id, funder_organisation_id, to_char(month, 'YYYY-MM-DD') AS month, vouchers, amount_cents,
+            created_at, paid_at, payment_reference
+     FROM pass_statements
+     WHERE ($1::uuid[] IS NULL OR organisation_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR funder_organisation_id = ANY($2::uuid[]))
+       AND ($3::date IS NULL OR month = $3::date)
+     ORDER BY month DESC, place_id`,
+    [filter.organisationIds ?? null, filter.funderIds ?? null, filter.month ?? null],
+  );
+}
+
+/** A month asked for explicitly: refused while it is not over (plus the undo window). */
+export function assertMonthClosed(month: string, now: Date): void {
+  if (!/^\d{4}-\d{2}-01$/.test(month)) throw new RuleError('bad_month', 'Mois invalide : utilisez AAAA-MM.', 400);
+  const from = statementAvailableFrom(month);
+  if (now < from) {
+    throw new RuleError(
+      'month_not_finished',
+      `Le relevé de ${monthLabel(month)} n'est pas encore établi : il le sera le ${formatDate(from)}, une fois le mois terminé et le délai d'annulation de 24 heures passé.`,
+    );
+  }
+}
+
+const paySchema = z.object({ reference: requiredText(100) });
+
+export async function markStatementPaid(
+  deps: PassDeps,
+  actor: Actor | undefined,
+  statementId: string,
+  input: unknown,
+): Promise<void> {
+  if (!/^[0-9a-f-]{36}$/i.test(statementId)) throw new NotFoundError('Relevé introuvable.');
+  const statement = (await deps.db.query<Statement>('SELECT * FROM pass_statements WHERE id = $1', [statementId]))[0];
+  if (!statement) throw new NotFoundError('Relevé introuvable.');
+  authorize(actor, passPolicy.payStatements, { id: statement.funder_organisation_id });
+  const { reference } = parseInput(paySchema, input);
+  await deps.db.transaction(async (tx) => {
+    const rows = await tx.query(
+      'UPDATE pass_statements SET paid_at = $2, payment_reference = $3, paid_by = $4 WHERE id = $1 AND paid_at IS NULL RETURNING id',
+      [statementId, deps.clock(), reference, accountIdOf(actor)],
+    );
+    if (rows.length === 0) throw new RuleError('already_paid', 'Ce relevé est déjà marqué payé.');
+    await appendJournal(tx, deps.clock, {
+      action: 'pass.releve_paye',
+      actorUserId: accountIdOf(actor),
+      organisationId: statement.organisation_id,
+      targetType: 'releve',
+      targetId: statementId,
+      details: { reference },
+    });
+  });
+}
