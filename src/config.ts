@@ -33,9 +33,16 @@ const positiveInt = (fallback: number) =>
 /** Each variable with the remedy shown when it is wrong. */
 const schema = z.object({
   /** development | production | test. Production refuses demo data and the dev mailbox. */
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { message: 'attendu : development, production ou test' })
+    .default('development'),
   /** TCP port of the web server. */
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce
+    .number({ message: 'attendu : un numéro de port entre 1 et 65535, par exemple 3000' })
+    .int('attendu : un numéro de port entre 1 et 65535, par exemple 3000')
+    .min(1, 'attendu : un numéro de port entre 1 et 65535, par exemple 3000')
+    .max(65535, 'attendu : un numéro de port entre 1 et 65535, par exemple 3000')
+    .default(3000),
   /** Interface to listen on; 0.0.0.0 to accept connections from other machines. */
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Public address of the service, used in e-mails and OpenID Connect redirects. */
@@ -63,7 +70,11 @@ const schema = z.object({
   /** Only for a State service approved to use the Marque de l'État (bloc marque, Marianne typeface). */
   STATE_BRAND: bool(false),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'attendu : fatal, error, warn, info, debug, trace ou silent',
+    })
+    .default('info'),
   /** Set when behind a reverse proxy, so client addresses and https are taken from it. */
   TRUST_PROXY: bool(false),
   /** Login attempts allowed per client address and account within 15 minutes. */
@@ -77,7 +88,7 @@ const schema = z.object({
   /** Largest uploaded file accepted (imports), in megabytes. */
   UPLOAD_MAX_MB: positiveInt(50),
   /** Demo organisations and accounts: auto (first start of an empty embedded database), oui, non. */
-  DEMO_DATA: z.enum(['auto', 'oui', 'non']).default('auto'),
+  DEMO_DATA: z.enum(['auto', 'oui', 'non'], { message: 'attendu : auto, oui ou non' }).default('auto'),
   /** Where demo data finds public files to import (postcode base, places): ../shared/data in this repository's layout. */
   DEMO_DATA_DIR: z.string().min(1).default('../shared/data'),
   /** OpenID Connect for professionals (ProConnect in production): issuer URL. */
