@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { countUsers, seedAccountsDemo } from './modules/accounts/index.ts';
 import { importCommunes, importPlaces, placesNear, setPlaceOrganisation } from './modules/lieux/index.ts';
+import { seedPassDemo } from './modules/pass/index.ts';
 import { commandLineActor } from './platform/auth/actor.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -30,9 +31,15 @@ export async function seedDemo(db: Database, config: Config, clock: Clock): Prom
   const accounts = await seedAccountsDemo({ db, clock }, false);
   if (!accounts) return { created: false, lines: ['Les données de démonstration existent déjà.'] };
   const places = await seedPlaces(db, clock, config.demoDataDir, accounts.organisations.mediatheque);
+  const pass = await seedPassDemo(
+    { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
+    accounts.organisations,
+    places.placeIds,
+  );
   const lines = [
     'Données de démonstration créées (structures et comptes marqués « Démo »).',
-    places,
+    places.line,
+    pass,
     `Connexion : ${config.publicUrl}/connexion`,
     `Mot de passe de tous les comptes de démonstration : ${accounts.password}`,
     ...accounts.accounts.map((a) => `  - ${a.email} : ${a.description}`),
@@ -43,11 +50,19 @@ export async function seedDemo(db: Database, config: Config, clock: Clock): Prom
 }
 
 /** Public files beside the project (the postcode base, a real regional export of places). */
-async function seedPlaces(db: Database, clock: Clock, dir: string, organisationId: string): Promise<string> {
+async function seedPlaces(
+  db: Database,
+  clock: Clock,
+  dir: string,
+  organisationId: string,
+): Promise<{ line: string; placeIds: string[] }> {
   const communes = path.join(dir, 'communes', 'laposte_hexasmal.csv');
   const lieux = path.join(dir, 'lieux', 'lieux-paca-2023-05-17.json');
   if (!existsSync(communes) || !existsSync(lieux)) {
-    return `Aucun lieu de démonstration (fichiers absents de ${dir}) : importez-les avec « npx passerelle import communes … » puis « import lieux … ».`;
+    return {
+      line: `Aucun lieu de démonstration (fichiers absents de ${dir}) : importez-les avec « npx passerelle import communes … » puis « import lieux … ».`,
+      placeIds: [],
+    };
   }
   const deps = { db, clock };
   const c = await importCommunes(deps, commandLineActor, readFileSync(communes), path.basename(communes));
@@ -56,8 +71,10 @@ async function seedPlaces(db: Database, clock: Clock, dir: string, organisationI
     dryRun: false,
   });
   // A few places near Toulon are kept up to date by the demo médiathèque.
-  for (const place of await placesNear(db, 43.1242, 5.928, 3)) {
-    await setPlaceOrganisation(db, place.id, organisationId);
-  }
-  return `Lieux de démonstration : ${report.summary.created} lieux de la région PACA et ${c.communes} communes importés (essayez /lieux?commune=Toulon).`;
+  const near = await placesNear(db, 43.1242, 5.928, 3);
+  for (const place of near) await setPlaceOrganisation(db, place.id, organisationId);
+  return {
+    line: `Lieux de démonstration : ${report.summary.created} lieux de la région PACA et ${c.communes} communes importés (essayez /lieux?commune=Toulon).`,
+    placeIds: near.map((p) => p.id),
+  };
 }

@@ -1,4 +1,5 @@
-import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import { argon2id, argon2Verify } from 'hash-wasm';
 
 export const PASSWORD_MIN_LENGTH = 12;
 
@@ -13,13 +14,26 @@ export function passwordProblem(password: string, email?: string): string | unde
   return undefined;
 }
 
+/**
+ * argon2id with OWASP's recommended parameters (19 MiB, 2 passes, 1 lane), through hash-wasm:
+ * WebAssembly, so no native addon to build or to break between machines. The result is the
+ * standard encoded form ($argon2id$v=19$m=…,t=…,p=…$salt$hash).
+ */
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return argon2id({
+    password,
+    salt: randomBytes(16),
+    parallelism: 1,
+    iterations: 2,
+    memorySize: 19456,
+    hashLength: 32,
+    outputType: 'encoded',
+  });
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await argon2Verify({ password, hash });
   } catch {
     return false;
   }

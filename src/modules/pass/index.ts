@@ -13,6 +13,7 @@ import { qualificationRoutes } from './routes-qualification.tsx';
 import { redeemRoutes } from './routes-redeem.tsx';
 import { statementRoutes } from './routes-statements.tsx';
 
+export { seedPassDemo } from './demo.ts';
 export type { PassDeps } from './deps.ts';
 export { qualifiedPlaceIds } from './qualifications.ts';
 export { redeemVoucher } from './redeem-voucher.ts';

@@ -1,0 +1,70 @@
+/**
+ * Demo data for the Pass numérique: the demo médiathèque's places qualified, a programme of
+ * the demo département with a few booklets, some held by the demo CCAS, one handed out.
+ * Never in production (checked by the caller).
+ */
+import { commandLineActor } from '../../platform/auth/actor.ts';
+import type { PassDeps } from './deps.ts';
+import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
+import { issueBooklets } from './issue-booklets.ts';
+import { findBookletByNumber, insertProgramme } from './programmes-repository.ts';
+import { parisDate } from './redeem-voucher.ts';
+
+export async function seedPassDemo(
+  deps: PassDeps,
+  orgs: { coordination: string; mediatheque: string; ccas: string },
+  placeIds: string[],
+): Promise<string> {
+  const now = deps.clock();
+  for (const placeId of placeIds) {
+    await deps.db.query(
+      `INSERT INTO pass_qualifications (organisation_id, place_id, siret, services, commitments, status, requested_at, decided_at, decision_reason)
+       VALUES ($1, $2, '73282932000074', $3, $4, 'qualified', $5, $5, 'Données de démonstration') ON CONFLICT (place_id) DO NOTHING`,
+      [
+        orgs.mediatheque,
+        placeId,
+        ['Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien'],
+        JSON.stringify({ demo: true }),
+        now,
+      ],
+    );
+  }
+  const today = parisDate(now);
+  const year = Number(today.slice(0, 4));
+  const programme = await insertProgramme(
+    deps.db,
+    {
+      name: 'Démo — Pass numérique du Var',
+      coordinator_organisation_id: orgs.coordination,
+      funder_organisation_id: orgs.coordination,
+      territory_departements: ['83'],
+      territory_communes: [],
+      target_publics: 'Données de démonstration',
+      face_value_cents: 1000,
+      vouchers_per_booklet: 5,
+      valid_from: `${year}-01-01`,
+      valid_until: `${year + 1}-12-31`,
+      tolerance_days: 31,
+      distribution_stop_days: 15,
+      services: ['Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien'],
+      created_by: null,
+    },
+    now,
+  );
+  const organisationExists = async () => true;
+  await issueBooklets(deps, commandLineActor, programme.id, { count: 10 });
+  await assignBooklets({ ...deps, organisationExists }, commandLineActor, programme.id, {
+    organisationId: orgs.ccas,
+    count: 5,
+  });
+  const first = await findBookletByNumber(deps.db, programme.id, 1);
+  if (first) {
+    await distributeBooklet(deps, commandLineActor, first.id, {
+      ageBand: '65 à 79 ans',
+      commune: '83000',
+      situation: 'Retraité ou retraitée',
+      needs: ['Aide aux démarches administratives'],
+    });
+  }
+  return `Pass numérique de démonstration : 10 carnets émis, 5 confiés au CCAS de démonstration, le n° 1 remis ; ${placeIds.length} lieux de la médiathèque habilités.`;
+}
