@@ -42,6 +42,7 @@ export async function startOidcProvider(options: { redirectUris: string[]; port?
     },
     features: { devInteractions: { enabled: true }, claimsParameter: { enabled: true } },
     cookies: { keys: ['cle-de-test-locale-0123456789'] },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 3600 },
     findAccount: async (_ctx, id) => ({
       accountId: id,
       claims: async () => ({ sub: id, email: id, email_verified: true, given_name: 'Test', usual_name: 'Local' }),
