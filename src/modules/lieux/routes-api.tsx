@@ -10,8 +10,7 @@ import type { LieuxDeps } from './index.ts';
 import { openApiDocument } from './openapi.ts';
 import { findPlace } from './places-repository.ts';
 import { parseSearchQuery } from './search/search-criteria.ts';
-import { searchPlaces } from './search/search-places.ts';
-import type { SearchRow } from './search/search-repository.ts';
+import { searchPlacesAsJson } from './search/search-places.ts';
 import { FIELDS, type Place, toStandardJson } from './standard.ts';
 
 const placeProperties: Record<string, object> = Object.fromEntries(
@@ -23,33 +22,6 @@ export const placeSchema = {
   properties: {
     ...placeProperties,
     localisation: { type: 'string', enum: ['exacte', 'commune', 'inconnue'] },
-  },
-};
-
-const listSchema = {
-  type: 'object',
-  properties: {
-    total: { type: 'integer' },
-    page: { type: 'integer' },
-    par_page: { type: 'integer' },
-    pages: { type: 'integer' },
-    recherche: {
-      type: 'object',
-      nullable: true,
-      properties: {
-        lieu: { type: 'string' },
-        latitude: { type: 'number' },
-        longitude: { type: 'number' },
-        rayon_km: { type: 'number' },
-      },
-    },
-    resultats: {
-      type: 'array',
-      items: {
-        ...placeSchema,
-        properties: { ...placeSchema.properties, distance_km: { type: 'number', nullable: true } },
-      },
-    },
   },
 };
 
@@ -65,62 +37,61 @@ export function lieuxApiRoutes(app: FastifyInstance, opts: { deps: LieuxDeps; ra
 
   app.get('/api/v1/openapi.json', async () => openApiDocument());
 
-  app.get(
-    '/api/v1/lieux',
-    { config: { rateLimit }, schema: { response: { 200: listSchema } } },
-    async (request, reply) => {
-      const criteria = parseSearchQuery(request.query as Record<string, unknown>, { requireWhere: false });
-      const outcome = await searchPlaces(deps, criteria);
-      if (outcome.kind === 'ambiguous') {
-        throw withDetails(
-          new RuleError(
-            'commune_ambigue',
-            `Plusieurs communes correspondent à « ${outcome.query} » : précisez le code postal ou le code INSEE.`,
-            400,
-          ),
-          {
-            candidats: outcome.candidates.map((c) => ({
-              nom: c.label,
-              code_insee: c.codeInsee,
-              code_postal: c.codePostal,
-            })),
-          },
-        );
-      }
-      if (outcome.kind === 'unknown') {
-        throw withDetails(
-          new RuleError(
-            'commune_inconnue',
-            `Commune introuvable : « ${outcome.query} ». Vérifiez l'orthographe ou donnez le code postal.`,
-            400,
-          ),
-          {
-            suggestions: outcome.suggestions.map((c) => ({
-              nom: c.label,
-              code_insee: c.codeInsee,
-              code_postal: c.codePostal,
-            })),
-          },
-        );
-      }
-      reply.header('cache-control', 'public, max-age=60');
-      return {
-        total: outcome.total,
-        page: outcome.page,
-        par_page: criteria.perPage,
-        pages: outcome.pages,
-        recherche: outcome.where
-          ? {
-              lieu: outcome.where.label,
-              latitude: outcome.where.latitude,
-              longitude: outcome.where.longitude,
-              rayon_km: criteria.radiusKm,
-            }
-          : null,
-        resultats: outcome.results.map((r) => ({ ...placeJson(r.place as SearchRow), distance_km: r.distanceKm })),
-      };
-    },
-  );
+  app.get('/api/v1/lieux', { config: { rateLimit } }, async (request, reply) => {
+    const criteria = parseSearchQuery(request.query as Record<string, unknown>, { requireWhere: false });
+    const outcome = await searchPlacesAsJson(deps, criteria);
+    if (outcome.kind === 'ambiguous') {
+      throw withDetails(
+        new RuleError(
+          'commune_ambigue',
+          `Plusieurs communes correspondent à « ${outcome.query} » : précisez le code postal ou le code INSEE.`,
+          400,
+        ),
+        {
+          candidats: outcome.candidates.map((c) => ({
+            nom: c.label,
+            code_insee: c.codeInsee,
+            code_postal: c.codePostal,
+          })),
+        },
+      );
+    }
+    if (outcome.kind === 'unknown') {
+      throw withDetails(
+        new RuleError(
+          'commune_inconnue',
+          `Commune introuvable : « ${outcome.query} ». Vérifiez l'orthographe ou donnez le code postal.`,
+          400,
+        ),
+        {
+          suggestions: outcome.suggestions.map((c) => ({
+            nom: c.label,
+            code_insee: c.codeInsee,
+            code_postal: c.codePostal,
+          })),
+        },
+      );
+    }
+    const head = JSON.stringify({
+      total: outcome.total,
+      page: outcome.page,
+      par_page: criteria.perPage,
+      pages: outcome.pages,
+      recherche: outcome.where
+        ? {
+            lieu: outcome.where.label,
+            latitude: outcome.where.latitude,
+            longitude: outcome.where.longitude,
+            rayon_km: criteria.radiusKm,
+          }
+        : null,
+    });
+    // The places arrive as JSON text from PostgreSQL: they are spliced in, not parsed again.
+    return reply
+      .header('cache-control', 'public, max-age=60')
+      .type('application/json; charset=utf-8')
+      .send(`${head.slice(0, -1)},"resultats":[${outcome.items.join(',')}]}`);
+  });
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/lieux/:id',

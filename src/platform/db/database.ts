@@ -2,9 +2,17 @@
  * One small interface over both engines (embedded PGlite, PostgreSQL server), so that use
  * cases and repositories are written once, in PostgreSQL's dialect, and run on both.
  */
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on the server connection (PostgreSQL), so that a hot query
+   * run many times is not planned again each time. Ignored by PGlite.
+   */
+  prepare?: boolean;
+}
+
 export interface Queryable {
   /** Runs one statement with $1… parameters and returns its rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
 }
 
 export interface Database extends Queryable {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Queryable } from './database.ts';
 
@@ -9,6 +10,11 @@ const typeParsers: pg.CustomTypesConfig = {
     return pg.types.getTypeParser(oid, format as 'text');
   },
 };
+
+/** A stable name per statement text, for server-side prepared statements. */
+function statementName(sql: string): string {
+  return `p_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+}
 
 export async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({
@@ -26,7 +32,10 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
     throw error;
   });
   client.release();
-  const query: Queryable['query'] = async (sql, params) => (await pool.query(sql, params as unknown[])).rows;
+  const query: Queryable['query'] = async (sql, params, options) =>
+    options?.prepare
+      ? (await pool.query({ name: statementName(sql), text: sql, values: params as unknown[] })).rows
+      : (await pool.query(sql, params as unknown[])).rows;
   return {
     engine: 'postgresql',
     query,

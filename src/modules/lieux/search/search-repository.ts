@@ -1,7 +1,7 @@
 /** The search query on places: radius (earthdistance + GiST), array filters, text, open now. */
 import type { Queryable } from '../../../platform/db/database.ts';
 import type { PlaceRecord } from '../places-repository.ts';
-import { FIELDS } from '../standard.ts';
+import { FIELDS, MULTI_VALUED } from '../standard.ts';
 import { escapeLike } from '../text.ts';
 
 export interface SearchSpec {
@@ -54,17 +54,51 @@ export function buildSearchSql(spec: SearchSpec): {
   return { where: where.join(' AND '), params, distance, order };
 }
 
-export async function searchPlacesSql(db: Queryable, spec: SearchSpec): Promise<{ total: number; rows: SearchRow[] }> {
+async function runSearch<T>(
+  db: Queryable,
+  spec: SearchSpec,
+  projection: (distance: string) => string,
+): Promise<{ total: number; rows: T[] }> {
   const { where, params, distance, order } = buildSearchSql(spec);
   const limitParam = `$${params.length + 1}`;
   const offsetParam = `$${params.length + 2}`;
-  const rows = await db.query<SearchRow & { total: number }>(
-    `SELECT ${columns}, ${distance} AS distance_km, count(*) OVER () AS total
+  const rows = await db.query<T & { total: number }>(
+    `SELECT ${projection(distance)}, count(*) OVER () AS total
      FROM places WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`,
     [...params, spec.limit, spec.offset],
+    { prepare: true },
   );
   if (rows.length > 0) return { total: (rows[0] as { total: number }).total, rows };
   if (spec.offset === 0) return { total: 0, rows: [] };
-  const count = await db.query<{ n: number }>(`SELECT count(*) AS n FROM places WHERE ${where}`, params);
+  const count = await db.query<{ n: number }>(`SELECT count(*) AS n FROM places WHERE ${where}`, params, {
+    prepare: true,
+  });
   return { total: count[0]?.n ?? 0, rows: [] };
+}
+
+export function searchPlacesSql(db: Queryable, spec: SearchSpec): Promise<{ total: number; rows: SearchRow[] }> {
+  return runSearch<SearchRow>(db, spec, (distance) => `${columns}, ${distance} AS distance_km`);
+}
+
+/**
+ * The same search, each place already written as the API's JSON by PostgreSQL (the standard's
+ * published format: lists joined with « | », absent values left out): the hot public endpoint
+ * then does no per-field work in JavaScript.
+ */
+const jsonFields = FIELDS.map((f) => {
+  if (MULTI_VALUED.has(f)) return `'${f}', nullif(array_to_string(${f}, '|'), '')`;
+  if (f === 'date_maj') return `'date_maj', to_char(date_maj, 'YYYY-MM-DD')`;
+  return `'${f}', ${f}`;
+}).join(', ');
+
+export async function searchPlacesJson(db: Queryable, spec: SearchSpec): Promise<{ total: number; items: string[] }> {
+  const { total, rows } = await runSearch<{ item: string }>(
+    db,
+    spec,
+    (distance) =>
+      `json_strip_nulls(json_build_object(${jsonFields},
+         'localisation', CASE geo_precision WHEN 'exact' THEN 'exacte' WHEN 'commune' THEN 'commune' ELSE 'inconnue' END,
+         'distance_km', round((${distance})::numeric, 1)))::text AS item, ${distance} AS distance_km`,
+  );
+  return { total, items: rows.map((r) => r.item) };
 }
