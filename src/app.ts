@@ -120,6 +120,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(passPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
     organisations,
+    apiRateLimit: config.rateLimits.publicApi,
   });
 
   return app;

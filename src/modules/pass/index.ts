@@ -18,7 +18,10 @@ export type { PassDeps } from './deps.ts';
 export { qualifiedPlaceIds } from './qualifications.ts';
 export { redeemVoucher } from './redeem-voucher.ts';
 
-async function passModule(app: FastifyInstance, opts: { deps: PassDeps; organisations: OrganisationDirectory }) {
+async function passModule(
+  app: FastifyInstance,
+  opts: { deps: PassDeps; organisations: OrganisationDirectory; apiRateLimit: number },
+) {
   programmeRoutes(app, opts);
   distributionRoutes(app, opts);
   qualificationRoutes(app, opts);

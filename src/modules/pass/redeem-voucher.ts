@@ -11,11 +11,18 @@ import { PgErrorCode, pgErrorCode } from '../../platform/db/database.ts';
 import { ForbiddenError, NotFoundError, RuleError, withDetails } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { formatDate, formatDateTime } from '../../platform/views/components.tsx';
-import { departementName, departementOfPlace, findPlace, type PlaceRecord, serviceLabel } from '../lieux/index.ts';
+import {
+  departementName,
+  departementOfPlace,
+  findPlace,
+  type PlaceSummary,
+  placeSummaries,
+  serviceLabel,
+} from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
 import type { Programme } from './programmes-repository.ts';
-import { type Qualification, qualificationOfPlace } from './qualifications.ts';
+import type { Qualification } from './qualifications.ts';
 import { formatVoucherCode, parseVoucherCode } from './voucher-code.ts';
 
 export type RefusalCode =
@@ -50,7 +57,14 @@ interface VoucherRow {
   booklet_number: number;
   distributed_at: Date | null;
   programme: Programme;
+  /** The qualification of the place where it is presented, if any. */
+  qualification_status: Qualification['status'] | null;
+  qualification_services: string[] | null;
+  qualification_reason: string | null;
 }
+
+/** What the rules need to know about the place (a light read, not the whole record). */
+type PlaceFacts = Pick<PlaceSummary, 'id' | 'nom' | 'code_insee' | 'code_postal' | 'status' | 'organisation_id'>;
 
 export interface Redemption {
   id: string;
@@ -66,12 +80,16 @@ export interface Redemption {
   channel: 'web' | 'api';
 }
 
-async function loadVoucher(db: Queryable, code: string): Promise<VoucherRow | undefined> {
-  const rows = await db.query<Omit<VoucherRow, 'programme'> & { programme: Programme }>(
-    `SELECT v.code, v.status, v.position, v.booklet_id, b.number AS booklet_number, b.distributed_at, to_jsonb(p.*) AS programme
+/** The voucher, its booklet and programme, and the place's qualification, in one read. */
+async function loadVoucher(db: Queryable, code: string, placeId: string): Promise<VoucherRow | undefined> {
+  const rows = await db.query<VoucherRow>(
+    `SELECT v.code, v.status, v.position, v.booklet_id, b.number AS booklet_number, b.distributed_at, to_jsonb(p.*) AS programme,
+            q.status AS qualification_status, q.services AS qualification_services, q.decision_reason AS qualification_reason
      FROM pass_vouchers v JOIN pass_booklets b ON b.id = v.booklet_id JOIN pass_programmes p ON p.id = v.programme_id
+     LEFT JOIN pass_qualifications q ON q.place_id = $2
      WHERE v.code = $1`,
-    [code],
+    [code, placeId],
+    { prepare: true },
   );
   return rows[0];
 }
@@ -109,8 +127,7 @@ export function territoryLabel(p: Pick<Programme, 'territory_departements' | 'te
 async function refusalFor(
   db: Queryable,
   v: VoucherRow,
-  place: PlaceRecord,
-  qualification: Qualification | undefined,
+  place: PlaceFacts,
   today: string,
   service: string | undefined,
 ): Promise<VoucherRefused | undefined> {
@@ -146,16 +163,23 @@ async function refusalFor(
       "Ce carnet n'a pas été remis à un bénéficiaire par un distributeur : ses chèques ne peuvent pas encore être utilisés.",
     );
   }
-  if (!qualification || qualification.status === 'requested' || qualification.status === 'refused') {
+  if (place.status !== 'open') {
+    return new VoucherRefused('place_not_qualified', 'Ce lieu est marqué fermé : il ne peut pas accepter de chèques.');
+  }
+  if (
+    v.qualification_status === null ||
+    v.qualification_status === 'requested' ||
+    v.qualification_status === 'refused'
+  ) {
     return new VoucherRefused(
       'place_not_qualified',
       "Ce lieu n'est pas habilité à accepter le Pass numérique. Sa structure peut en faire la demande.",
     );
   }
-  if (qualification.status === 'suspended') {
+  if (v.qualification_status === 'suspended') {
     return new VoucherRefused(
       'place_suspended',
-      `L'habilitation de ce lieu est suspendue${qualification.decision_reason ? ` (${qualification.decision_reason})` : ''} : il ne peut pas accepter de chèques pour l'instant.`,
+      `L'habilitation de ce lieu est suspendue${v.qualification_reason ? ` (${v.qualification_reason})` : ''} : il ne peut pas accepter de chèques pour l'instant.`,
     );
   }
   const departement = departementOfPlace(place);
@@ -177,6 +201,16 @@ async function refusalFor(
   return undefined;
 }
 
+const JUST_USED = 'Ce chèque vient d’être utilisé à l’instant.';
+
+function unknownCode(code: string): VoucherRefused {
+  return new VoucherRefused(
+    'unknown_code',
+    `Aucun chèque ne porte le code ${formatVoucherCode(code)}. Vérifiez-le sur le chèque.`,
+    404,
+  );
+}
+
 function parsedCode(raw: string): string {
   const parsed = parseVoucherCode(raw);
   if (!parsed.ok)
@@ -184,8 +218,8 @@ function parsedCode(raw: string): string {
   return parsed.code;
 }
 
-async function placeForActor(deps: PassDeps, actor: Actor | undefined, placeId: string): Promise<PlaceRecord> {
-  const place = await findPlace(deps.db, placeId);
+async function placeForActor(deps: PassDeps, actor: Actor | undefined, placeId: string): Promise<PlaceFacts> {
+  const place = (await placeSummaries(deps.db, [placeId])).get(placeId);
   if (!place) throw new NotFoundError('Lieu introuvable.');
   if (!place.organisation_id) throw new ForbiddenError("Ce lieu n'est rattaché à aucune structure.");
   authorize(actor, passPolicy.redeem, { id: place.organisation_id });
@@ -210,17 +244,11 @@ export async function checkVoucher(
 ): Promise<VoucherCheck> {
   const place = await placeForActor(deps, actor, input.placeId);
   const code = parsedCode(input.code);
-  const v = await loadVoucher(deps.db, code);
-  if (!v)
-    throw new VoucherRefused(
-      'unknown_code',
-      `Aucun chèque ne porte le code ${formatVoucherCode(code)}. Vérifiez-le sur le chèque.`,
-      404,
-    );
-  const qualification = await qualificationOfPlace(deps.db, place.id);
-  const refusal = await refusalFor(deps.db, v, place, qualification, parisDate(deps.clock()), undefined);
+  const v = await loadVoucher(deps.db, code, place.id);
+  if (!v) throw unknownCode(code);
+  const refusal = await refusalFor(deps.db, v, place, parisDate(deps.clock()), undefined);
   if (refusal) throw refusal;
-  const offered = qualification?.services ?? [];
+  const offered = v.qualification_services ?? [];
   return {
     code,
     programme: v.programme,
@@ -256,7 +284,6 @@ export async function redeemVoucher(
   }
   const now = deps.clock();
   const today = parisDate(now);
-  const qualification = await qualificationOfPlace(deps.db, place.id);
   const previous = async (db: Queryable) =>
     (
       await db.query<Redemption>('SELECT * FROM pass_redemptions WHERE organisation_id = $1 AND idempotency_key = $2', [
@@ -267,36 +294,17 @@ export async function redeemVoucher(
 
   const attempt = () =>
     deps.db.transaction(async (tx) => {
-      const replay = await previous(tx);
-      if (replay) {
-        if (replay.voucher_code !== code) {
-          throw new RuleError(
-            'idempotency_key_reused',
-            "Cette clé d'idempotence a déjà servi pour un autre chèque.",
-            409,
-          );
-        }
-        return { redemption: replay, replayed: true };
-      }
-      const v = await loadVoucher(tx, code);
-      if (!v)
-        throw new VoucherRefused(
-          'unknown_code',
-          `Aucun chèque ne porte le code ${formatVoucherCode(code)}. Vérifiez-le sur le chèque.`,
-          404,
-        );
-      const refusal = await refusalFor(tx, v, place, qualification, today, input.service);
+      const v = await loadVoucher(tx, code, place.id);
+      if (!v) throw unknownCode(code);
+      const refusal = await refusalFor(tx, v, place, today, input.service);
       if (refusal) throw refusal;
-      const won = await tx.query(
-        'UPDATE pass_vouchers SET status = $2 WHERE code = $1 AND status = $3 RETURNING code',
-        [code, 'redeemed', 'available'],
-      );
-      if (won.length === 0)
-        throw new VoucherRefused('already_used', 'Ce chèque vient d’être utilisé à l’instant.', 409);
+      // The switch from available to redeemed and the redemption row in one statement: of
+      // simultaneous attempts, only one finds the voucher still available.
       const rows = await tx.query<Redemption>(
-        `INSERT INTO pass_redemptions (voucher_code, programme_id, booklet_id, place_id, organisation_id, helper_user_id, service,
+        `WITH won AS (UPDATE pass_vouchers SET status = 'redeemed' WHERE code = $1 AND status = 'available' RETURNING code)
+         INSERT INTO pass_redemptions (voucher_code, programme_id, booklet_id, place_id, organisation_id, helper_user_id, service,
            amount_cents, redeemed_at, idempotency_key, channel)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+         SELECT code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM won RETURNING *`,
         [
           code,
           v.programme.id,
@@ -310,8 +318,10 @@ export async function redeemVoucher(
           input.idempotencyKey,
           input.channel,
         ],
+        { prepare: true },
       );
-      const redemption = rows[0] as Redemption;
+      const redemption = rows[0];
+      if (!redemption) throw new VoucherRefused('already_used', JUST_USED, 409);
       await appendJournal(tx, deps.clock, {
         stream: `lieu:${place.id}`,
         action: 'pass.cheque_encaisse',
@@ -328,19 +338,22 @@ export async function redeemVoucher(
           ...(actor?.apiTokenId ? { jeton: actor.apiTokenId } : {}),
         },
       });
-      return { redemption, replayed: false, faceValue: euros(v.programme.face_value_cents) };
+      return { redemption, replayed: false };
     });
 
   try {
     const result = await attempt();
     return { ...result, faceValue: euros(result.redemption.amount_cents) };
   } catch (error) {
-    // Two attempts with one key at the same instant: the loser finds the winner's success.
+    const keyReused = () =>
+      new RuleError('idempotency_key_reused', "Cette clé d'idempotence a déjà servi pour un autre chèque.", 409);
+    // A retry, or two attempts with one key at the same instant: the first success is the answer.
     if (error instanceof VoucherRefused && error.refusal === 'already_used') {
       const replay = await previous(deps.db);
       if (replay?.voucher_code === code)
         return { redemption: replay, replayed: true, faceValue: euros(replay.amount_cents) };
-      if (error.message === 'Ce chèque vient d’être utilisé à l’instant.') {
+      if (replay) throw keyReused();
+      if (error.message === JUST_USED) {
         const live = await liveRedemption(deps.db, code);
         const where = live ? (await findPlace(deps.db, live.place_id))?.nom : undefined;
         throw withDetails(
@@ -357,7 +370,8 @@ export async function redeemVoucher(
       const replay = await previous(deps.db);
       if (replay?.voucher_code === code)
         return { redemption: replay, replayed: true, faceValue: euros(replay.amount_cents) };
-      throw new VoucherRefused('already_used', 'Ce chèque vient d’être utilisé à l’instant.', 409);
+      if (replay) throw keyReused();
+      throw new VoucherRefused('already_used', JUST_USED, 409);
     }
     throw error;
   }

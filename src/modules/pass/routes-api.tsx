@@ -33,9 +33,9 @@ const redemptionSchema = {
   },
 };
 
-export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
+export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps; apiRateLimit: number }) {
   const { deps } = opts;
-  const limits = { rateLimit: { max: 600, timeWindow: '1 minute' }, csrf: false as const };
+  const limits = { rateLimit: { max: opts.apiRateLimit, timeWindow: '1 minute' }, csrf: false as const };
 
   app.get<{ Params: { code: string }; Querystring: { lieu_id?: string } }>(
     '/api/v1/pass/cheques/:code',

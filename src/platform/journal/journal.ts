@@ -68,12 +68,13 @@ function hashRow(r: Omit<JournalRow, 'id' | 'hash'>): string {
 
 export async function appendJournal(tx: Queryable, clock: Clock, entry: JournalEntry): Promise<void> {
   const stream = entry.stream ?? entry.organisationId ?? 'plateforme';
-  // Serialise writers of one stream so that each row links to the one before it.
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`journal:${stream}`]);
-  const last = await tx.query<{ stream_seq: number; hash: string }>(
-    'SELECT stream_seq, hash FROM journal WHERE stream = $1 ORDER BY stream_seq DESC LIMIT 1',
+  // Serialise writers of one stream so that each row links to the one before it: the
+  // function takes the stream's transaction lock, then reads its last row.
+  const head = await tx.query<{ seq: number | null; hash: string | null }>(
+    'SELECT seq, hash FROM journal_stream_head($1)',
     [stream],
   );
+  const last = head[0]?.seq ? [{ stream_seq: head[0].seq, hash: head[0].hash as string }] : [];
   const row = {
     stream,
     stream_seq: (last[0]?.stream_seq ?? 0) + 1,

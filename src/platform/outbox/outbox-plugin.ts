@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import type { Mailer, MailMessage } from '../mail/mailer.ts';
-import { OutboxWorker } from './outbox.ts';
+import { OutboxWorker, takeScheduledHint } from './outbox.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,9 +18,10 @@ async function outboxPlugin(
   const worker = new OutboxWorker(opts.db, opts.clock, app.log);
   worker.on('mail', (payload) => opts.mailer.send(payload as unknown as MailMessage));
   app.decorate('outbox', worker);
-  // A write may have scheduled something: deliver it right after the response.
-  app.addHook('onResponse', async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') void worker.drain();
+  // A write that scheduled something is delivered right after its response; the timer
+  // catches anything else (e.g. scheduled by the command line).
+  app.addHook('onResponse', async () => {
+    if (takeScheduledHint()) void worker.drain();
   });
   app.addHook('onReady', async () => {
     if (opts.pollMs !== 0) worker.start(opts.pollMs ?? 5000);

@@ -11,8 +11,18 @@ import type { Database, Queryable } from '../db/database.ts';
 
 export type OutboxHandler = (payload: Record<string, unknown>) => Promise<void>;
 
+let scheduledSinceDrain = false;
+
 export async function enqueue(tx: Queryable, topic: string, payload: Record<string, unknown>): Promise<void> {
   await tx.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [topic, JSON.stringify(payload)]);
+  scheduledSinceDrain = true;
+}
+
+/** Whether something was scheduled since the last call (so busy endpoints skip a useless query). */
+export function takeScheduledHint(): boolean {
+  const hint = scheduledSinceDrain;
+  scheduledSinceDrain = false;
+  return hint;
 }
 
 interface OutboxRow {
