@@ -6,26 +6,13 @@
  * the local fields of JavaScript Dates, so we hand it Dates whose local fields equal the Paris
  * wall time, whatever the process time zone, and read its answers back through the same fields.
  */
+import { MONTH_NAMES } from '../../platform/views/french.ts';
 
 export const DAY_MINUTES = 1440;
 export const WEEK_MINUTES = 7 * DAY_MINUTES;
 const DAY_MS = 86_400_000;
 
 export const DAY_NAMES = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'] as const;
-const MONTH_NAMES = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
 
 const parisFormat = new Intl.DateTimeFormat('en-US', {
   timeZone: 'Europe/Paris',

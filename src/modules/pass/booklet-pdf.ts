@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { MONTH_NAMES } from '../../platform/views/french.ts';
 import { formatVoucherCode } from './voucher-code.ts';
 
 /**
@@ -106,20 +107,7 @@ export function pdfSafeText(text: string): string {
   return safe.replace(/ {2,}/g, ' ').trim();
 }
 
-const MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
+const MONTHS = MONTH_NAMES;
 
 /** '2026-12-31' → '31 décembre 2026', '2026-01-01' → '1er janvier 2026'. */
 export function formatFrenchDate(isoDate: string): string {

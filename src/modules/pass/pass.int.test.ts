@@ -455,9 +455,18 @@ describe('statements, reports, alerts, API', () => {
     expect(retry.json().id).toBe(first.json().id);
     // The same key for another voucher is a client error, not a second redemption.
     const b2 = (await bookletsOfProgramme(t.db, programme.id, 2, 0))[1];
-    await distributeBooklet(deps, distributor, b2?.id as string, { ageBand: '18 à 25 ans', commune: '83000', situation: 'Autre' });
+    await distributeBooklet(deps, distributor, b2?.id as string, {
+      ageBand: '18 à 25 ans',
+      commune: '83000',
+      situation: 'Autre',
+    });
     const otherVoucher = { ...body, code: (codes[1] as string[])[0] as string };
-    const reusedKey = await t.app.inject({ method: 'POST', url: '/api/v1/pass/encaissements', payload: otherVoucher, headers });
+    const reusedKey = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/pass/encaissements',
+      payload: otherVoucher,
+      headers,
+    });
     expect(reusedKey.statusCode).toBe(409);
     expect(reusedKey.json().code).toBe('idempotency_key_reused');
     const used = await t.app.inject({

@@ -11,6 +11,7 @@ import { PgErrorCode, pgErrorCode } from '../../platform/db/database.ts';
 import { ForbiddenError, NotFoundError, RuleError, withDetails } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { formatDate, formatDateTime } from '../../platform/views/components.tsx';
+import { formatEuros } from '../../platform/views/french.ts';
 import {
   departementName,
   departementOfPlace,
@@ -99,9 +100,6 @@ async function liveRedemption(db: Queryable, code: string): Promise<Redemption |
     await db.query<Redemption>('SELECT * FROM pass_redemptions WHERE voucher_code = $1 AND undone_at IS NULL', [code])
   )[0];
 }
-
-const euros = (cents: number) =>
-  `${(cents / 100).toLocaleString('fr-FR', { minimumFractionDigits: cents % 100 ? 2 : 0 })} €`;
 
 function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -254,7 +252,7 @@ export async function checkVoucher(
     programme: v.programme,
     bookletNumber: v.booklet_number,
     position: v.position,
-    faceValue: euros(v.programme.face_value_cents),
+    faceValue: formatEuros(v.programme.face_value_cents),
     services: v.programme.services.filter((s) => offered.length === 0 || offered.includes(s)),
   };
 }
@@ -343,7 +341,7 @@ export async function redeemVoucher(
 
   try {
     const result = await attempt();
-    return { ...result, faceValue: euros(result.redemption.amount_cents) };
+    return { ...result, faceValue: formatEuros(result.redemption.amount_cents) };
   } catch (error) {
     const keyReused = () =>
       new RuleError('idempotency_key_reused', "Cette clé d'idempotence a déjà servi pour un autre chèque.", 409);
@@ -351,7 +349,7 @@ export async function redeemVoucher(
     if (error instanceof VoucherRefused && error.refusal === 'already_used') {
       const replay = await previous(deps.db);
       if (replay?.voucher_code === code)
-        return { redemption: replay, replayed: true, faceValue: euros(replay.amount_cents) };
+        return { redemption: replay, replayed: true, faceValue: formatEuros(replay.amount_cents) };
       if (replay) throw keyReused();
       if (error.message === JUST_USED) {
         const live = await liveRedemption(deps.db, code);
@@ -369,7 +367,7 @@ export async function redeemVoucher(
     if (pgErrorCode(error) === PgErrorCode.uniqueViolation) {
       const replay = await previous(deps.db);
       if (replay?.voucher_code === code)
-        return { redemption: replay, replayed: true, faceValue: euros(replay.amount_cents) };
+        return { redemption: replay, replayed: true, faceValue: formatEuros(replay.amount_cents) };
       if (replay) throw keyReused();
       throw new VoucherRefused('already_used', JUST_USED, 409);
     }

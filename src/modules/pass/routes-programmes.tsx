@@ -16,6 +16,7 @@ import {
   SelectField,
   TableFrame,
 } from '../../platform/views/components.tsx';
+import { formatEuros } from '../../platform/views/french.ts';
 import { SERVICE_LABELS, serviceLabel } from '../lieux/index.ts';
 import { bookletsCsv } from './booklet-csv.ts';
 import { writeBookletsPdf } from './booklet-pdf.ts';
@@ -37,8 +38,6 @@ import { territoryLabel } from './redeem-voucher.ts';
 import { funderReport, suspiciousPatterns } from './reports.ts';
 import { BarChart } from './views/bar-chart.tsx';
 
-const euros = (cents: number) =>
-  `${(cents / 100).toLocaleString('fr-FR', { minimumFractionDigits: 0, maximumFractionDigits: 2 })} €`;
 const serviceOptions = Object.entries(SERVICE_LABELS).map(([value, label]) => ({ value, label }));
 
 function ProgrammeForm(props: {
@@ -320,7 +319,7 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
           <li>Financeur : {names.get(p.funder_organisation_id)}</li>
           <li>Territoire : {territoryLabel(p)}</li>
           <li>
-            Chèques de {euros(p.face_value_cents)}, {p.vouchers_per_booklet} par carnet, valables du{' '}
+            Chèques de {formatEuros(p.face_value_cents)}, {p.vouchers_per_booklet} par carnet, valables du{' '}
             {formatDate(p.valid_from)} au {formatDate(p.valid_until)} (tolérance {p.tolerance_days} jours ; distribution
             arrêtée {p.distribution_stop_days} jours avant la fin)
           </li>
@@ -569,19 +568,19 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
               </tr>
               <tr>
                 <th scope="row">Valeur utilisée</th>
-                <td>{euros(r.value.usedCents)}</td>
+                <td>{formatEuros(r.value.usedCents)}</td>
               </tr>
               <tr>
                 <th scope="row">Valeur remise non utilisée</th>
-                <td>{euros(r.value.unusedDistributedCents)}</td>
+                <td>{formatEuros(r.value.unusedDistributedCents)}</td>
               </tr>
               <tr>
                 <th scope="row">Valeur non distribuée</th>
-                <td>{euros(r.value.notDistributedCents)}</td>
+                <td>{formatEuros(r.value.notDistributedCents)}</td>
               </tr>
               <tr>
                 <th scope="row">Remboursable au financeur</th>
-                <td>{r.value.expired ? euros(r.value.refundableCents) : 'après la fin de validité'}</td>
+                <td>{r.value.expired ? formatEuros(r.value.refundableCents) : 'après la fin de validité'}</td>
               </tr>
             </tbody>
           </table>

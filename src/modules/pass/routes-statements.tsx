@@ -6,6 +6,7 @@ import type { OrganisationDirectory } from '../../platform/auth/organisation-dir
 import { can } from '../../platform/auth/policy.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
 import { Breadcrumb, formatDate, InputField, PostForm } from '../../platform/views/components.tsx';
+import { formatEuros } from '../../platform/views/french.ts';
 import { placeSummaries } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
@@ -19,7 +20,7 @@ import {
   type Statement,
 } from './statements.ts';
 
-const euros = (cents: number) => `${(cents / 100).toLocaleString('fr-FR', { minimumFractionDigits: 2 })} €`;
+const euros = (cents: number) => formatEuros(cents, { alwaysCents: true });
 
 /** Which statements an actor sees: their places' (managers), their funder's, or all (coordinators). */
 function scope(actor: Actor): { organisationIds?: string[]; funderIds?: string[] } | 'all' {

@@ -11,6 +11,7 @@ import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
 import { parseInput, requiredText } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { formatDate } from '../../platform/views/components.tsx';
+import { MONTH_NAMES } from '../../platform/views/french.ts';
 import { type PassDeps, UNDO_WINDOW_MS } from './deps.ts';
 import { passPolicy } from './policies.ts';
 import { parisDate } from './redeem-voucher.ts';
@@ -28,23 +29,9 @@ export interface Statement {
   payment_reference: string | null;
 }
 
-const monthNames = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
 export function monthLabel(month: string): string {
   const [y, m] = month.split('-').map(Number);
-  return `${monthNames[(m as number) - 1]} ${y}`;
+  return `${MONTH_NAMES[(m as number) - 1]} ${y}`;
 }
 
 function nextMonth(month: string): string {
