@@ -11,7 +11,7 @@ import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
 import { issueBooklets } from './issue-booklets.ts';
 import { bookletsOfProgramme, type Programme, vouchersOfBooklets } from './programmes-repository.ts';
-import { decideQualification, requestQualification } from './qualifications.ts';
+import { decideQualification, listQualifications, requestQualification } from './qualifications.ts';
 import { checkVoucher, redeemVoucher, VoucherRefused } from './redeem-voucher.ts';
 import { funderReport, suspiciousPatterns } from './reports.ts';
 import { drawUpDueStatements, listStatements, markStatementPaid } from './statements.ts';
@@ -292,6 +292,16 @@ describe('redemption', () => {
     await expect(checkVoucher(deps, outsider, { code, placeId: 'pass-toulon' })).rejects.toMatchObject({
       code: 'forbidden',
     });
+    // A suspended place is refused with the coordinator's reason, until reinstated.
+    const qualification = (await listQualifications(t.db, { organisationId: orgs.mediatheque }))[0];
+    await decideQualification(deps, coordinator, qualification?.id as string, {
+      decision: 'suspend',
+      reason: 'Contrôle en cours',
+    });
+    const suspended = await refusal(checkVoucher(deps, helper, { code, placeId: 'pass-toulon' }));
+    expect(suspended.refusal).toBe('place_suspended');
+    expect(suspended.message).toContain('Contrôle en cours');
+    await decideQualification(deps, coordinator, qualification?.id as string, { decision: 'reinstate' });
     clock.set(new Date('2026-10-20T09:00:00Z'));
     expect((await refusal(checkVoucher(deps, helper, { code, placeId: 'pass-toulon' }))).refusal).toBe('not_yet_valid');
     clock.set(new Date('2027-02-01T09:00:00Z'));
