@@ -18,6 +18,7 @@ import { healthRoute } from './platform/http/health.ts';
 import httpPlatform from './platform/http/http-platform.ts';
 import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
 import { createDevMailboxMailer, createSmtpMailer, type Mailer } from './platform/mail/mailer.ts';
+import maintenancePlugin from './platform/maintenance/maintenance-plugin.ts';
 import outboxPlugin from './platform/outbox/outbox-plugin.ts';
 import { buildAssets } from './platform/views/assets.ts';
 import viewsPlugin from './platform/views/views-plugin.ts';
@@ -83,6 +84,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerErrorHandling(app, { uploadMaxBytes: config.uploadMaxBytes });
   await app.register(authPlugin, { config, db, clock, loadUser: (userId: string) => loadUser(db, userId) });
   await app.register(outboxPlugin, { db, clock, mailer, pollMs: options.outboxPollMs ?? 5000 });
+  await app.register(maintenancePlugin, { db, clock, config, everyMs: options.outboxPollMs === 0 ? 0 : undefined });
 
   healthRoute(app, { db, version: config.version });
   if (devMailbox) devMailboxRoutes(app, { db });

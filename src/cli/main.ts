@@ -13,6 +13,7 @@ import { DatabaseUnavailableError, openDatabase } from '../platform/db/open-data
 import { DatabaseBusyError } from '../platform/db/process-lock.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { verifyJournal } from '../platform/journal/journal.ts';
+import { purgeExpiredData } from '../platform/maintenance/purge.ts';
 import { cliCommands as moduleCommands } from './module-commands.ts';
 
 export interface CliContext {
@@ -92,6 +93,17 @@ const commands: Record<string, Command> = {
       err(`Journal ALTÉRÉ — ${result.problem?.reason}.`);
       err(`${result.checked} lignes vérifiées avant le problème.`);
       return 1;
+    },
+  },
+  purge: {
+    usage: 'purge',
+    summary: 'supprime les données arrivées au bout de leur durée de conservation (sessions, messages envoyés)',
+    async run({ db, config, out }) {
+      const report = await purgeExpiredData(db, systemClock, config.session);
+      out(
+        `Supprimés : ${report.sessions} session(s) terminée(s), ${report.outbox} message(s) envoyé(s) il y a plus de 30 jours, ${report.devMailbox} message(s) de la boîte de développement.`,
+      );
+      return 0;
     },
   },
   demo: {

@@ -373,6 +373,19 @@ describe('sessions', () => {
   });
 });
 
+describe('retention', () => {
+  it('purges sessions that ended, on schedule or with passerelle purge', async () => {
+    const { purgeExpiredData } = await import('../../platform/maintenance/purge.ts');
+    await adminAgent('purge@exemple.fr');
+    const before = await countRows('sessions');
+    expect(before).toBeGreaterThan(0);
+    t.clock.advance((t.config.session.maxHours + 1) * 3600_000);
+    const report = await purgeExpiredData(t.db, t.clock.now, t.config.session);
+    expect(report.sessions).toBe(before);
+    expect(await countRows('sessions')).toBe(0);
+  });
+});
+
 describe('journal', () => {
   it('chains entries and names the first altered row', async () => {
     const { verifyJournal } = await import('../../platform/journal/journal.ts');
