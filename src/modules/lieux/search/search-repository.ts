@@ -18,11 +18,25 @@ export interface SearchSpec {
 
 export type SearchRow = PlaceRecord & { distance_km: number | null };
 
-const columns = `${FIELDS.join(', ')}, geo_lat, geo_lon, geo_precision, organisation_id, status, origin, imported_at, updated_at, content_hash`;
+const columns = [
+  ...FIELDS,
+  'geo_lat',
+  'geo_lon',
+  'geo_precision',
+  'organisation_id',
+  'status',
+  'origin',
+  'imported_at',
+  'updated_at',
+  'content_hash',
+]
+  .map((c) => `p.${c}`)
+  .join(', ');
 
 export function buildSearchSql(spec: SearchSpec): {
   where: string;
   params: unknown[];
+  /** Distance in km from the centre, for a row of places aliased « p ». */
   distance: string;
   order: string;
 } {
@@ -37,11 +51,12 @@ export function buildSearchSql(spec: SearchSpec): {
   if (spec.center) {
     const point = `ll_to_earth(${p(spec.center.latitude)}::float8, ${p(spec.center.longitude)}::float8)`;
     const radius = p(spec.radiusM ?? 20_000);
-    distance = `earth_distance(${point}, ll_to_earth(geo_lat, geo_lon)) / 1000`;
+    distance = `earth_distance(${point}, ll_to_earth(p.geo_lat, p.geo_lon)) / 1000`;
     where.push('geo_lat IS NOT NULL');
     where.push(`earth_box(${point}, ${radius}::float8) @> ll_to_earth(geo_lat, geo_lon)`);
     where.push(`earth_distance(${point}, ll_to_earth(geo_lat, geo_lon)) <= ${radius}::float8`);
-    order = 'distance_km, nom, id';
+    // Nearest first straight from the GiST index (the chord distance orders like the real one).
+    order = `ll_to_earth(geo_lat, geo_lon) <-> ${point}`;
   }
   for (const word of spec.words) where.push(`search_text LIKE ${p(`%${escapeLike(word)}%`)}`);
   for (const [field, list] of Object.entries(spec.filters)) {
@@ -54,6 +69,10 @@ export function buildSearchSql(spec: SearchSpec): {
   return { where: where.join(' AND '), params, distance, order };
 }
 
+/**
+ * One round trip: the page of ids in order (the index walks only as far as the page), the
+ * total as a separate count, and the columns (or JSON) built for the page's rows only.
+ */
 async function runSearch<T>(
   db: Queryable,
   spec: SearchSpec,
@@ -63,8 +82,10 @@ async function runSearch<T>(
   const limitParam = `$${params.length + 1}`;
   const offsetParam = `$${params.length + 2}`;
   const rows = await db.query<T & { total: number }>(
-    `SELECT ${projection(distance)}, count(*) OVER () AS total
-     FROM places WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`,
+    `SELECT ${projection(distance)}, (SELECT count(*) FROM places WHERE ${where}) AS total
+     FROM unnest(ARRAY(SELECT id FROM places WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}))
+          WITH ORDINALITY AS page(id, rank)
+     JOIN places p ON p.id = page.id ORDER BY page.rank`,
     [...params, spec.limit, spec.offset],
     { prepare: true },
   );
@@ -86,9 +107,9 @@ export function searchPlacesSql(db: Queryable, spec: SearchSpec): Promise<{ tota
  * then does no per-field work in JavaScript.
  */
 const jsonFields = FIELDS.map((f) => {
-  if (MULTI_VALUED.has(f)) return `'${f}', nullif(array_to_string(${f}, '|'), '')`;
-  if (f === 'date_maj') return `'date_maj', to_char(date_maj, 'YYYY-MM-DD')`;
-  return `'${f}', ${f}`;
+  if (MULTI_VALUED.has(f)) return `'${f}', nullif(array_to_string(p.${f}, '|'), '')`;
+  if (f === 'date_maj') return `'date_maj', to_char(p.date_maj, 'YYYY-MM-DD')`;
+  return `'${f}', p.${f}`;
 }).join(', ');
 
 export async function searchPlacesJson(db: Queryable, spec: SearchSpec): Promise<{ total: number; items: string[] }> {
@@ -97,8 +118,8 @@ export async function searchPlacesJson(db: Queryable, spec: SearchSpec): Promise
     spec,
     (distance) =>
       `json_strip_nulls(json_build_object(${jsonFields},
-         'localisation', CASE geo_precision WHEN 'exact' THEN 'exacte' WHEN 'commune' THEN 'commune' ELSE 'inconnue' END,
-         'distance_km', round((${distance})::numeric, 1)))::text AS item, ${distance} AS distance_km`,
+         'localisation', CASE p.geo_precision WHEN 'exact' THEN 'exacte' WHEN 'commune' THEN 'commune' ELSE 'inconnue' END,
+         'distance_km', round((${distance})::numeric, 1)))::text AS item`,
   );
   return { total, items: rows.map((r) => r.item) };
 }
