@@ -1,0 +1,350 @@
+/**
+ * Pass numérique benchmarks:
+ * - issuing 100,000 vouchers (20,000 booklets of 5) through issueBooklets, on PostgreSQL and PGlite;
+ * - redemption throughput through the token API (POST /api/v1/pass/encaissements) with 50
+ *   concurrent clients on distinct vouchers at 50 qualified places, next to pgbench's
+ *   simple-update transactions per second on the same server in the same run; then a check
+ *   that no redemption was lost or counted twice.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --import tsx bench/pass-redeem.ts
+ *   Flags: --booklets=20000 --duration=15 --connections=50
+ */
+import { execFileSync } from 'node:child_process';
+import autocannon from 'autocannon';
+import { insertOrganisation, insertUser, upsertMembership } from '../src/modules/accounts/repository.ts';
+import { importPlaces, setPlaceOrganisation } from '../src/modules/lieux/index.ts';
+import { createApiToken } from '../src/modules/pass/api-tokens.ts';
+import { createProgramme } from '../src/modules/pass/create-programme.ts';
+import type { PassDeps } from '../src/modules/pass/deps.ts';
+import { issueBooklets } from '../src/modules/pass/issue-booklets.ts';
+import { decideQualification, requestQualification } from '../src/modules/pass/qualifications.ts';
+import { type Actor, commandLineActor } from '../src/platform/auth/actor.ts';
+import type { Database } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { openPglite } from '../src/platform/db/pglite.ts';
+import { openPostgres } from '../src/platform/db/postgres.ts';
+import {
+  type Args,
+  type BenchReport,
+  command,
+  fmt,
+  int,
+  isMain,
+  log,
+  markdownTable,
+  parseArgs,
+  percentile,
+  publish,
+  scratchDatabase,
+  scratchDir,
+  serverUrl,
+  startServer,
+} from './support.ts';
+
+const PLACES = 50;
+const SERVICE = 'Aide aux démarches administratives';
+
+interface World {
+  programmeId: string;
+  places: Array<{ id: string; token: string }>;
+}
+
+/** 50 structures, each with one place in the Var, qualified, with an API token. */
+async function buildWorld(db: Database, booklets: number): Promise<World & { issueSeconds: number }> {
+  const deps: PassDeps = { db, clock: () => new Date(), publicUrl: 'http://localhost', operatorName: 'Bench' };
+  const coordination = await insertOrganisation(db, { name: 'Département du Var', kind: 'collectivite', siret: null });
+  const rows = ['id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,date_maj,services'];
+  for (let i = 0; i < PLACES; i++) {
+    rows.push(
+      `bench-${i},73282932000074,Lieu ${i},Toulon,83000,83137,${i} rue du Port,${(43.1 + i / 1000).toFixed(4)},5.93,2026-10-01,${SERVICE}`,
+    );
+  }
+  await importPlaces({ db, clock: deps.clock }, commandLineActor, Buffer.from(rows.join('\n')), {
+    fileName: 'bench.csv',
+    dryRun: false,
+  });
+  const places: World['places'] = [];
+  for (let i = 0; i < PLACES; i++) {
+    const org = await insertOrganisation(db, { name: `Structure ${i}`, kind: 'association', siret: null });
+    await setPlaceOrganisation(db, `bench-${i}`, org.id);
+    const user = await insertUser(db, {
+      email: `responsable-${i}@bench.fr`,
+      displayName: `R${i}`,
+      passwordHash: null,
+      isPlatformAdmin: false,
+    });
+    await upsertMembership(db, { userId: user.id, organisationId: org.id, role: 'responsable', canActOnBehalf: false });
+    const manager: Actor = {
+      userId: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      isPlatformAdmin: false,
+      memberships: [{ organisationId: org.id, organisationName: org.name, role: 'responsable', canActOnBehalf: false }],
+      sessionId: '',
+      hasSecondFactor: false,
+    };
+    const q = await requestQualification(deps, manager, org.id, {
+      placeId: `bench-${i}`,
+      siret: '73282932000074',
+      services: [SERVICE],
+      freeForBeneficiary: 'on',
+      charter: 'on',
+    });
+    await decideQualification(deps, commandLineActor, q.id, { decision: 'qualify' });
+    places.push({ id: `bench-${i}`, token: (await createApiToken(deps, manager, org.id, { name: 'bench' })).token });
+  }
+  const programme = await createProgramme({ ...deps, organisationExists: async () => true }, commandLineActor, {
+    name: 'Bench',
+    coordinatorOrganisationId: coordination.id,
+    funderOrganisationId: coordination.id,
+    departements: '83',
+    validFrom: '2026-01-01',
+    validUntil: '2030-12-31',
+    services: [SERVICE],
+  });
+  const started = performance.now();
+  await issueBooklets(deps, commandLineActor, programme.id, { count: booklets });
+  const issueSeconds = (performance.now() - started) / 1000;
+  // Handing 20,000 booklets one by one is not what is measured here: they are marked handed out in bulk.
+  await db.query(
+    `UPDATE pass_booklets SET distributor_organisation_id = $2, assigned_at = now(), distributed_at = now(),
+       beneficiary = '{"tranche_age":"65 à 79 ans","commune_insee":"83137"}'::jsonb WHERE programme_id = $1`,
+    [programme.id, coordination.id],
+  );
+  return { programmeId: programme.id, places, issueSeconds };
+}
+
+async function issueOnPglite(booklets: number): Promise<number> {
+  const dir = scratchDir('pass-issue');
+  const db = await openPglite({ dataDir: dir.dir });
+  try {
+    await migrate(db);
+    const coordination = await insertOrganisation(db, { name: 'Coord', kind: 'collectivite', siret: null });
+    const deps: PassDeps = { db, clock: () => new Date(), publicUrl: 'http://localhost', operatorName: 'Bench' };
+    const programme = await createProgramme({ ...deps, organisationExists: async () => true }, commandLineActor, {
+      name: 'Bench',
+      coordinatorOrganisationId: coordination.id,
+      funderOrganisationId: coordination.id,
+      departements: '83',
+      validFrom: '2026-01-01',
+      validUntil: '2030-12-31',
+      services: [SERVICE],
+    });
+    const started = performance.now();
+    await issueBooklets(deps, commandLineActor, programme.id, { count: booklets });
+    return (performance.now() - started) / 1000;
+  } finally {
+    await db.close();
+    dir.remove();
+  }
+}
+
+function pgbenchTps(url: string, seconds: number, clients: number): number {
+  const u = new URL(url);
+  const env = {
+    ...process.env,
+    PGHOST: u.hostname,
+    PGPORT: u.port || '5432',
+    PGUSER: decodeURIComponent(u.username),
+    PGDATABASE: u.pathname.slice(1),
+  };
+  execFileSync('pgbench', ['-i', '-s', '10', '-q'], { env, stdio: 'ignore' });
+  const out = execFileSync(
+    'pgbench',
+    ['-b', 'simple-update', '-c', String(clients), '-j', '2', '-T', String(seconds), '-n'],
+    { env, encoding: 'utf8' },
+  );
+  const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(out) ?? /tps = ([\d.]+)/.exec(out);
+  if (!m) throw new Error(`pgbench output not understood:\n${out}`);
+  return Number(m[1]);
+}
+
+async function redeemUnderLoad(url: string, world: World, codes: string[], seconds: number, connections: number) {
+  const server = await startServer({
+    DATABASE_URL: url,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PUBLIC_API: '10000000',
+    DEMO_DATA: 'non',
+  });
+  let next = 0;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  try {
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: server.url,
+          connections,
+          duration: seconds,
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/v1/pass/encaissements',
+              setupRequest: (req) => {
+                const code = codes[next++ % codes.length] as string;
+                const place = world.places[Math.floor(Math.random() * world.places.length)] as World['places'][number];
+                return {
+                  ...req,
+                  headers: {
+                    'content-type': 'application/json',
+                    authorization: `Bearer ${place.token}`,
+                    'idempotency-key': `bench-${code}`,
+                  },
+                  body: JSON.stringify({ code, lieu_id: place.id, service: SERVICE }),
+                };
+              },
+            },
+          ],
+        },
+        (error, res) => (error ? reject(error) : resolve(res)),
+      );
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+        latencies.push(responseTime);
+        statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      });
+    });
+    latencies.sort((a, b) => a - b);
+    return {
+      rps: (statuses['201'] ?? 0) / seconds,
+      requests: result.requests.total,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      statuses,
+      sent: next,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function runPassBench(args: Args): Promise<BenchReport> {
+  const booklets = Number(args.get('booklets') ?? 20_000);
+  const seconds = Number(args.get('duration') ?? 15);
+  const connections = Number(args.get('connections') ?? 50);
+  if (!serverUrl()) {
+    console.error('pass: no PostgreSQL server (DATABASE_URL): only issuance on PGlite is measured.');
+    const pgliteOnly = await issueOnPglite(booklets);
+    return {
+      name: 'pass',
+      title: 'Pass numérique: issuing vouchers (PGlite only)',
+      sections: [
+        {
+          heading: 'Issuing vouchers (issueBooklets, one transaction)',
+          command: command('pass-redeem.ts', { booklets }, false),
+          table: markdownTable(
+            ['Engine', 'Booklets', 'Vouchers', 'Seconds', 'Vouchers/s'],
+            [['pglite', int(booklets), int(booklets * 5), fmt(pgliteOnly, 2), int((booklets * 5) / pgliteOnly)]],
+          ),
+          notes: ['The redemption benchmark needs a PostgreSQL server: run again with DATABASE_URL set.'],
+        },
+      ],
+    };
+  }
+  const scratch = await scratchDatabase('pass');
+  const bench = await scratchDatabase('pgbench');
+  try {
+    const db = await openPostgres(scratch.url, 10);
+    await migrate(db);
+    log(`pass: building 50 qualified places and issuing ${booklets} booklets on PostgreSQL`);
+    const world = await buildWorld(db, booklets);
+    const codes = (await db.query<{ code: string }>('SELECT code FROM pass_vouchers ORDER BY random()')).map(
+      (r) => r.code,
+    );
+    await db.query('VACUUM ANALYZE');
+    log('pass: issuing the same on PGlite');
+    const pgliteIssue = await issueOnPglite(booklets);
+    log('pass: pgbench simple-update');
+    const tps = pgbenchTps(bench.url, seconds, connections);
+    log('pass: redemptions under load');
+    const load = await redeemUnderLoad(scratch.url, world, codes, seconds, connections);
+    const check = (
+      await db.query<{ live: number; vouchers: number; doubles: number; journal: number }>(
+        `SELECT (SELECT count(*) FROM pass_redemptions WHERE undone_at IS NULL) AS live,
+                (SELECT count(*) FROM pass_vouchers WHERE status = 'redeemed') AS vouchers,
+                (SELECT count(*) FROM (SELECT voucher_code FROM pass_redemptions WHERE undone_at IS NULL GROUP BY 1 HAVING count(*) > 1) d) AS doubles,
+                (SELECT count(*) FROM journal WHERE action = 'pass.cheque_encaisse') AS journal`,
+      )
+    )[0] as { live: number; vouchers: number; doubles: number; journal: number };
+    await db.close();
+    const created = load.statuses['201'] ?? 0;
+    // autocannon stops at the deadline without waiting for the requests in flight: those may
+    // commit without their 201 being counted, so the database may hold up to `connections`
+    // more live redemptions than 201 answers — never fewer.
+    const inFlight = check.live - created;
+    const consistent =
+      inFlight >= 0 &&
+      inFlight <= connections &&
+      check.doubles === 0 &&
+      check.vouchers === check.live &&
+      check.journal === check.live;
+    const ratio = load.rps / tps;
+    const flags = { booklets, duration: seconds, connections };
+    return {
+      name: 'pass',
+      title: 'Pass numérique: issuing vouchers and redeeming them under load',
+      sections: [
+        {
+          heading: 'Issuing vouchers (issueBooklets, one transaction)',
+          command: command('pass-redeem.ts', flags, true),
+          table: markdownTable(
+            ['Engine', 'Booklets', 'Vouchers', 'Seconds', 'Vouchers/s'],
+            [
+              [
+                'postgresql',
+                int(booklets),
+                int(booklets * 5),
+                fmt(world.issueSeconds, 2),
+                int((booklets * 5) / world.issueSeconds),
+              ],
+              ['pglite', int(booklets), int(booklets * 5), fmt(pgliteIssue, 2), int((booklets * 5) / pgliteIssue)],
+            ],
+          ),
+        },
+        {
+          heading: `Redemption through the token API, ${connections} concurrent clients, distinct vouchers, 50 places`,
+          command: command('pass-redeem.ts', flags, true),
+          table: markdownTable(
+            [
+              'Redemptions/s',
+              'p50 (ms)',
+              'p95 (ms)',
+              'p99 (ms)',
+              'pgbench simple-update tps',
+              'Ratio',
+              'Target ≥ 25 %',
+              'Statuses',
+            ],
+            [
+              [
+                fmt(load.rps, 0),
+                fmt(load.p50, 1),
+                fmt(load.p95, 1),
+                fmt(load.p99, 1),
+                fmt(tps, 0),
+                `${fmt(ratio * 100, 0)} %`,
+                ratio >= 0.25 ? 'met' : 'MISSED',
+                Object.entries(load.statuses)
+                  .map(([s, n]) => `${s}: ${n}`)
+                  .join(', '),
+              ],
+            ],
+          ),
+          notes: [
+            `Checked after the run: ${created} answers 201, ${check.live} live redemptions in the database (${inFlight} committed by requests still in flight when the load generator stopped, at most ${connections}), ${check.vouchers} vouchers marked redeemed, ${check.doubles} voucher(s) redeemed twice, ${check.journal} journal entries — ${consistent ? 'no redemption lost or counted twice' : 'MISMATCH'}.`,
+            'Each redemption is one transaction: idempotency check, voucher, programme and qualification reads, conditional UPDATE of the voucher, INSERT of the redemption, journal entry chained per place.',
+            'pgbench: `pgbench -i -s 10` on a scratch database of the same server, then `pgbench -b simple-update -c 50 -j 2 -T <duration>`; autocannon, the server and PostgreSQL share the 2 cores.',
+          ],
+        },
+      ],
+    };
+  } finally {
+    await scratch.drop().catch(() => {});
+    await bench.drop().catch(() => {});
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const report = await runPassBench(parseArgs());
+  await publish(report);
+}
