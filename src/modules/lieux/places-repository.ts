@@ -238,6 +238,7 @@ export async function placeSummaries(db: Queryable, ids: string[]): Promise<Map<
   const rows = await db.query<PlaceSummary>(
     'SELECT id, nom, commune, code_postal, code_insee, status, organisation_id FROM places WHERE id = ANY($1::text[])',
     [[...new Set(ids)]],
+    { prepare: true },
   );
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -82,6 +82,7 @@ export async function actorForToken(db: Queryable, clock: Clock, token: string):
   const rows = await db.query<{ id: string; organisation_id: string; last_used_at: Date | null }>(
     'SELECT id, organisation_id, last_used_at FROM pass_api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
     [sha256(token)],
+    { prepare: true },
   );
   const row = rows[0];
   if (!row) return undefined;

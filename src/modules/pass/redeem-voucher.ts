@@ -105,14 +105,17 @@ function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+// en-CA writes dates as YYYY-MM-DD. Made once: building a formatter is the costly part.
+const parisIsoDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 /** Today's date in Paris, which is what « valid until » means to people. */
 export function parisDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
+  return parisIsoDate.format(at);
 }
 
 export function territoryLabel(p: Pick<Programme, 'territory_departements' | 'territory_communes'>): string {

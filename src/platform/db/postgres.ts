@@ -44,7 +44,10 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
       try {
         await conn.query('BEGIN');
         const result = await fn({
-          query: async (sql, params) => (await conn.query(sql, params as unknown[])).rows,
+          query: async (sql, params, options) =>
+            options?.prepare
+              ? (await conn.query({ name: statementName(sql), text: sql, values: params as unknown[] })).rows
+              : (await conn.query(sql, params as unknown[])).rows,
         });
         await conn.query('COMMIT');
         return result;

@@ -73,6 +73,7 @@ export async function appendJournal(tx: Queryable, clock: Clock, entry: JournalE
   const head = await tx.query<{ seq: number | null; hash: string | null }>(
     'SELECT seq, hash FROM journal_stream_head($1)',
     [stream],
+    { prepare: true },
   );
   const last = head[0]?.seq ? [{ stream_seq: head[0].seq, hash: head[0].hash as string }] : [];
   const row = {
@@ -104,6 +105,7 @@ export async function appendJournal(tx: Queryable, clock: Clock, entry: JournalE
       row.prev_hash,
       hashRow(row),
     ],
+    { prepare: true },
   );
 }
 

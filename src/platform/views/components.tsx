@@ -221,22 +221,21 @@ export function Breadcrumb({ items }: { items: Array<{ label: string; href?: str
   );
 }
 
+const parisDateTime = new Intl.DateTimeFormat('fr-FR', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'Europe/Paris',
+});
+const parisLongDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
+
 export function formatDateTime(date: Date): string {
-  return new Intl.DateTimeFormat('fr-FR', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Europe/Paris',
-  })
-    .format(date)
-    .replace(/^1 /, '1er ');
+  return parisDateTime.format(date).replace(/^1 /, '1er ');
 }
 
 export function formatDate(date: Date | string): string {
   const d = typeof date === 'string' ? new Date(`${date}T12:00:00Z`) : date;
   // French writes the first day of a month « 1er ».
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' })
-    .format(d)
-    .replace(/^1 /, '1er ');
+  return parisLongDate.format(d).replace(/^1 /, '1er ');
 }
 
 /**

@@ -14,12 +14,12 @@ export const MONTH_NAMES = [
   'décembre',
 ] as const;
 
+// Building an Intl formatter costs far more than using one: they are made once.
+const wholeEuros = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+const euroCents = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /** « 10 € », « 12,50 € » — cents in, French amount out. */
 export function formatEuros(cents: number, options: { alwaysCents?: boolean } = {}): string {
-  const value = cents / 100;
-  const amount = value.toLocaleString('fr-FR', {
-    minimumFractionDigits: options.alwaysCents || cents % 100 !== 0 ? 2 : 0,
-    maximumFractionDigits: 2,
-  });
-  return `${amount} €`;
+  const format = options.alwaysCents || cents % 100 !== 0 ? euroCents : wholeEuros;
+  return `${format.format(cents / 100)} €`;
 }

@@ -10,10 +10,13 @@ export function displayPhone(phone: string): string {
   return phone;
 }
 
+const kmOneDecimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+const kmWhole = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+
 export function displayDistance(km: number | null): string | null {
   if (km === null) return null;
   if (km < 1) return `à ${Math.max(50, Math.round((km * 1000) / 50) * 50)} m`;
-  return `à ${km.toLocaleString('fr-FR', { maximumFractionDigits: km < 10 ? 1 : 0 })} km`;
+  return `à ${(km < 10 ? kmOneDecimal : kmWhole).format(km)} km`;
 }
 
 export function directionsUrl(lat: number, lon: number): string {
