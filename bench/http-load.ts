@@ -5,6 +5,7 @@
  * server's processes and autocannon itself (they share the same cores), and how much CPU the
  * rest of the machine used meanwhile (noise from other work).
  */
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { randomPositions } from './generate-places.ts';
 import {
@@ -23,7 +24,13 @@ export interface LoadSpec {
   /** Search variant (key shared with the query-alone measurement). */
   variant: string;
   query: Record<string, string>;
-  /** Requests per second offered in total; undefined = as fast as the connections go (closed loop). */
+  /**
+   * Requests per second offered, evenly spaced (open loop: requests start on schedule whether or
+   * not earlier ones have finished, at most `connections` at once, the others wait their turn and
+   * the wait counts in their latency); undefined = as fast as the connections go (closed loop).
+   * Not autocannon's own rate option: it sends each connection's quota for the second at once,
+   * then waits for the next second — a burst every second rather than a steady flow.
+   */
   rate?: number;
 }
 
@@ -64,23 +71,25 @@ async function hammer(
     machine: machineBusyMs(),
     at: performance.now(),
   };
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: server.url,
-        connections: options.connections,
-        duration: options.seconds,
-        ...(spec.rate ? { overallRate: spec.rate } : {}),
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathFor(spec.query, next()) }) }],
-      },
-      (error, r) => (error ? reject(error) : resolve(r)),
-    );
-    instance.on('response', (_client, status, resBytes, ms) => {
-      latencies.push(ms);
-      bytes += resBytes;
-      statuses[status] = (statuses[status] ?? 0) + 1;
-    });
-  });
+  const record = (status: number, resBytes: number, ms: number) => {
+    latencies.push(ms);
+    bytes += resBytes;
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  };
+  const errors = spec.rate
+    ? await openLoop(server.url, () => ({ path: pathFor(spec.query, next()) }), spec.rate, options, record)
+    : await new Promise<number>((resolve, reject) => {
+        const instance = autocannon(
+          {
+            url: server.url,
+            connections: options.connections,
+            duration: options.seconds,
+            requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathFor(spec.query, next()) }) }],
+          },
+          (error, r) => (error ? reject(error) : resolve(r.errors + r.timeouts)),
+        );
+        instance.on('response', (_client, status, resBytes, ms) => record(status, resBytes, ms));
+      });
   const n = Math.max(1, latencies.length);
   const clientUsage = process.cpuUsage(before.client);
   const used = {
@@ -96,11 +105,81 @@ async function hammer(
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     statuses,
-    errors: result.errors + result.timeouts,
+    errors,
     kbPerResponse: bytes / n / 1024,
     cpu: { server: used.server / n, database: used.database / n, client: used.client / n },
     otherCores: Math.max(0, machine - used.server - used.database - used.client) / (performance.now() - before.at),
   };
+}
+
+/**
+ * Open-loop load: `rate` GET requests per second on a steady schedule (checked every
+ * millisecond) over keep-alive connections, at most `connections` in flight; a request's latency
+ * runs from its scheduled start, so time spent waiting for a free connection counts.
+ */
+export interface OpenLoopRequest {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export function openLoop(
+  base: string,
+  nextRequest: () => OpenLoopRequest,
+  rate: number,
+  options: { seconds: number; connections: number },
+  record: (status: number, bytes: number, ms: number) => void,
+): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const url = new URL(base);
+  const total = Math.round(rate * options.seconds);
+  const start = performance.now();
+  let sent = 0;
+  let done = 0;
+  let errors = 0;
+  return new Promise((resolve) => {
+    const finish = () => {
+      done++;
+      if (done === total) {
+        agent.destroy();
+        resolve(errors);
+      }
+    };
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+      for (; sent < due; sent++) {
+        const scheduled = start + (sent * 1000) / rate;
+        const spec = nextRequest();
+        const req = http.request(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: spec.path,
+            method: spec.method ?? 'GET',
+            headers: spec.headers,
+            agent,
+          },
+          (res) => {
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+            });
+            res.on('end', () => {
+              record(res.statusCode ?? 0, size, performance.now() - scheduled);
+              finish();
+            });
+          },
+        );
+        req.on('error', () => {
+          errors++;
+          finish();
+        });
+        req.end(spec.body);
+      }
+      if (sent >= total) clearInterval(timer);
+    }, 1);
+  });
 }
 
 /** Each spec: a warm-up, then the measured run. */

@@ -24,6 +24,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { openPglite } from '../src/platform/db/pglite.ts';
 import { openPostgres } from '../src/platform/db/postgres.ts';
 import { summariseProfiles } from './cpu-profile.ts';
+import { openLoop } from './http-load.ts';
 import {
   type Args,
   type BenchReport,
@@ -148,7 +149,7 @@ function pgbenchTps(url: string, seconds: number, clients: number): number {
   const u = new URL(url);
   const env = {
     ...process.env,
-    PGHOST: u.hostname,
+    PGHOST: decodeURIComponent(u.hostname),
     PGPORT: u.port || '5432',
     PGUSER: decodeURIComponent(u.username),
     PGDATABASE: u.pathname.slice(1),
@@ -188,41 +189,40 @@ async function redeemUnderLoad(
     client: process.cpuUsage(),
     machine: machineBusyMs(),
   };
+  const nextRedemption = () => {
+    const code = codes[cursor.next++ % codes.length] as string;
+    const place = world.places[Math.floor(Math.random() * world.places.length)] as World['places'][number];
+    return {
+      path: '/api/v1/pass/encaissements',
+      method: 'POST' as const,
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${place.token}`,
+        'idempotency-key': `bench-${code}`,
+      },
+      body: JSON.stringify({ code, lieu_id: place.id, service: SERVICE }),
+    };
+  };
+  const record = (statusCode: number, _bytes: number, ms: number) => {
+    latencies.push(ms);
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+  };
   try {
-    const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: server.url,
-          connections,
-          duration: seconds,
-          ...(rate ? { overallRate: rate } : {}),
-          requests: [
+    // Paced: a steady flow (see openLoop); otherwise autocannon, as fast as the clients go.
+    const errors = rate
+      ? await openLoop(server.url, nextRedemption, rate, { seconds, connections }, record)
+      : await new Promise<number>((resolve, reject) => {
+          const instance = autocannon(
             {
-              method: 'POST',
-              path: '/api/v1/pass/encaissements',
-              setupRequest: (req) => {
-                const code = codes[cursor.next++ % codes.length] as string;
-                const place = world.places[Math.floor(Math.random() * world.places.length)] as World['places'][number];
-                return {
-                  ...req,
-                  headers: {
-                    'content-type': 'application/json',
-                    authorization: `Bearer ${place.token}`,
-                    'idempotency-key': `bench-${code}`,
-                  },
-                  body: JSON.stringify({ code, lieu_id: place.id, service: SERVICE }),
-                };
-              },
+              url: server.url,
+              connections,
+              duration: seconds,
+              requests: [{ setupRequest: (req) => ({ ...req, ...nextRedemption() }) }],
             },
-          ],
-        },
-        (error, res) => (error ? reject(error) : resolve(res)),
-      );
-      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-        latencies.push(responseTime);
-        statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-      });
-    });
+            (error, res) => (error ? reject(error) : resolve(res.errors + res.timeouts)),
+          );
+          instance.on('response', (_client, statusCode, bytes, ms) => record(statusCode, bytes, ms));
+        });
     const client = process.cpuUsage(before.client);
     const n = Math.max(1, latencies.length);
     // CPU milliseconds per request, by process: where the two cores went.
@@ -236,7 +236,7 @@ async function redeemUnderLoad(
     return {
       cpuPerRequest,
       rps: (statuses['201'] ?? 0) / seconds,
-      requests: result.requests.total,
+      errors,
       p50: percentile(latencies, 50),
       p95: percentile(latencies, 95),
       p99: percentile(latencies, 99),

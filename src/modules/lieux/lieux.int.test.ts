@@ -8,6 +8,7 @@ import { commandLineActor } from '../../platform/auth/actor.ts';
 import { createAdministrator } from '../accounts/create-administrator.ts';
 import { importCommunes } from './import-communes.ts';
 import { ImportFileError, importPlaces } from './import-places.ts';
+import { placeApiJsonSql } from './places-repository.ts';
 import { FIELDS, validateStandardRow } from './standard.ts';
 
 const shared = path.resolve('../shared/data');
@@ -79,6 +80,18 @@ describe('import', () => {
       "SELECT count(*) AS n FROM places WHERE geo_precision = 'commune' AND geo_lat IS NOT NULL",
     );
     expect(approx[0]?.n).toBe(4);
+  });
+
+  it('stores with each place the JSON the API publishes, the same as migration 0006 writes', async () => {
+    const migration = readFileSync('migrations/0006-places-search-columns.sql', 'utf8');
+    const backfill = /UPDATE places SET api_json = ([\s\S]+?);/.exec(migration)?.[1] as string;
+    for (const expression of [placeApiJsonSql('places'), backfill]) {
+      const differing = await t.db.query<{ n: number }>(
+        `SELECT count(*) AS n FROM places WHERE api_json IS DISTINCT FROM ${expression}`,
+      );
+      expect(differing[0]?.n).toBe(0);
+    }
+    expect(await countPlaces()).toBeGreaterThan(600);
   });
 
   it('imports the valid example CSV of the standard', async () => {

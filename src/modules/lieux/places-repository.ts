@@ -1,6 +1,6 @@
 /** SQL on the places and place_imports tables. */
 import type { Queryable } from '../../platform/db/database.ts';
-import { FIELDS, type Place } from './standard.ts';
+import { FIELDS, MULTI_VALUED, type Place } from './standard.ts';
 
 export type GeoPrecision = 'exact' | 'commune' | 'none';
 export type PlaceStatus = 'open' | 'closed';
@@ -32,6 +32,22 @@ export interface PlaceWrite extends Place {
 }
 
 const standardColumns = FIELDS.join(', ');
+
+/**
+ * A place as the API publishes it (the standard's published format: lists joined with « | »,
+ * absent values left out, plus « localisation »), built by PostgreSQL from a row aliased `row`.
+ * Stored in places.api_json when the place is written, so that a search only adds the distance.
+ * Migration 0006 holds a copy of this expression for the places stored before it.
+ */
+export function placeApiJsonSql(row: string): string {
+  const fields = FIELDS.map((f) => {
+    if (MULTI_VALUED.has(f)) return `'${f}', nullif(array_to_string(${row}.${f}, '|'), '')`;
+    if (f === 'date_maj') return `'date_maj', to_char(${row}.date_maj, 'YYYY-MM-DD')`;
+    return `'${f}', ${row}.${f}`;
+  });
+  return `json_strip_nulls(json_build_object(${fields.join(', ')},
+    'localisation', CASE ${row}.geo_precision WHEN 'exact' THEN 'exacte' WHEN 'commune' THEN 'commune' ELSE 'inconnue' END))::text`;
+}
 const recordColumns = `${standardColumns}, geo_lat, geo_lon, geo_precision, organisation_id, status, origin, imported_at, updated_at, content_hash`;
 
 export async function existingPlaces(
@@ -66,11 +82,14 @@ export async function upsertPlaces(tx: Queryable, places: PlaceWrite[]): Promise
     'search_text',
     'open_minutes',
   ];
-  const updates = columns.filter((c) => c !== 'id' && c !== 'imported_at').map((c) => `${c} = EXCLUDED.${c}`);
+  const updates = [...columns, 'api_json']
+    .filter((c) => c !== 'id' && c !== 'imported_at')
+    .map((c) => `${c} = EXCLUDED.${c}`);
   for (let i = 0; i < places.length; i += 1000) {
     await tx.query(
-      `INSERT INTO places (${columns.join(', ')})
-       SELECT ${columns.join(', ')} FROM jsonb_populate_recordset(NULL::places, $1::jsonb)
+      `INSERT INTO places (${columns.join(', ')}, api_json)
+       SELECT ${columns.map((c) => `r.${c}`).join(', ')}, ${placeApiJsonSql('r')}
+       FROM jsonb_populate_recordset(NULL::places, $1::jsonb) r
        ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
       [JSON.stringify(places.slice(i, i + 1000))],
     );
@@ -201,7 +220,7 @@ export async function placesNear(
 ): Promise<Array<{ id: string; nom: string }>> {
   return db.query(
     `SELECT id, nom FROM places WHERE status = 'open' AND geo_lat IS NOT NULL
-     ORDER BY earth_distance(ll_to_earth($1::float8, $2::float8), ll_to_earth(geo_lat, geo_lon)) LIMIT $3`,
+     ORDER BY geo_earth <-> ll_to_earth($1::float8, $2::float8) LIMIT $3`,
     [latitude, longitude, limit],
   );
 }
@@ -215,7 +234,7 @@ export async function placesByDistance(
 ): Promise<Array<PlaceRecord & { distance_km: number }>> {
   if (ids.length === 0) return [];
   return db.query(
-    `SELECT ${recordColumns}, earth_distance(ll_to_earth($1::float8, $2::float8), ll_to_earth(geo_lat, geo_lon)) / 1000 AS distance_km
+    `SELECT ${recordColumns}, earth_distance(ll_to_earth($1::float8, $2::float8), geo_earth) / 1000 AS distance_km
      FROM places WHERE id = ANY($3::text[]) AND status = 'open' AND geo_lat IS NOT NULL
      ORDER BY distance_km LIMIT $4`,
     [point.latitude, point.longitude, ids, limit],

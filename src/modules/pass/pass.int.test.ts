@@ -398,6 +398,13 @@ describe('redemption', () => {
       [code],
     );
     expect(live[0]?.n).toBe(1);
+    // One journal entry, written with the redemption, and the chain still whole.
+    const entries = await t.db.query<{ n: number }>(
+      "SELECT count(*) AS n FROM journal WHERE action = 'pass.cheque_encaisse' AND details->>'cheque' = $1",
+      [code],
+    );
+    expect(entries[0]?.n).toBe(1);
+    expect((await verifyJournal(t.db)).ok).toBe(true);
   });
 });
 

@@ -4,12 +4,13 @@
  * conditional UPDATE, so of two simultaneous attempts one wins and the other is told the
  * voucher was just used; a retry with the same idempotency key returns the original success.
  */
+import { randomUUID } from 'node:crypto';
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { PgErrorCode, pgErrorCode } from '../../platform/db/database.ts';
 import { ForbiddenError, NotFoundError, RuleError, withDetails } from '../../platform/http/errors.ts';
-import { appendJournal } from '../../platform/journal/journal.ts';
+import { journalInsert } from '../../platform/journal/journal.ts';
 import { formatDate, formatDateTime } from '../../platform/views/components.tsx';
 import { formatEuros } from '../../platform/views/french.ts';
 import {
@@ -293,43 +294,26 @@ export async function redeemVoucher(
       ])
     )[0];
 
-  const attempt = () =>
-    deps.db.transaction(async (tx) => {
-      const v = await loadVoucher(tx, code, place.id);
-      if (!v) throw unknownCode(code);
-      const refusal = await refusalFor(tx, v, place, today, input.service);
-      if (refusal) throw refusal;
-      // The switch from available to redeemed and the redemption row in one statement: of
-      // simultaneous attempts, only one finds the voucher still available.
-      const rows = await tx.query<Redemption>(
-        `WITH won AS (UPDATE pass_vouchers SET status = 'redeemed' WHERE code = $1 AND status = 'available' RETURNING code)
-         INSERT INTO pass_redemptions (voucher_code, programme_id, booklet_id, place_id, organisation_id, helper_user_id, service,
-           amount_cents, redeemed_at, idempotency_key, channel)
-         SELECT code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM won RETURNING *`,
-        [
-          code,
-          v.programme.id,
-          v.booklet_id,
-          place.id,
-          organisationId,
-          accountIdOf(actor as Actor),
-          input.service,
-          v.programme.face_value_cents,
-          now,
-          input.idempotencyKey,
-          input.channel,
-        ],
-        { prepare: true },
-      );
-      const redemption = rows[0];
-      if (!redemption) throw new VoucherRefused('already_used', JUST_USED, 409);
-      await appendJournal(tx, deps.clock, {
+  const attempt = async () => {
+    const v = await loadVoucher(deps.db, code, place.id);
+    if (!v) throw unknownCode(code);
+    const refusal = await refusalFor(deps.db, v, place, today, input.service);
+    if (refusal) throw refusal;
+    // One statement, hence one transaction and one round trip: the switch of the voucher from
+    // available to redeemed, the redemption row and its journal entry. Of simultaneous attempts
+    // only one finds the voucher still available; the others write nothing and are told it was
+    // just used. The rules above were read a moment before: what they check (dates, territory,
+    // qualification) changes by a coordinator's decision, not within milliseconds.
+    const redemptionId = randomUUID();
+    const journal = journalInsert(
+      deps.clock,
+      {
         stream: `lieu:${place.id}`,
         action: 'pass.cheque_encaisse',
         actorUserId: accountIdOf(actor as Actor),
         organisationId,
         targetType: 'encaissement',
-        targetId: redemption.id,
+        targetId: redemptionId,
         details: {
           cheque: code,
           programme: v.programme.id,
@@ -338,9 +322,38 @@ export async function redeemVoucher(
           canal: input.channel,
           ...(actor?.apiTokenId ? { jeton: actor.apiTokenId } : {}),
         },
-      });
-      return { redemption, replayed: false };
-    });
+      },
+      { firstParam: 13, onlyIf: 'EXISTS (SELECT 1 FROM redemption)' },
+    );
+    const rows = await deps.db.query<Redemption>(
+      `WITH won AS (UPDATE pass_vouchers SET status = 'redeemed' WHERE code = $1 AND status = 'available' RETURNING code),
+       redemption AS (
+         INSERT INTO pass_redemptions (id, voucher_code, programme_id, booklet_id, place_id, organisation_id, helper_user_id,
+           service, amount_cents, redeemed_at, idempotency_key, channel)
+         SELECT $12, code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM won RETURNING *),
+       journal_entry AS (${journal.sql})
+       SELECT * FROM redemption`,
+      [
+        code,
+        v.programme.id,
+        v.booklet_id,
+        place.id,
+        organisationId,
+        accountIdOf(actor as Actor),
+        input.service,
+        v.programme.face_value_cents,
+        now,
+        input.idempotencyKey,
+        input.channel,
+        redemptionId,
+        ...journal.params,
+      ],
+      { prepare: true },
+    );
+    const redemption = rows[0];
+    if (!redemption) throw new VoucherRefused('already_used', JUST_USED, 409);
+    return { redemption, replayed: false };
+  };
 
   try {
     const result = await attempt();

@@ -17,8 +17,15 @@ function statementName(sql: string): string {
 }
 
 export async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  // `prepare: true` marks the hot statements (search, redemption): planned once per connection
+  // and the plan reused, instead of re-planned on every call when PostgreSQL's estimate of the
+  // generic plan comes out worse than it is (bench/search.ts: −30 % database CPU per search
+  // with filters). Unnamed statements are still planned for their values every time. Set at
+  // connection start, after any options the URL carries.
+  const urlOptions = new URL(url).searchParams.get('options');
   const pool = new pg.Pool({
     connectionString: url,
+    options: [urlOptions, '-c plan_cache_mode=force_generic_plan'].filter(Boolean).join(' '),
     max: poolSize,
     types: typeParsers,
     connectionTimeoutMillis: 5000,
@@ -26,6 +33,7 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
   });
   // A dropped connection must not crash the process; the next query gets a fresh one.
   pool.on('error', () => {});
+
   // Fail fast with the real cause if the server cannot be reached.
   const client = await pool.connect().catch(async (error: Error) => {
     await pool.end().catch(() => {});

@@ -66,19 +66,44 @@ function hashRow(r: Omit<JournalRow, 'id' | 'hash'>): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-export async function appendJournal(tx: Queryable, clock: Clock, entry: JournalEntry): Promise<void> {
+/**
+ * The hashed content of a row (see hashRow) cut around the two values only known under the
+ * stream's lock, the previous hash and the sequence number: content = prefix + prev + middle +
+ * seq + suffix. The keys sort as action, actor, at, details, org | prev, seq | stream, targetId,
+ * targetType, so the pieces are canonical JSON of the keys on each side.
+ */
+export function hashParts(r: Omit<JournalRow, 'id' | 'hash' | 'prev_hash' | 'stream_seq'>): {
+  prefix: string;
+  middle: string;
+  suffix: string;
+} {
+  const before = canonicalJson({
+    action: r.action,
+    actor: r.actor_user_id,
+    at: r.occurred_at.toISOString(),
+    details: r.details,
+    org: r.organisation_id,
+  });
+  const after = canonicalJson({ stream: r.stream, targetId: r.target_id, targetType: r.target_type });
+  return { prefix: `${before.slice(0, -1)},"prev":"`, middle: '","seq":', suffix: `,${after.slice(1)}` };
+}
+
+/**
+ * One entry as a single INSERT: the stream's head is read under the stream's lock
+ * (journal_stream_head, held to the end of the transaction, so writers of one stream queue and
+ * each row links to the one before it) and PostgreSQL computes the hash from the parts prepared
+ * here — one round trip. Parameters are numbered from `firstParam`, so that a module can run it
+ * as a data-modifying CTE of its own statement; `onlyIf` is an SQL condition (e.g. that a CTE
+ * returned a row) without which nothing is written.
+ */
+export function journalInsert(
+  clock: Clock,
+  entry: JournalEntry,
+  options: { firstParam?: number; onlyIf?: string } = {},
+): { sql: string; params: unknown[] } {
   const stream = entry.stream ?? entry.organisationId ?? 'plateforme';
-  // Serialise writers of one stream so that each row links to the one before it: the
-  // function takes the stream's transaction lock, then reads its last row.
-  const head = await tx.query<{ seq: number | null; hash: string | null }>(
-    'SELECT seq, hash FROM journal_stream_head($1)',
-    [stream],
-    { prepare: true },
-  );
-  const last = head[0]?.seq ? [{ stream_seq: head[0].seq, hash: head[0].hash as string }] : [];
   const row = {
     stream,
-    stream_seq: (last[0]?.stream_seq ?? 0) + 1,
     // Millisecond precision: what JavaScript and PostgreSQL both round-trip exactly.
     occurred_at: new Date(clock().getTime()),
     actor_user_id: entry.actorUserId ?? null,
@@ -87,14 +112,19 @@ export async function appendJournal(tx: Queryable, clock: Clock, entry: JournalE
     target_type: entry.targetType ?? null,
     target_id: entry.targetId ?? null,
     details: JSON.parse(canonicalJson(entry.details ?? {})) as Record<string, unknown>,
-    prev_hash: last[0]?.hash ?? GENESIS_HASH,
   };
-  await tx.query(
-    `INSERT INTO journal (stream, stream_seq, occurred_at, actor_user_id, organisation_id, action, target_type, target_id, details, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
+  const parts = hashParts(row);
+  const n = options.firstParam ?? 1;
+  const $ = (i: number) => `$${n + i}`;
+  const seq = 'coalesce(h.seq, 0) + 1';
+  const prev = `coalesce(h.hash, '${GENESIS_HASH}')`;
+  return {
+    sql: `INSERT INTO journal (stream, stream_seq, occurred_at, actor_user_id, organisation_id, action, target_type, target_id, details, prev_hash, hash)
+     SELECT ${$(0)}::text, ${seq}, ${$(1)}::timestamptz, ${$(2)}::uuid, ${$(3)}::uuid, ${$(4)}::text, ${$(5)}::text, ${$(6)}::text, ${$(7)}::jsonb, ${prev},
+            encode(sha256(convert_to(${$(8)}::text || ${prev} || ${$(9)}::text || (${seq})::text || ${$(10)}::text, 'UTF8')), 'hex')
+     FROM journal_stream_head(${$(0)}::text) h${options.onlyIf ? ` WHERE ${options.onlyIf}` : ''}`,
+    params: [
       row.stream,
-      row.stream_seq,
       row.occurred_at,
       row.actor_user_id,
       row.organisation_id,
@@ -102,11 +132,16 @@ export async function appendJournal(tx: Queryable, clock: Clock, entry: JournalE
       row.target_type,
       row.target_id,
       JSON.stringify(row.details),
-      row.prev_hash,
-      hashRow(row),
+      parts.prefix,
+      parts.middle,
+      parts.suffix,
     ],
-    { prepare: true },
-  );
+  };
+}
+
+export async function appendJournal(tx: Queryable, clock: Clock, entry: JournalEntry): Promise<void> {
+  const { sql, params } = journalInsert(clock, entry);
+  await tx.query(sql, params, { prepare: true });
 }
 
 export interface VerifyResult {

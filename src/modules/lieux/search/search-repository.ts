@@ -1,7 +1,7 @@
 /** The search query on places: radius (earthdistance + GiST), array filters, text, open now. */
 import type { Queryable } from '../../../platform/db/database.ts';
 import type { PlaceRecord } from '../places-repository.ts';
-import { FIELDS, MULTI_VALUED } from '../standard.ts';
+import { FIELDS } from '../standard.ts';
 import { escapeLike } from '../text.ts';
 
 export interface SearchSpec {
@@ -33,6 +33,20 @@ const columns = [
   .map((c) => `p.${c}`)
   .join(', ');
 
+/** The earth's radius as earthdistance's earth() gives it, in metres. */
+const EARTH_RADIUS_M = 6_378_168;
+
+/**
+ * The point of ll_to_earth(latitude, longitude), computed here: as a plain parameter it costs
+ * nothing per row, and a prepared statement's plan can be reused as is.
+ */
+export function earthPoint(latitude: number, longitude: number): string {
+  const lat = (latitude * Math.PI) / 180;
+  const lon = (longitude * Math.PI) / 180;
+  const r = EARTH_RADIUS_M;
+  return `(${r * Math.cos(lat) * Math.cos(lon)}, ${r * Math.cos(lat) * Math.sin(lon)}, ${r * Math.sin(lat)})`;
+}
+
 export function buildSearchSql(spec: SearchSpec): {
   where: string;
   params: unknown[];
@@ -49,18 +63,28 @@ export function buildSearchSql(spec: SearchSpec): {
   let distance = 'NULL::double precision';
   let order = 'nom, id';
   if (spec.center) {
-    const point = `ll_to_earth(${p(spec.center.latitude)}::float8, ${p(spec.center.longitude)}::float8)`;
+    const point = `${p(earthPoint(spec.center.latitude, spec.center.longitude))}::earth`;
     const radius = p(spec.radiusM ?? 20_000);
-    distance = `earth_distance(${point}, ll_to_earth(p.geo_lat, p.geo_lon)) / 1000`;
+    distance = `earth_distance(${point}, p.geo_earth) / 1000`;
     where.push('geo_lat IS NOT NULL');
-    where.push(`earth_box(${point}, ${radius}::float8) @> ll_to_earth(geo_lat, geo_lon)`);
-    where.push(`earth_distance(${point}, ll_to_earth(geo_lat, geo_lon)) <= ${radius}::float8`);
+    where.push(`earth_box(${point}, ${radius}::float8) @> geo_earth`);
+    where.push(`earth_distance(${point}, geo_earth) <= ${radius}::float8`);
     // Nearest first straight from the GiST index (the chord distance orders like the real one).
-    order = `ll_to_earth(geo_lat, geo_lon) <-> ${point}`;
+    order = `geo_earth <-> ${point}`;
   }
-  for (const word of spec.words) where.push(`search_text LIKE ${p(`%${escapeLike(word)}%`)}`);
+  // Around a point, the radius is what narrows the search: a few thousand places at most, even
+  // from 1,000,000. Left to itself the planner would also read the text or array index and
+  // intersect it with the radius (e.g. all 200,000 places offering a common service), so these
+  // conditions are then written in a form no index matches (coalesce changes nothing: the
+  // columns are NOT NULL) and checked on the places within the radius only.
+  const column = (name: string) => (spec.center ? `coalesce(${name}, '{}')` : name);
+  for (const word of spec.words) {
+    const text = spec.center ? "coalesce(search_text, '')" : 'search_text';
+    where.push(`${text} LIKE ${p(`%${escapeLike(word)}%`)}`);
+  }
   for (const [field, list] of Object.entries(spec.filters)) {
-    if (list.length > 0 && (FIELDS as readonly string[]).includes(field)) where.push(`${field} && ${p(list)}::text[]`);
+    if (list.length > 0 && (FIELDS as readonly string[]).includes(field))
+      where.push(`${column(field)} && ${p(list)}::text[]`);
   }
   if (spec.openMinute !== undefined) where.push(`open_minutes @> ${p(spec.openMinute)}::int`);
   if (spec.onlyIds !== undefined) where.push(`id = ANY(${p(spec.onlyIds)}::text[])`);
@@ -102,24 +126,20 @@ export function searchPlacesSql(db: Queryable, spec: SearchSpec): Promise<{ tota
 }
 
 /**
- * The same search, each place already written as the API's JSON by PostgreSQL (the standard's
- * published format: lists joined with « | », absent values left out): the hot public endpoint
- * then does no per-field work in JavaScript.
+ * The same search, each place as the API's JSON: the JSON stored with the place
+ * (places.api_json, see placeApiJsonSql) and the distance, rounded by PostgreSQL, added last.
+ * The hot public endpoint then does no per-field work at all.
  */
-const jsonFields = FIELDS.map((f) => {
-  if (MULTI_VALUED.has(f)) return `'${f}', nullif(array_to_string(p.${f}, '|'), '')`;
-  if (f === 'date_maj') return `'date_maj', to_char(p.date_maj, 'YYYY-MM-DD')`;
-  return `'${f}', p.${f}`;
-}).join(', ');
-
 export async function searchPlacesJson(db: Queryable, spec: SearchSpec): Promise<{ total: number; items: string[] }> {
-  const { total, rows } = await runSearch<{ item: string }>(
+  const { total, rows } = await runSearch<{ item: string; distance_km: string | null }>(
     db,
     spec,
-    (distance) =>
-      `json_strip_nulls(json_build_object(${jsonFields},
-         'localisation', CASE p.geo_precision WHEN 'exact' THEN 'exacte' WHEN 'commune' THEN 'commune' ELSE 'inconnue' END,
-         'distance_km', round((${distance})::numeric, 1)))::text AS item`,
+    (distance) => `p.api_json AS item, round((${distance})::numeric, 1)::text AS distance_km`,
   );
-  return { total, items: rows.map((r) => r.item) };
+  return {
+    total,
+    items: rows.map((r) =>
+      r.distance_km === null ? r.item : `${r.item.slice(0, -1)},"distance_km":${r.distance_km}}`,
+    ),
+  };
 }
