@@ -10,7 +10,8 @@
  *   node --import tsx bench/search.ts [--sizes=15000,1000000] [--engines=pglite,postgresql]
  *        [--duration=15] [--warmup=3] [--connections=50] [--rate=500] [--queries=1000 (200 from 1M places)] [--profile]
  *        [--log-level=warn]
- * --rate: one more run without filters at that many requests per second offered (0 = none).
+ * --rate: one more run without filters at that many requests per second offered, open loop, capped
+ * at half the closed-loop throughput (0 = none).
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -180,16 +181,23 @@ async function measure(args: Args, engine: Engine, size: number): Promise<Row> {
     };
     if (database) env.DATABASE_URL = database.url;
     const server = await startServer(env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
-    const rate = Number(args.get('rate') ?? 500);
     const specs: LoadSpec[] = VARIANTS.map((v) => ({ label: v.name, variant: v.name, query: v.query }));
-    if (rate > 0) specs.push({ label: `no filters, ${rate} req/s offered`, variant: 'no filters', query: {}, rate });
+    const loadOptions = {
+      seconds: Number(args.get('duration') ?? 15),
+      warmup: Number(args.get('warmup') ?? 3),
+      connections: Number(args.get('connections') ?? 50),
+    };
     let http: HttpResult[];
     try {
-      http = await loadServer(server, specs, {
-        seconds: Number(args.get('duration') ?? 15),
-        warmup: Number(args.get('warmup') ?? 3),
-        connections: Number(args.get('connections') ?? 50),
-      });
+      http = await loadServer(server, specs, loadOptions);
+      // The paced run reads the latency at a given load, so it must stay below what the server
+      // can serve: the rate asked (500 by default) or half the closed-loop throughput, if lower.
+      const asked = Number(args.get('rate') ?? 500);
+      const rate = Math.min(asked, Math.floor((http[0]?.rps ?? 0) / 2));
+      if (rate > 0) {
+        const label = `no filters, ${rate} req/s offered${rate < asked ? ' (half the closed-loop throughput)' : ''}`;
+        http.push(...(await loadServer(server, [{ label, variant: 'no filters', query: {}, rate }], loadOptions)));
+      }
     } finally {
       await server.stop();
     }
@@ -278,7 +286,7 @@ export async function runSearchBench(args: Args): Promise<BenchReport> {
       command: command('search.ts', flags, engines.includes('postgresql')),
       table,
       notes: [
-        `HTTP: autocannon, ${connections} connections, ${flags.duration} s after a ${args.get('warmup') ?? 3} s warm-up, a random position in France (a commune of the postcode base ± ~1 km) on every request; latencies are per response, measured by autocannon. With a closed loop of ${connections} connections, mean latency ≈ ${connections} / throughput (Little's law); the « req/s offered » row fixes the arrival rate instead, to read the latency at that load. The server is src/server.ts in its own process (LOG_LEVEL=${args.get('log-level') ?? 'warn'}); autocannon and PostgreSQL share the same cores. CPU ms/req: CPU time of each process (from /proc) divided by the responses. Other load: CPU used meanwhile by the rest of the machine, in cores (noise: the machine is shared).`,
+        `HTTP: autocannon, ${connections} connections, ${flags.duration} s after a ${args.get('warmup') ?? 3} s warm-up, a random position in France (a commune of the postcode base ± ~1 km) on every request; latencies are per response, measured by autocannon. With a closed loop of ${connections} connections, mean latency ≈ ${connections} / throughput (Little's law); the « req/s offered » row is open loop instead (requests start on a steady schedule whatever the earlier ones do, over the same number of connections, the wait for a free connection counted; openLoop in http-load.ts), to read the latency at that load — at the rate asked or half the closed-loop throughput if that is lower. The server is src/server.ts in its own process (LOG_LEVEL=${args.get('log-level') ?? 'warn'}); autocannon and PostgreSQL share the same cores. CPU ms/req: CPU time of each process (from /proc) divided by the responses. Other load: CPU used meanwhile by the rest of the machine, in cores (noise: the machine is shared).`,
         `SQL: ${rows[0]?.db[0]?.fn ?? 'the search function'} (what the API route calls) with the spec the API builds, ${args.get('queries') ?? '1,000 (200 from 1M places)'} sequential queries after 50 warm-up ones, through the project's driver (includes decoding the rows). « Mean total » is the average number of places matched.`,
         ...(process.env.BENCH_SERVER_ROOT
           ? [`Code under test: ${process.env.BENCH_SERVER_ROOT} (BENCH_SERVER_ROOT).`]

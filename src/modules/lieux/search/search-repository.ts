@@ -94,8 +94,11 @@ export function buildSearchSql(spec: SearchSpec): {
 }
 
 /**
- * One round trip: the page of ids in order (the index walks only as far as the page), the
- * total as a separate count, and the columns (or JSON) built for the page's rows only.
+ * One round trip: the page of ids in order, the total, and the columns (or JSON) built for the
+ * page's rows only. Around a point without other conditions, the page walks the GiST index
+ * nearest first only as far as the page and the total is counted from the index alone. With
+ * other conditions every place within the radius must be read anyway to check them: they are
+ * then read once, for both the total and the page.
  */
 async function runSearch<T>(
   db: Queryable,
@@ -105,14 +108,23 @@ async function runSearch<T>(
   const { where, params, distance, order } = buildSearchSql(spec);
   const limitParam = `$${params.length + 1}`;
   const offsetParam = `$${params.length + 2}`;
-  const rows = await db.query<T & { total: number }>(
-    `SELECT ${projection(distance)}, (SELECT count(*) FROM places WHERE ${where}) AS total
-     FROM unnest(ARRAY(SELECT id FROM places WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}))
-          WITH ORDINALITY AS page(id, rank)
-     JOIN places p ON p.id = page.id ORDER BY page.rank`,
-    [...params, spec.limit, spec.offset],
-    { prepare: true },
-  );
+  const checksRows =
+    spec.words.length > 0 ||
+    Object.values(spec.filters).some((list) => list.length > 0) ||
+    spec.openMinute !== undefined ||
+    spec.onlyIds !== undefined;
+  const sql =
+    spec.center && checksRows
+      ? `WITH hits AS MATERIALIZED (SELECT id, ${order} AS rank_key FROM places WHERE ${where})
+         SELECT ${projection(distance)}, (SELECT count(*) FROM hits) AS total
+         FROM unnest(ARRAY(SELECT id FROM hits ORDER BY rank_key LIMIT ${limitParam} OFFSET ${offsetParam}))
+              WITH ORDINALITY AS page(id, rank)
+         JOIN places p ON p.id = page.id ORDER BY page.rank`
+      : `SELECT ${projection(distance)}, (SELECT count(*) FROM places WHERE ${where}) AS total
+         FROM unnest(ARRAY(SELECT id FROM places WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}))
+              WITH ORDINALITY AS page(id, rank)
+         JOIN places p ON p.id = page.id ORDER BY page.rank`;
+  const rows = await db.query<T & { total: number }>(sql, [...params, spec.limit, spec.offset], { prepare: true });
   if (rows.length > 0) return { total: (rows[0] as { total: number }).total, rows };
   if (spec.offset === 0) return { total: 0, rows: [] };
   const count = await db.query<{ n: number }>(`SELECT count(*) AS n FROM places WHERE ${where}`, params, {
