@@ -94,9 +94,9 @@ export function buildSearchSql(spec: SearchSpec): {
 }
 
 /**
- * One round trip: the page of ids in order, the total, and the columns (or JSON) built for the
- * page's rows only. Around a point without other conditions, the page walks the GiST index
- * nearest first only as far as the page and the total is counted from the index alone. With
+ * One round trip: the page in order and the total. Around a point without other conditions,
+ * the page walks the GiST index nearest first only as far as the page and the total is
+ * counted from the index alone. With
  * other conditions every place within the radius must be read anyway to check them: they are
  * then read once, for both the total and the page.
  */
@@ -121,9 +121,7 @@ async function runSearch<T>(
               WITH ORDINALITY AS page(id, rank)
          JOIN places p ON p.id = page.id ORDER BY page.rank`
       : `SELECT ${projection(distance)}, (SELECT count(*) FROM places WHERE ${where}) AS total
-         FROM unnest(ARRAY(SELECT id FROM places WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}))
-              WITH ORDINALITY AS page(id, rank)
-         JOIN places p ON p.id = page.id ORDER BY page.rank`;
+         FROM places p WHERE ${where} ORDER BY ${order} LIMIT ${limitParam} OFFSET ${offsetParam}`;
   const rows = await db.query<T & { total: number }>(sql, [...params, spec.limit, spec.offset], { prepare: true });
   if (rows.length > 0) return { total: (rows[0] as { total: number }).total, rows };
   if (spec.offset === 0) return { total: 0, rows: [] };
