@@ -2,7 +2,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportPlaces, type ImportReport, importCommunes, importPlaces } from '../modules/lieux/index.ts';
+import {
+  exportPlaces,
+  type ImportReport,
+  importCommunes,
+  importPlaces,
+  type ReasonCount,
+} from '../modules/lieux/index.ts';
 import { commandLineActor } from '../platform/auth/actor.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { CliContext, Command } from './main.ts';
@@ -49,7 +55,7 @@ export function printPlacesReport(report: ImportReport, out: (l: string) => void
   if (report.unknownColumns.length > 0) out(`Colonnes ignorées (hors standard) : ${report.unknownColumns.join(', ')}`);
   if (report.rejectionReasons.length > 0) {
     out('Motifs de rejet :');
-    for (const r of report.rejectionReasons.slice(0, 15)) out(`  ${String(r.count).padStart(6)} × ${r.reason}`);
+    for (const r of report.rejectionReasons.slice(0, 15)) out(reasonLine(r));
     out('Lignes rejetées :');
     for (const r of report.rejections.slice(0, 30)) {
       out(
@@ -61,8 +67,15 @@ export function printPlacesReport(report: ImportReport, out: (l: string) => void
   }
   if (report.correctionReasons.length > 0) {
     out('Corrections appliquées :');
-    for (const r of report.correctionReasons.slice(0, 15)) out(`  ${String(r.count).padStart(6)} × ${r.reason}`);
+    for (const r of report.correctionReasons.slice(0, 15)) out(reasonLine(r));
   }
+}
+
+/** « 353 × field : reason », and its most frequent exact case when values were left out. */
+function reasonLine(r: ReasonCount): string {
+  const line = `  ${String(r.count).padStart(6)} × ${r.reason}`;
+  if (!r.example) return line;
+  return `${line}\n           le plus fréquent (${r.example.count} fois) : ${r.example.message}`;
 }
 
 async function importLieux(ctx: CliContext): Promise<number> {

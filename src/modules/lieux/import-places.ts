@@ -56,8 +56,8 @@ export interface ImportReport {
   dryRun: boolean;
   summary: ImportSummary;
   /** Rejection reasons counted by field and message (values left out). */
-  rejectionReasons: Array<{ reason: string; count: number }>;
-  correctionReasons: Array<{ reason: string; count: number }>;
+  rejectionReasons: ReasonCount[];
+  correctionReasons: ReasonCount[];
   /** The first rows of each kind, in full. */
   rejections: RowOutcome[];
   corrections: RowOutcome[];
@@ -82,12 +82,37 @@ function reasonOf(issue: Issue): string {
     .trim()}`;
 }
 
-function count(map: Map<string, number>, key: string) {
-  map.set(key, (map.get(key) ?? 0) + 1);
+/**
+ * A reason and how many times it was met; when values were left out of it, its most frequent
+ * exact message (e.g. « CNFS » remplacé par « Conseillers numériques ») and how often.
+ */
+export interface ReasonCount {
+  reason: string;
+  count: number;
+  example?: { message: string; count: number };
 }
 
-function sorted(map: Map<string, number>) {
-  return [...map.entries()].map(([reason, n]) => ({ reason, count: n })).sort((a, b) => b.count - a.count);
+class ReasonCounter {
+  private readonly byReason = new Map<string, { count: number; messages: Map<string, number> }>();
+
+  add(issue: Issue): void {
+    const reason = reasonOf(issue);
+    const entry = this.byReason.get(reason) ?? { count: 0, messages: new Map<string, number>() };
+    entry.count++;
+    entry.messages.set(issue.message, (entry.messages.get(issue.message) ?? 0) + 1);
+    this.byReason.set(reason, entry);
+  }
+
+  sorted(): ReasonCount[] {
+    return [...this.byReason.entries()]
+      .map(([reason, { count, messages }]) => {
+        const [message, n] = [...messages.entries()].reduce((a, b) => (b[1] > a[1] ? b : a));
+        // Always the same message: say it whole rather than with its values left out.
+        if (messages.size === 1) return { reason: `${reason.slice(0, reason.indexOf(' : '))} : ${message}`, count };
+        return message.includes('«') ? { reason, count, example: { message, count: n } } : { reason, count };
+      })
+      .sort((a, b) => b.count - a.count);
+  }
 }
 
 export function contentHash(place: Place): string {
@@ -154,8 +179,8 @@ export async function importPlaces(
   const file = readPlacesFile(bytes, options.fileName);
   if (!file.ok) throw new ImportFileError(file.error);
 
-  const rejectionReasons = new Map<string, number>();
-  const correctionReasons = new Map<string, number>();
+  const rejectionReasons = new ReasonCounter();
+  const correctionReasons = new ReasonCounter();
   const rejections: RowOutcome[] = [];
   const corrections: RowOutcome[] = [];
   const accepted: Array<{ line: number; place: Place }> = [];
@@ -163,7 +188,7 @@ export async function importPlaces(
   let corrected = 0;
 
   const reject = (outcome: RowOutcome) => {
-    for (const issue of outcome.issues) count(rejectionReasons, reasonOf(issue));
+    for (const issue of outcome.issues) rejectionReasons.add(issue);
     if (rejections.length < DETAIL_LIMIT) rejections.push(outcome);
   };
 
@@ -188,7 +213,7 @@ export async function importPlaces(
     firstLineOfId.set(result.place.id, row.line);
     if (result.corrections.length > 0) {
       corrected++;
-      for (const issue of result.corrections) count(correctionReasons, reasonOf(issue));
+      for (const issue of result.corrections) correctionReasons.add(issue);
       if (corrections.length < DETAIL_LIMIT)
         corrections.push({ line: row.line, id: result.place.id, issues: result.corrections });
     }
@@ -283,8 +308,8 @@ export async function importPlaces(
     ...(file.separator ? { separator: file.separator } : {}),
     dryRun: options.dryRun,
     summary,
-    rejectionReasons: sorted(rejectionReasons),
-    correctionReasons: sorted(correctionReasons),
+    rejectionReasons: rejectionReasons.sorted(),
+    correctionReasons: correctionReasons.sorted(),
     rejections,
     corrections,
     unknownColumns: file.unknownColumns,

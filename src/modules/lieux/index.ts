@@ -17,7 +17,7 @@ export { departementName, departements } from './gazetteer/departements.ts';
 export { departementOfPlace } from './gazetteer/place-departement.ts';
 export { type Location, resolveLocation } from './gazetteer/resolve-location.ts';
 export { type CommunesReport, importCommunes } from './import-communes.ts';
-export { ImportFileError, type ImportReport, importPlaces } from './import-places.ts';
+export { ImportFileError, type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
 export {
   findPlace,
   type PlaceRecord,

@@ -70,6 +70,16 @@ describe('import', () => {
     });
     expect(first.summary.rejected).toBe(0);
     expect(first.renamedColumns).toContainEqual({ from: 'labels_nationaux', to: 'dispositif_programmes_nationaux' });
+    // Grouped corrections say what was done, with the most frequent case when values differ.
+    expect(first.correctionReasons).toContainEqual({
+      reason: 'dispositif_programmes_nationaux : « CNFS » remplacé par « Conseillers numériques ».',
+      count: 353,
+    });
+    expect(first.correctionReasons).toContainEqual({
+      reason: 'services : Doublon retiré : «…».',
+      count: 21,
+      example: { message: 'Doublon retiré : « Insertion professionnelle via le numérique ».', count: 13 },
+    });
     const stamps = await t.db.query<{ updated_at: Date }>('SELECT max(updated_at) AS updated_at FROM places');
     t.clock.advance(60_000);
     const again = await importPlaces(deps(), commandLineActor, pacaFile, { fileName: 'paca.json', dryRun: false });

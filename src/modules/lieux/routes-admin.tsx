@@ -7,7 +7,7 @@ import { errorSentence, formError } from '../../platform/http/forms.ts';
 import { Breadcrumb, formatDateTime, TableFrame } from '../../platform/views/components.tsx';
 import { countCommunes } from './gazetteer/communes-repository.ts';
 import { importCommunes } from './import-communes.ts';
-import { type ImportReport, importPlaces } from './import-places.ts';
+import { type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
 import type { LieuxDeps } from './index.ts';
 import { countPlaces, findImport, recentImports } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
@@ -27,6 +27,22 @@ async function uploadedFile(
   return { name: part.filename.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120), bytes, fields };
 }
 
+/** « 353 × field : reason », with its most frequent exact case when values were left out. */
+function ReasonItem({ r }: { r: ReasonCount }) {
+  return (
+    <li>
+      {r.count} × {r.reason}
+      {r.example ? (
+        <>
+          <br />
+          <span class="fr-text--sm">
+            Le plus fréquent ({r.example.count} fois) : {r.example.message}
+          </span>
+        </>
+      ) : null}
+    </li>
+  );
+}
 export function ReportView({ report }: { report: ImportReport }) {
   const s = report.summary;
   const rows: Array<[string, number]> = [
@@ -82,9 +98,7 @@ export function ReportView({ report }: { report: ImportReport }) {
           <h2 class="fr-h4">Motifs de rejet</h2>
           <ul>
             {report.rejectionReasons.map((r) => (
-              <li>
-                {r.count} × {r.reason}
-              </li>
+              <ReasonItem r={r} />
             ))}
           </ul>
           <h2 class="fr-h4">Lignes rejetées</h2>
@@ -103,9 +117,7 @@ export function ReportView({ report }: { report: ImportReport }) {
           <h2 class="fr-h4">Corrections appliquées</h2>
           <ul>
             {report.correctionReasons.map((r) => (
-              <li>
-                {r.count} × {r.reason}
-              </li>
+              <ReasonItem r={r} />
             ))}
           </ul>
         </>
