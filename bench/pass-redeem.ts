@@ -55,6 +55,26 @@ interface World {
   places: Array<{ id: string; token: string }>;
 }
 
+/** A programme in the Var funded by `organisationId`, then `booklets` booklets issued: seconds taken by the issue. */
+async function issueProgramme(
+  deps: PassDeps,
+  organisationId: string,
+  booklets: number,
+): Promise<{ programmeId: string; issueSeconds: number }> {
+  const programme = await createProgramme({ ...deps, organisationExists: async () => true }, commandLineActor, {
+    name: 'Bench',
+    coordinatorOrganisationId: organisationId,
+    funderOrganisationId: organisationId,
+    departements: '83',
+    validFrom: '2026-01-01',
+    validUntil: '2030-12-31',
+    services: [SERVICE],
+  });
+  const started = performance.now();
+  await issueBooklets(deps, commandLineActor, programme.id, { count: booklets });
+  return { programmeId: programme.id, issueSeconds: (performance.now() - started) / 1000 };
+}
+
 /** 50 structures, each with one place in the Var, qualified, with an API token. */
 async function buildWorld(db: Database, booklets: number): Promise<World & { issueSeconds: number }> {
   const deps: PassDeps = { db, clock: () => new Date(), publicUrl: 'http://localhost', operatorName: 'Bench' };
@@ -99,25 +119,14 @@ async function buildWorld(db: Database, booklets: number): Promise<World & { iss
     await decideQualification(deps, commandLineActor, q.id, { decision: 'qualify' });
     places.push({ id: `bench-${i}`, token: (await createApiToken(deps, manager, org.id, { name: 'bench' })).token });
   }
-  const programme = await createProgramme({ ...deps, organisationExists: async () => true }, commandLineActor, {
-    name: 'Bench',
-    coordinatorOrganisationId: coordination.id,
-    funderOrganisationId: coordination.id,
-    departements: '83',
-    validFrom: '2026-01-01',
-    validUntil: '2030-12-31',
-    services: [SERVICE],
-  });
-  const started = performance.now();
-  await issueBooklets(deps, commandLineActor, programme.id, { count: booklets });
-  const issueSeconds = (performance.now() - started) / 1000;
+  const { programmeId, issueSeconds } = await issueProgramme(deps, coordination.id, booklets);
   // Handing 20,000 booklets one by one is not what is measured here: they are marked handed out in bulk.
   await db.query(
     `UPDATE pass_booklets SET distributor_organisation_id = $2, assigned_at = now(), distributed_at = now(),
        beneficiary = '{"tranche_age":"65 à 79 ans","commune_insee":"83137"}'::jsonb WHERE programme_id = $1`,
-    [programme.id, coordination.id],
+    [programmeId, coordination.id],
   );
-  return { programmeId: programme.id, places, issueSeconds };
+  return { programmeId, places, issueSeconds };
 }
 
 async function issueOnPglite(booklets: number): Promise<number> {
@@ -127,18 +136,7 @@ async function issueOnPglite(booklets: number): Promise<number> {
     await migrate(db);
     const coordination = await insertOrganisation(db, { name: 'Coord', kind: 'collectivite', siret: null });
     const deps: PassDeps = { db, clock: () => new Date(), publicUrl: 'http://localhost', operatorName: 'Bench' };
-    const programme = await createProgramme({ ...deps, organisationExists: async () => true }, commandLineActor, {
-      name: 'Bench',
-      coordinatorOrganisationId: coordination.id,
-      funderOrganisationId: coordination.id,
-      departements: '83',
-      validFrom: '2026-01-01',
-      validUntil: '2030-12-31',
-      services: [SERVICE],
-    });
-    const started = performance.now();
-    await issueBooklets(deps, commandLineActor, programme.id, { count: booklets });
-    return (performance.now() - started) / 1000;
+    return (await issueProgramme(deps, coordination.id, booklets)).issueSeconds;
   } finally {
     await db.close();
     dir.remove();

@@ -2,25 +2,16 @@
  * Browser journeys: the real application listening on a free port, on a fresh embedded
  * database, driven by Debian's Chromium through playwright-core, with an axe audit.
  */
-import { createServer } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
+import { freePort } from './free-port.ts';
 import { TestClock, testConfig } from './test-app.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface RunningApp {
   url: string;
