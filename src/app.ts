@@ -69,9 +69,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
   });
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
 
   const assets = await buildAssets({ stateBrand: config.stateBrand, cacheDir: path.join(config.dataDir, 'cache') });
   const devMailbox = config.env !== 'production' && !config.smtpUrl;

@@ -74,10 +74,7 @@ async function authPlugin(
   app.decorateRequest('actor', undefined);
   app.decorateRequest('pendingSecondFactor', undefined);
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/assets/')) return;
-    const token = request.cookies[SESSION_COOKIE];
-    if (!token) return;
+  async function loadSession(request: FastifyRequest, reply: FastifyReply, token: string): Promise<void> {
     const session = await findLiveSession(db, clock, policy, token);
     if (!session) {
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -95,6 +92,13 @@ async function authPlugin(
       return;
     }
     request.actor = { ...loaded.actor, sessionId: session.idHash };
+  }
+
+  // Synchronous when there is no session cookie (assets, API calls with a token, visitors).
+  app.addHook('onRequest', (request, reply, done) => {
+    const token = request.url.startsWith('/assets/') ? undefined : request.cookies[SESSION_COOKIE];
+    if (!token) return done();
+    loadSession(request, reply, token).then(() => done(), done);
   });
 
   app.decorateReply(
