@@ -11,9 +11,16 @@ const typeParsers: pg.CustomTypesConfig = {
   },
 };
 
-/** A stable name per statement text, for server-side prepared statements. */
+const statementNames = new Map<string, string>();
+
+/** A stable name per statement text, for server-side prepared statements (hashed once per text). */
 function statementName(sql: string): string {
-  return `p_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `p_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 export async function openPostgres(url: string, poolSize: number): Promise<Database> {

@@ -88,6 +88,64 @@ export function hashParts(r: Omit<JournalRow, 'id' | 'hash' | 'prev_hash' | 'str
   return { prefix: `${before.slice(0, -1)},"prev":"`, middle: '","seq":', suffix: `,${after.slice(1)}` };
 }
 
+export interface JournalInsertOptions {
+  /** Number of the first parameter (default 1). */
+  firstParam?: number;
+  /** An SQL condition without which nothing is written. */
+  onlyIf?: string;
+}
+
+const insertSqlCache = new Map<string, string>();
+
+/**
+ * The statement of journalInsert for these options: always the same text for the same options,
+ * so that a caller can build its own statement around it once and keep it prepared.
+ */
+export function journalInsertSql(options: JournalInsertOptions = {}): string {
+  const key = `${options.firstParam ?? 1}|${options.onlyIf ?? ''}`;
+  let sql = insertSqlCache.get(key);
+  if (sql !== undefined) return sql;
+  const n = options.firstParam ?? 1;
+  const $ = (i: number) => `$${n + i}`;
+  const seq = 'coalesce(h.seq, 0) + 1';
+  const prev = `coalesce(h.hash, '${GENESIS_HASH}')`;
+  sql = `INSERT INTO journal (stream, stream_seq, occurred_at, actor_user_id, organisation_id, action, target_type, target_id, details, prev_hash, hash)
+     SELECT ${$(0)}::text, ${seq}, ${$(1)}::timestamptz, ${$(2)}::uuid, ${$(3)}::uuid, ${$(4)}::text, ${$(5)}::text, ${$(6)}::text, ${$(7)}::jsonb, ${prev},
+            encode(sha256(convert_to(${$(8)}::text || ${prev} || ${$(9)}::text || (${seq})::text || ${$(10)}::text, 'UTF8')), 'hex')
+     FROM journal_stream_head(${$(0)}::text) h${options.onlyIf ? ` WHERE ${options.onlyIf}` : ''}`;
+  insertSqlCache.set(key, sql);
+  return sql;
+}
+
+/** The parameters of journalInsertSql for one entry, in order. */
+export function journalInsertParams(clock: Clock, entry: JournalEntry): unknown[] {
+  const row = {
+    stream: entry.stream ?? entry.organisationId ?? 'plateforme',
+    // Millisecond precision: what JavaScript and PostgreSQL both round-trip exactly.
+    occurred_at: new Date(clock().getTime()),
+    actor_user_id: entry.actorUserId ?? null,
+    organisation_id: entry.organisationId ?? null,
+    action: entry.action,
+    target_type: entry.targetType ?? null,
+    target_id: entry.targetId ?? null,
+    details: JSON.parse(canonicalJson(entry.details ?? {})) as Record<string, unknown>,
+  };
+  const parts = hashParts(row);
+  return [
+    row.stream,
+    row.occurred_at,
+    row.actor_user_id,
+    row.organisation_id,
+    row.action,
+    row.target_type,
+    row.target_id,
+    JSON.stringify(row.details),
+    parts.prefix,
+    parts.middle,
+    parts.suffix,
+  ];
+}
+
 /**
  * One entry as a single INSERT: the stream's head is read under the stream's lock
  * (journal_stream_head, held to the end of the transaction, so writers of one stream queue and
@@ -99,44 +157,9 @@ export function hashParts(r: Omit<JournalRow, 'id' | 'hash' | 'prev_hash' | 'str
 export function journalInsert(
   clock: Clock,
   entry: JournalEntry,
-  options: { firstParam?: number; onlyIf?: string } = {},
+  options: JournalInsertOptions = {},
 ): { sql: string; params: unknown[] } {
-  const stream = entry.stream ?? entry.organisationId ?? 'plateforme';
-  const row = {
-    stream,
-    // Millisecond precision: what JavaScript and PostgreSQL both round-trip exactly.
-    occurred_at: new Date(clock().getTime()),
-    actor_user_id: entry.actorUserId ?? null,
-    organisation_id: entry.organisationId ?? null,
-    action: entry.action,
-    target_type: entry.targetType ?? null,
-    target_id: entry.targetId ?? null,
-    details: JSON.parse(canonicalJson(entry.details ?? {})) as Record<string, unknown>,
-  };
-  const parts = hashParts(row);
-  const n = options.firstParam ?? 1;
-  const $ = (i: number) => `$${n + i}`;
-  const seq = 'coalesce(h.seq, 0) + 1';
-  const prev = `coalesce(h.hash, '${GENESIS_HASH}')`;
-  return {
-    sql: `INSERT INTO journal (stream, stream_seq, occurred_at, actor_user_id, organisation_id, action, target_type, target_id, details, prev_hash, hash)
-     SELECT ${$(0)}::text, ${seq}, ${$(1)}::timestamptz, ${$(2)}::uuid, ${$(3)}::uuid, ${$(4)}::text, ${$(5)}::text, ${$(6)}::text, ${$(7)}::jsonb, ${prev},
-            encode(sha256(convert_to(${$(8)}::text || ${prev} || ${$(9)}::text || (${seq})::text || ${$(10)}::text, 'UTF8')), 'hex')
-     FROM journal_stream_head(${$(0)}::text) h${options.onlyIf ? ` WHERE ${options.onlyIf}` : ''}`,
-    params: [
-      row.stream,
-      row.occurred_at,
-      row.actor_user_id,
-      row.organisation_id,
-      row.action,
-      row.target_type,
-      row.target_id,
-      JSON.stringify(row.details),
-      parts.prefix,
-      parts.middle,
-      parts.suffix,
-    ],
-  };
+  return { sql: journalInsertSql(options), params: journalInsertParams(clock, entry) };
 }
 
 export async function appendJournal(tx: Queryable, clock: Clock, entry: JournalEntry): Promise<void> {
