@@ -23,6 +23,7 @@ export {
   type PlaceRecord,
   type PlaceSummary,
   placeSummaries,
+  placeSummarySubquery,
   placesByDistance,
   placesNear,
   placesOfOrganisation,

@@ -76,28 +76,50 @@ export async function listApiTokens(db: Queryable, organisationId: string): Prom
   );
 }
 
-/** The organisation behind a bearer token, as an actor that may only redeem for it. */
-export async function actorForToken(db: Queryable, clock: Clock, token: string): Promise<Actor | undefined> {
-  if (!token.startsWith('pass_')) return undefined;
-  const rows = await db.query<{ id: string; organisation_id: string; last_used_at: Date | null }>(
-    'SELECT id, organisation_id, last_used_at FROM pass_api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
-    [sha256(token)],
-    { prepare: true },
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  const now = clock();
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
-    await db.query('UPDATE pass_api_tokens SET last_used_at = $2 WHERE id = $1', [row.id, now]);
-  }
+/** What software sends to redeem: its bearer token, checked in the same read as the voucher. */
+export interface ApiTokenCredential {
+  readonly apiToken: string;
+}
+
+/** A live (not revoked) token as read from the database. */
+export interface LiveApiToken {
+  id: string;
+  organisation_id: string;
+  last_used_at: Date | null;
+}
+
+/** The hash to look a presented token up by; undefined when it cannot be one of ours. */
+export function apiTokenHash(token: string): string | undefined {
+  return token.startsWith('pass_') ? sha256(token) : undefined;
+}
+
+/**
+ * The live token whose hash is the parameter `hashParam`, as a subquery the redemption joins
+ * into its one read (columns: those of LiveApiToken; no row if unknown or revoked).
+ */
+export function liveApiTokenSubquery(hashParam: string): string {
+  return `(SELECT id, organisation_id, last_used_at FROM pass_api_tokens WHERE token_hash = ${hashParam}::text AND revoked_at IS NULL)`;
+}
+
+/** The organisation behind a token, as an actor that may only redeem for it. */
+export function actorOfApiToken(token: LiveApiToken): Actor {
   return {
-    userId: `jeton:${row.id}`,
+    userId: `jeton:${token.id}`,
     email: '',
     displayName: 'Logiciel (jeton API)',
     isPlatformAdmin: false,
-    memberships: [{ organisationId: row.organisation_id, organisationName: '', role: 'aidant', canActOnBehalf: false }],
+    memberships: [
+      { organisationId: token.organisation_id, organisationName: '', role: 'aidant', canActOnBehalf: false },
+    ],
     sessionId: '',
     hasSecondFactor: false,
-    apiTokenId: row.id,
+    apiTokenId: token.id,
   };
+}
+
+/** Records that a token was used, to the minute (shown to its managers; no write per request). */
+export async function touchApiToken(db: Queryable, clock: Clock, token: LiveApiToken): Promise<void> {
+  const now = clock();
+  if (token.last_used_at && now.getTime() - token.last_used_at.getTime() <= 60_000) return;
+  await db.query('UPDATE pass_api_tokens SET last_used_at = $2 WHERE id = $1', [token.id, now]);
 }

@@ -8,7 +8,7 @@ import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
 import { issueBooklets } from './issue-booklets.ts';
 import { findBookletByNumber, insertProgramme } from './programmes-repository.ts';
-import { parisDate } from './redeem-voucher.ts';
+import { parisDate } from './voucher-rules.ts';
 
 export async function seedPassDemo(
   deps: PassDeps,

@@ -5,18 +5,19 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { importCommunes, importPlaces, setPlaceOrganisation } from '../lieux/index.ts';
-import { createApiToken } from './api-tokens.ts';
+import { createApiToken, revokeApiToken } from './api-tokens.ts';
 import { createProgramme } from './create-programme.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
 import { issueBooklets } from './issue-booklets.ts';
 import { bookletsOfProgramme, type Programme, vouchersOfBooklets } from './programmes-repository.ts';
 import { decideQualification, listQualifications, requestQualification } from './qualifications.ts';
-import { checkVoucher, redeemVoucher, VoucherRefused } from './redeem-voucher.ts';
+import { checkVoucher, redeemVoucher } from './redeem-voucher.ts';
 import { funderReport, suspiciousPatterns } from './reports.ts';
 import { drawUpDueStatements, listStatements, markStatementPaid } from './statements.ts';
 import { undoRedemption } from './undo-redemption.ts';
 import { CODE_ALPHABET } from './voucher-code.ts';
+import { VoucherRefused } from './voucher-rules.ts';
 
 // Tuesday 10 November 2026, 10:00 in Paris.
 const clock = new TestClock(new Date('2026-11-10T09:00:00Z'));
@@ -322,7 +323,7 @@ describe('redemption', () => {
       idempotencyKey: k,
       channel: 'web',
     });
-    expect(first).toMatchObject({ replayed: false, faceValue: '10 €' });
+    expect(first).toMatchObject({ replayed: false, redemption: { amount_cents: 1000 } });
     const retry = await redeemVoucher(deps, helper, {
       code: typed,
       placeId: 'pass-toulon',
@@ -501,6 +502,35 @@ describe('statements, reports, alerts, API', () => {
       headers: { ...headers, 'idempotency-key': 'caisse-2026-0003' },
     });
     expect(foreign.statusCode).toBe(403);
+    // A revoked token, an unknown one and one that is not ours are all refused the same way.
+    const revoked = await createApiToken(deps, manager, orgs.mediatheque, { name: 'Ancienne caisse' });
+    const tokenId = (
+      await t.db.query<{ id: string }>("SELECT id FROM pass_api_tokens WHERE name = 'Ancienne caisse'")
+    )[0]?.id as string;
+    await revokeApiToken(deps, manager, orgs.mediatheque, tokenId);
+    for (const bad of [revoked.token, `${token}x`, 'pas-un-jeton']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/pass/encaissements',
+        payload: { ...body, code: (codes[1] as string[])[1] as string },
+        headers: { authorization: `Bearer ${bad}`, 'idempotency-key': 'caisse-2026-0004' },
+      });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().title).toContain('Jeton manquant ou invalide');
+    }
+    const check = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/pass/cheques/${(codes[1] as string[])[1]}?lieu_id=pass-toulon`,
+      headers: { authorization: `Bearer ${revoked.token}` },
+    });
+    expect(check.statusCode).toBe(401);
+    const stillAvailable = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/pass/cheques/${(codes[1] as string[])[1]}?lieu_id=pass-toulon`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(stillAvailable.statusCode).toBe(200);
+    expect(stillAvailable.json()).toMatchObject({ valable: true, valeur_centimes: 1000 });
   });
 
   it('keeps the journal intact', async () => {

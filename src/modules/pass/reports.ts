@@ -6,7 +6,7 @@
 import type { Queryable } from '../../platform/db/database.ts';
 import { placeSummaries } from '../lieux/index.ts';
 import type { Programme } from './programmes-repository.ts';
-import { parisDate } from './redeem-voucher.ts';
+import { parisDate } from './voucher-rules.ts';
 
 export interface FunderReport {
   booklets: { issued: number; distributed: number; started: number; fullyUsed: number };

@@ -3,22 +3,20 @@
  * Idempotency-Key so that a retried request returns the original success.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { AppError, UnauthenticatedError } from '../../platform/http/errors.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
 import { Breadcrumb, formatDateTime, InputField, PostForm } from '../../platform/views/components.tsx';
-import { actorForToken, createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
+import { type ApiTokenCredential, createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
-import { checkVoucher, redeemVoucher } from './redeem-voucher.ts';
+import { checkVoucher, INVALID_TOKEN, redeemVoucher } from './redeem-voucher.ts';
 
-async function tokenActor(deps: PassDeps, request: FastifyRequest): Promise<Actor> {
-  const header = request.headers.authorization ?? '';
-  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-  const actor = token ? await actorForToken(deps.db, deps.clock, token) : undefined;
-  if (!actor) throw new UnauthenticatedError('Jeton manquant ou invalide : envoyez « Authorization: Bearer pass_… ».');
-  return actor;
+/** The bearer token sent, checked by the use case in the same read as the voucher. */
+function bearer(request: FastifyRequest): ApiTokenCredential {
+  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (!token) throw new UnauthenticatedError(INVALID_TOKEN);
+  return { apiToken: token };
 }
 
 const redemptionSchema = {
@@ -41,8 +39,7 @@ export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps; apiR
     '/api/v1/pass/cheques/:code',
     { config: limits },
     async (request) => {
-      const actor = await tokenActor(deps, request);
-      const check = await checkVoucher(deps, actor, {
+      const check = await checkVoucher(deps, bearer(request), {
         code: request.params.code,
         placeId: request.query.lieu_id ?? '',
       });
@@ -62,7 +59,7 @@ export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps; apiR
     '/api/v1/pass/encaissements',
     { config: limits, schema: redemptionSchema },
     async (request, reply) => {
-      const actor = await tokenActor(deps, request);
+      const presenter = bearer(request);
       const key = request.headers['idempotency-key'];
       if (typeof key !== 'string' || key.length === 0) {
         throw new AppError(
@@ -71,7 +68,7 @@ export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps; apiR
           'En-tête Idempotency-Key obligatoire : une valeur unique par encaissement, réutilisée si vous renvoyez la même demande.',
         );
       }
-      const result = await redeemVoucher(deps, actor, {
+      const result = await redeemVoucher(deps, presenter, {
         code: request.body.code,
         placeId: request.body.lieu_id,
         service: request.body.service,

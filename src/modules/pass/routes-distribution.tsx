@@ -20,7 +20,7 @@ import { type Beneficiary, distributeBooklet } from './distribute-booklets.ts';
 import { passPolicy } from './policies.ts';
 import { type BookletRow, bookletsHeldBy, findBooklet, findProgramme } from './programmes-repository.ts';
 import { qualifiedPlaceIds } from './qualifications.ts';
-import { territoryLabel } from './redeem-voucher.ts';
+import { territoryLabel } from './voucher-rules.ts';
 
 function HandForm(props: {
   booklet: BookletRow;

@@ -34,9 +34,9 @@ import {
   programmeCounts,
   vouchersOfBooklets,
 } from './programmes-repository.ts';
-import { territoryLabel } from './redeem-voucher.ts';
 import { funderReport, suspiciousPatterns } from './reports.ts';
 import { BarChart } from './views/bar-chart.tsx';
+import { territoryLabel } from './voucher-rules.ts';
 
 const serviceOptions = Object.entries(SERVICE_LABELS).map(([value, label]) => ({ value, label }));
 

@@ -20,12 +20,14 @@ import {
   PostForm,
   SelectField,
 } from '../../platform/views/components.tsx';
+import { formatEuros } from '../../platform/views/french.ts';
 import { placesOfOrganisation, serviceLabel } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
 import { listQualifications } from './qualifications.ts';
-import { checkVoucher, redeemVoucher, type VoucherCheck, VoucherRefused } from './redeem-voucher.ts';
+import { checkVoucher, redeemVoucher, type VoucherCheck } from './redeem-voucher.ts';
 import { recentRedemptions, undoRedemption } from './undo-redemption.ts';
 import { formatVoucherCode } from './voucher-code.ts';
+import { VoucherRefused } from './voucher-rules.ts';
 
 interface PlaceOption {
   value: string;
@@ -264,7 +266,7 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
           reply,
           <>
             <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
-              <h2 class="fr-alert__title">Chèque encaissé : {result.faceValue}</h2>
+              <h2 class="fr-alert__title">Chèque encaissé : {formatEuros(result.redemption.amount_cents)}</h2>
               <p>
                 {formatVoucherCode(result.redemption.voucher_code)} — {serviceLabel(result.redemption.service)}, le{' '}
                 {formatDateTime(result.redemption.redeemed_at)}.

@@ -14,7 +14,7 @@ import { formatDate } from '../../platform/views/components.tsx';
 import { MONTH_NAMES } from '../../platform/views/french.ts';
 import { type PassDeps, UNDO_WINDOW_MS } from './deps.ts';
 import { passPolicy } from './policies.ts';
-import { parisDate } from './redeem-voucher.ts';
+import { parisDate } from './voucher-rules.ts';
 
 export interface Statement {
   id: string;

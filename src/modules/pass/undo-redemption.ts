@@ -8,7 +8,7 @@ import { appendJournal } from '../../platform/journal/journal.ts';
 import { formatDateTime } from '../../platform/views/components.tsx';
 import { type PassDeps, UNDO_WINDOW_MS } from './deps.ts';
 import { passPolicy } from './policies.ts';
-import type { Redemption } from './redeem-voucher.ts';
+import type { Redemption } from './voucher-rules.ts';
 
 const schema = z.object({ reason: requiredText(300) });
 

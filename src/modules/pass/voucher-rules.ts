@@ -1,0 +1,200 @@
+/**
+ * The rules that say whether a voucher may be redeemed at a place for a service, in the order
+ * a helper would check them by hand, each refusal worded so that a helper understands it.
+ */
+import type { Queryable } from '../../platform/db/database.ts';
+import { RuleError } from '../../platform/http/errors.ts';
+import { formatDate, formatDateTime } from '../../platform/views/components.tsx';
+import { departementName, departementOfPlace, findPlace, type PlaceSummary, serviceLabel } from '../lieux/index.ts';
+import type { Programme } from './programmes-repository.ts';
+import type { Qualification } from './qualifications.ts';
+
+export type RefusalCode =
+  | 'code_format'
+  | 'code_typo'
+  | 'unknown_code'
+  | 'already_used'
+  | 'cancelled'
+  | 'not_yet_valid'
+  | 'expired'
+  | 'not_distributed'
+  | 'place_not_qualified'
+  | 'place_suspended'
+  | 'outside_territory'
+  | 'service_not_covered';
+
+export class VoucherRefused extends RuleError {
+  constructor(
+    readonly refusal: RefusalCode,
+    message: string,
+    status = 422,
+  ) {
+    super(refusal, message, status);
+  }
+}
+
+/** A voucher with what the rules need: its booklet, its programme and the place's qualification. */
+export interface VoucherFacts {
+  code: string;
+  status: 'available' | 'redeemed' | 'cancelled';
+  position: number;
+  booklet_id: string;
+  booklet_number: number;
+  distributed_at: Date | null;
+  programme: Programme;
+  /** The qualification of the place where it is presented, if any. */
+  qualification_status: Qualification['status'] | null;
+  qualification_services: string[] | null;
+  qualification_reason: string | null;
+}
+
+/** What the rules need to know about the place (a light read, not the whole record). */
+export type PlaceFacts = Pick<PlaceSummary, 'id' | 'nom' | 'code_insee' | 'code_postal' | 'status' | 'organisation_id'>;
+
+/** A voucher's redemption at a place (undone_at is set once it has been undone). */
+export interface Redemption {
+  id: string;
+  voucher_code: string;
+  programme_id: string;
+  booklet_id: string;
+  place_id: string;
+  organisation_id: string;
+  service: string;
+  amount_cents: number;
+  redeemed_at: Date;
+  undone_at: Date | null;
+  channel: 'web' | 'api';
+}
+
+/** The columns of Redemption, for statements that return one. */
+export const redemptionColumns =
+  'id, voucher_code, programme_id, booklet_id, place_id, organisation_id, service, amount_cents, redeemed_at, undone_at, channel';
+
+export async function liveRedemption(db: Queryable, code: string): Promise<Redemption | undefined> {
+  return (
+    await db.query<Redemption>(
+      `SELECT ${redemptionColumns} FROM pass_redemptions WHERE voucher_code = $1 AND undone_at IS NULL`,
+      [code],
+    )
+  )[0];
+}
+
+/** Where a voucher was used, for the « already used » message: its live redemption and the place's name. */
+export async function whereUsed(
+  db: Queryable,
+  code: string,
+): Promise<{ redemption: Redemption; placeName: string | undefined } | undefined> {
+  const redemption = await liveRedemption(db, code);
+  if (!redemption) return undefined;
+  return { redemption, placeName: (await findPlace(db, redemption.place_id))?.nom };
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+// en-CA writes dates as YYYY-MM-DD. Made once: building a formatter is the costly part.
+const parisIsoDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+// Paris is a whole number of hours from UTC, so its date only changes on a minute boundary:
+// the date of the last minute asked for is kept (formatting is costly on a hot path).
+let lastMinute = Number.NaN;
+let lastDate = '';
+
+/** Today's date in Paris, which is what « valid until » means to people. */
+export function parisDate(at: Date): string {
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDate = parisIsoDate.format(at);
+    lastMinute = minute;
+  }
+  return lastDate;
+}
+
+export function territoryLabel(p: Pick<Programme, 'territory_departements' | 'territory_communes'>): string {
+  const parts = p.territory_departements.map((d) => `${departementName(d)} (${d})`);
+  if (p.territory_communes.length > 0) parts.push(`${p.territory_communes.length} commune(s) désignée(s)`);
+  return parts.join(', ');
+}
+
+/** The rules, in the order a helper would check them by hand; undefined when the voucher is good here. */
+export async function refusalFor(
+  db: Queryable,
+  v: VoucherFacts,
+  place: PlaceFacts,
+  today: string,
+  service: string | undefined,
+): Promise<VoucherRefused | undefined> {
+  const p = v.programme;
+  if (v.status === 'redeemed') {
+    const used = await whereUsed(db, v.code);
+    return new VoucherRefused(
+      'already_used',
+      used
+        ? `Ce chèque a déjà été utilisé le ${formatDateTime(used.redemption.redeemed_at)}${used.placeName ? ` à « ${used.placeName} »` : ''}.`
+        : 'Ce chèque a déjà été utilisé.',
+      409,
+    );
+  }
+  if (v.status === 'cancelled')
+    return new VoucherRefused(
+      'cancelled',
+      'Ce chèque a été annulé par le coordinateur du programme : il ne peut pas être utilisé.',
+    );
+  if (today < p.valid_from)
+    return new VoucherRefused('not_yet_valid', `Ce chèque n'est valable qu'à partir du ${formatDate(p.valid_from)}.`);
+  const lastDay = addDays(p.valid_until, p.tolerance_days);
+  if (today > lastDay) {
+    return new VoucherRefused(
+      'expired',
+      `Ce chèque a expiré : il était valable jusqu'au ${formatDate(p.valid_until)} (accepté jusqu'au ${formatDate(lastDay)}).`,
+    );
+  }
+  if (!v.distributed_at) {
+    return new VoucherRefused(
+      'not_distributed',
+      "Ce carnet n'a pas été remis à un bénéficiaire par un distributeur : ses chèques ne peuvent pas encore être utilisés.",
+    );
+  }
+  if (place.status !== 'open') {
+    return new VoucherRefused('place_not_qualified', 'Ce lieu est marqué fermé : il ne peut pas accepter de chèques.');
+  }
+  if (
+    v.qualification_status === null ||
+    v.qualification_status === 'requested' ||
+    v.qualification_status === 'refused'
+  ) {
+    return new VoucherRefused(
+      'place_not_qualified',
+      "Ce lieu n'est pas habilité à accepter le Pass numérique. Sa structure peut en faire la demande.",
+    );
+  }
+  if (v.qualification_status === 'suspended') {
+    return new VoucherRefused(
+      'place_suspended',
+      `L'habilitation de ce lieu est suspendue${v.qualification_reason ? ` (${v.qualification_reason})` : ''} : il ne peut pas accepter de chèques pour l'instant.`,
+    );
+  }
+  const departement = departementOfPlace(place);
+  const inTerritory =
+    p.territory_departements.includes(departement) ||
+    (place.code_insee !== null && p.territory_communes.includes(place.code_insee));
+  if (!inTerritory) {
+    return new VoucherRefused(
+      'outside_territory',
+      `Ce chèque n'est valable que sur le territoire du programme : ${territoryLabel(p)}. Ce lieu est en ${departementName(departement)}.`,
+    );
+  }
+  if (service !== undefined && !p.services.includes(service)) {
+    return new VoucherRefused(
+      'service_not_covered',
+      `Ce service n'est pas payé par ce chèque. Services possibles : ${p.services.map(serviceLabel).join(', ')}.`,
+    );
+  }
+  return undefined;
+}
