@@ -61,22 +61,18 @@ async function presented(
   presenter: Presenter | undefined,
   input: { code: string; placeId: string },
 ): Promise<{ actor: Actor; place: PlaceFacts; code: string; voucher: VoucherFacts }> {
-  const tokenHash = presenter && 'apiToken' in presenter ? apiTokenHash(presenter.apiToken) : undefined;
-  if (presenter && 'apiToken' in presenter && !tokenHash) throw new UnauthenticatedError(INVALID_TOKEN);
+  const bySoftware = presenter !== undefined && 'apiToken' in presenter;
+  const tokenHash = bySoftware ? apiTokenHash(presenter.apiToken) : undefined;
+  if (bySoftware && !tokenHash) throw new UnauthenticatedError(INVALID_TOKEN);
   const parsed = parseVoucherCode(input.code);
   const context = await readRedemptionContext(deps.db, {
     tokenHash: tokenHash ?? null,
     placeId: input.placeId,
     code: parsed.ok ? parsed.code : null,
   });
-  let actor: Actor | undefined;
-  if (tokenHash) {
-    if (!context.token) throw new UnauthenticatedError(INVALID_TOKEN);
-    actor = actorOfApiToken(context.token);
-    await touchApiToken(deps.db, deps.clock, context.token);
-  } else {
-    actor = presenter as Actor | undefined;
-  }
+  if (bySoftware && !context.token) throw new UnauthenticatedError(INVALID_TOKEN);
+  if (context.token) await touchApiToken(deps.db, deps.clock, context.token);
+  const actor = context.token ? actorOfApiToken(context.token) : (presenter as Actor | undefined);
   const place = context.place;
   if (!place) throw new NotFoundError('Lieu introuvable.');
   if (!place.organisation_id) throw new ForbiddenError("Ce lieu n'est rattaché à aucune structure.");
