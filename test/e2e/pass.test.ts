@@ -164,14 +164,23 @@ describe('Pass numérique journey', () => {
       .first()
       .click();
     noJsViolations.push(...(await snapshotViolations(browser, h)));
+    // The camera button needs JavaScript: without it, it is not shown at all.
+    expect(await h.locator('#scanner-qr').isVisible()).toBe(false);
     await h.getByLabel('Code du chèque').fill(`${typo.slice(0, 4)}-${typo.slice(4, 8)}-${typo.slice(8)}`);
     await h.getByRole('button', { name: 'Vérifier le chèque' }).click();
     expect(await textOf(h.getByRole('alert'))).toContain('faute de frappe probable');
+    // The field itself says so too, and keeps what was typed.
+    expect(await textOf(h.locator('.fr-input-group--error'))).toContain('faute de frappe probable');
+    expect(await h.getByLabel('Code du chèque').inputValue()).toBe(
+      `${typo.slice(0, 4)}-${typo.slice(4, 8)}-${typo.slice(8)}`,
+    );
     noJsViolations.push(...(await snapshotViolations(browser, h)));
     await h.getByLabel('Code du chèque').fill(formatVoucherCode(first));
     await h.getByRole('button', { name: 'Vérifier le chèque' }).click();
     await shown(h.getByText('Chèque valable : 10 €'));
     noJsViolations.push(...(await snapshotViolations(browser, h)));
+    // The service choice is drawn by the DSFR (its stylesheet kept the radio group's rules).
+    expect(await h.locator('.fr-radio-group input').evaluate((el) => getComputedStyle(el).opacity)).toBe('0');
     await h.getByRole('button', { name: 'Encaisser 10 €' }).click();
     await shown(h.getByText('Chèque encaissé : 10 €'));
     noJsViolations.push(...(await snapshotViolations(browser, h)));

@@ -21,7 +21,7 @@ import {
   SelectField,
 } from '../../platform/views/components.tsx';
 import { formatEuros } from '../../platform/views/french.ts';
-import { placesOfOrganisation, serviceLabel } from '../lieux/index.ts';
+import { placeSummaries, placesOfOrganisation, serviceLabel } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
 import { listQualifications } from './qualifications.ts';
 import { checkVoucher, redeemVoucher, type VoucherCheck } from './redeem-voucher.ts';
@@ -56,6 +56,14 @@ function PlaceChoice({ places, value }: { places: PlaceOption[]; value: string }
   return <SelectField name="lieu" label="Lieu où l'aide est donnée" options={places} value={value} />;
 }
 
+/** A refusal about the code as typed is also shown on the field, as the DSFR asks. */
+function codeError(error: AppError | undefined): string | undefined {
+  if (!error) return undefined;
+  if (error.fieldErrors.code) return error.fieldErrors.code;
+  const aboutTheCode = ['code_format', 'code_typo', 'unknown_code'];
+  return error instanceof VoucherRefused && aboutTheCode.includes(error.refusal) ? error.userMessage : undefined;
+}
+
 function CodeForm(props: {
   csrf: string;
   places: PlaceOption[];
@@ -76,7 +84,7 @@ function CodeForm(props: {
           autocomplete="off"
           spellcheck={false}
           maxLength={20}
-          error={props.error?.fieldErrors.code}
+          error={codeError(props.error)}
           autofocus
         />
         <p>
@@ -101,7 +109,13 @@ function CodeForm(props: {
   );
 }
 
-function ConfirmForm(props: { csrf: string; check: VoucherCheck; place: string; places: PlaceOption[] }) {
+function ConfirmForm(props: {
+  csrf: string;
+  check: VoucherCheck;
+  place: string;
+  places: PlaceOption[];
+  serviceError?: string;
+}) {
   const c = props.check;
   const placeLabel = props.places.find((p) => p.value === props.place)?.label ?? '';
   return (
@@ -122,6 +136,7 @@ function ConfirmForm(props: { csrf: string; check: VoucherCheck; place: string; 
           legend="Quel accompagnement avez-vous donné ?"
           options={c.services.map((s) => ({ value: s, label: serviceLabel(s) }))}
           selected={c.services.length === 1 ? c.services : []}
+          error={props.serviceError}
         />
         {placeLabel ? <p class="fr-text--sm">Lieu : {placeLabel}</p> : null}
         <ul class="fr-btns-group fr-btns-group--inline-md">
@@ -248,7 +263,13 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
             reply,
             <>
               <ErrorSummary errors={{ service: 'Choisissez l’accompagnement donné.' }} />
-              <ConfirmForm csrf={csrf} check={check} place={place} places={places} />
+              <ConfirmForm
+                csrf={csrf}
+                check={check}
+                place={place}
+                places={places}
+                serviceError="Choisissez l’accompagnement donné."
+              />
             </>,
             400,
           );
@@ -291,6 +312,10 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
       .filter((m) => m.role === 'aidant' || m.role === 'responsable')
       .map((m) => m.organisationId);
     const rows = await recentRedemptions(deps, orgs);
+    const placeNames = await placeSummaries(
+      deps.db,
+      rows.map((r) => r.place_id),
+    );
     const csrf = reply.pageContext().csrfToken;
     const now = deps.clock().getTime();
     return reply.page(
@@ -309,8 +334,10 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
           {rows.map((r) => (
             <li class="fr-mb-3w">
               <p class="fr-mb-1w">
-                <strong>{formatVoucherCode(r.voucher_code)}</strong> — {(r.amount_cents / 100).toLocaleString('fr-FR')}{' '}
-                € — {serviceLabel(r.service)} — {formatDateTime(r.redeemed_at)} — {r.programme_name}, carnet n°{' '}
+                <strong>{formatVoucherCode(r.voucher_code)}</strong> — {formatEuros(r.amount_cents)} —{' '}
+                {serviceLabel(r.service)} — {formatDateTime(r.redeemed_at)} à «{' '}
+                {placeNames.get(r.place_id)?.nom ?? r.place_id} » (
+                {r.channel === 'api' ? 'par logiciel' : 'sur la page'}) — {r.programme_name}, carnet n°{' '}
                 {r.booklet_number}
                 {r.undone_at ? ` — annulé (${r.undo_reason})` : ''}
               </p>
@@ -340,7 +367,13 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
       await undoRedemption(deps, actor, request.params.id, request.body);
       reply.flash('success', 'Encaissement annulé : le chèque peut de nouveau être utilisé.');
     } catch (error) {
-      reply.flash('error', errorSentence(formError(error)));
+      const e = formError(error);
+      reply.flash(
+        'error',
+        e.fieldErrors.reason
+          ? 'Pour annuler un encaissement, écrivez la raison de l’annulation dans le champ sous ce chèque.'
+          : errorSentence(e),
+      );
     }
     return reply.redirect('/pass/encaissements', 303);
   });

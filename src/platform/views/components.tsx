@@ -163,7 +163,8 @@ export function ChoiceGroup(p: {
 }) {
   const id = fieldId(`${p.idPrefix ?? ''}${p.name}`);
   const errorId = `${id}-erreur`;
-  const prefix = p.kind === 'checkbox' ? 'fr-checkbox' : 'fr-radio';
+  // Written out in full: the stylesheet keeps only the DSFR classes found in our sources.
+  const groupClass = p.kind === 'checkbox' ? 'fr-checkbox-group' : 'fr-radio-group';
   return (
     <fieldset
       class={`fr-fieldset${p.error ? ' fr-fieldset--error' : ''}`}
@@ -176,7 +177,7 @@ export function ChoiceGroup(p: {
       </legend>
       {p.options.map((o, i) => (
         <div class={`fr-fieldset__element${p.inline ? ' fr-fieldset__element--inline' : ''}`}>
-          <div class={`${prefix}-group`}>
+          <div class={groupClass}>
             <input
               type={p.kind}
               id={`${id}-${i}`}
