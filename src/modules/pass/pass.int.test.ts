@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeActor, makeOrganisation } from '../../../test/support/factories.ts';
+import { Agent } from '../../../test/support/agent.ts';
+import { makeActor, makeOrganisation, makePerson } from '../../../test/support/factories.ts';
 import { createTestApp, type TestApp, TestClock } from '../../../test/support/test-app.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { importCommunes, importPlaces, setPlaceOrganisation } from '../lieux/index.ts';
-import { createApiToken, revokeApiToken } from './api-tokens.ts';
+import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
 import { createProgramme } from './create-programme.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
@@ -531,6 +532,58 @@ describe('statements, reports, alerts, API', () => {
     });
     expect(stillAvailable.statusCode).toBe(200);
     expect(stillAvailable.json()).toMatchObject({ valable: true, valeur_centimes: 1000 });
+  });
+
+  it('answers API clients with the values to send and plain reasons', async () => {
+    const { token } = await createApiToken(deps, manager, orgs.mediatheque, { name: 'Caisse 2' });
+    const headers = { authorization: `Bearer ${token}`, 'idempotency-key': 'caisse-2026-0100' };
+    const code = (codes[1] as string[])[2] as string;
+    const wrongService = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/pass/encaissements',
+      payload: { code, lieu_id: 'pass-toulon', service: 'Aide aux démarches' },
+      headers,
+    });
+    expect(wrongService.statusCode).toBe(422);
+    expect(wrongService.json()).toMatchObject({ code: 'service_not_covered', services_possibles: [AIDE] });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/pass/encaissements',
+      payload: { code, lieu_id: 'pass-toulon' },
+      headers,
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().erreurs).toEqual({ service: 'obligatoire' });
+    const unknownMethod = await t.app.inject({ method: 'DELETE', url: '/api/v1/pass/encaissements', headers });
+    expect(unknownMethod.statusCode).toBe(404);
+  });
+
+  it('shows a new API token once; reloading its page creates no other token', async () => {
+    await makePerson(t.db, 'caisse@mediatheque.fr', 'phrase de passe de la caisse', [
+      { organisationId: orgs.mediatheque, role: 'responsable' },
+    ]);
+    const agent = new Agent(t.app);
+    await agent.get('/connexion');
+    await agent.post('/connexion', { email: 'caisse@mediatheque.fr', password: 'phrase de passe de la caisse' });
+    const before = (await listApiTokens(t.db, orgs.mediatheque)).length;
+    const list = await agent.get('/pass/jetons');
+    expect(list.body).toContain('<code>pass-toulon</code>');
+    const created = await agent.post(`/pass/jetons/${orgs.mediatheque}`, { name: 'Logiciel de caisse 3' });
+    expect(created.statusCode).toBe(303);
+    expect(created.headers.location).toBe('/pass/jetons/nouveau');
+    const shown = await agent.follow();
+    const token = /data-testid="jeton">\s*([^<\s]+)/.exec(shown.body)?.[1] as string;
+    expect(token).toMatch(/^pass_/);
+    const reload = await agent.get('/pass/jetons/nouveau');
+    expect(reload.statusCode).toBe(303);
+    expect((await agent.follow()).body).toContain('Un jeton n’est affiché qu’une fois');
+    expect((await listApiTokens(t.db, orgs.mediatheque)).length).toBe(before + 1);
+    const works = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/pass/cheques/${(codes[1] as string[])[2]}?lieu_id=pass-toulon`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(works.statusCode).toBe(200);
   });
 
   it('keeps the journal intact', async () => {

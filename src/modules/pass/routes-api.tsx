@@ -10,6 +10,7 @@ import { Breadcrumb, formatDateTime, InputField, PostForm } from '../../platform
 import { type ApiTokenCredential, createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
+import { listQualifications } from './qualifications.ts';
 import { checkVoucher, INVALID_TOKEN, redeemVoucher } from './redeem-voucher.ts';
 
 /** The bearer token sent, checked by the use case in the same read as the voucher. */
@@ -30,6 +31,8 @@ const redemptionSchema = {
     },
   },
 };
+
+const NEW_TOKEN_COOKIE = 'pa_nouveau_jeton';
 
 export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps; apiRateLimit: number }) {
   const { deps } = opts;
@@ -94,7 +97,11 @@ export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps; apiR
     const orgs = actor.memberships.filter((m) => passPolicy.manageApiTokens(actor, { id: m.organisationId }));
     const csrf = reply.pageContext().csrfToken;
     const lists = await Promise.all(
-      orgs.map(async (m) => ({ org: m, tokens: await listApiTokens(deps.db, m.organisationId) })),
+      orgs.map(async (m) => ({
+        org: m,
+        tokens: await listApiTokens(deps.db, m.organisationId),
+        places: await listQualifications(deps.db, { organisationId: m.organisationId, status: 'qualified' }),
+      })),
     );
     return reply.page(
       { title: 'Jetons API Pass numérique', noindex: true },
@@ -105,9 +112,44 @@ export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps; apiR
           Pour un logiciel qui encaisse des chèques à la place de la page « Encaisser ». Le jeton n’est affiché qu’une
           fois.
         </p>
-        {lists.map(({ org, tokens }) => (
+        <details class="fr-mb-3w">
+          <summary>Comment le logiciel encaisse un chèque</summary>
+          <ol>
+            <li>
+              Vérifier le chèque : <code>GET /api/v1/pass/cheques/CODE?lieu_id=LIEU</code> avec l’en-tête{' '}
+              <code>Authorization: Bearer JETON</code>. La réponse donne, dans <code>services</code>, les valeurs de
+              service acceptées pour ce chèque dans ce lieu.
+            </li>
+            <li>
+              Encaisser : <code>POST /api/v1/pass/encaissements</code> avec le même en-tête, un en-tête{' '}
+              <code>Idempotency-Key</code> unique par encaissement (le même si la demande est renvoyée) et le contenu
+              JSON <code>{'{ "code": "…", "lieu_id": "…", "service": "…" }'}</code>.
+            </li>
+          </ol>
+          <p>
+            Réponses : <code>201</code> pour un encaissement, <code>200</code> quand la même demande est renvoyée (rien
+            n’est compté deux fois). Un refus est un document <code>application/problem+json</code> : <code>code</code>{' '}
+            (par exemple <code>code_typo</code>, <code>unknown_code</code>, <code>already_used</code>,{' '}
+            <code>expired</code>, <code>service_not_covered</code>) et <code>title</code>, la raison en français à
+            montrer à la personne.
+          </p>
+        </details>
+        {lists.map(({ org, tokens, places }) => (
           <>
             <h2 class="fr-h4">{org.organisationName}</h2>
+            {places.length > 0 ? (
+              <p class="fr-text--sm">
+                Lieux habilités (valeur de <code>lieu_id</code>) :{' '}
+                {places.map((q, i) => (
+                  <>
+                    {i > 0 ? ', ' : ''}
+                    {q.place_name} : <code>{q.place_id}</code>
+                  </>
+                ))}
+              </p>
+            ) : (
+              <p class="fr-text--sm">Aucun lieu de cette structure n’est encore habilité au Pass numérique.</p>
+            )}
             <ul>
               {tokens.map((t) => (
                 <li>
@@ -143,29 +185,55 @@ export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps; apiR
     );
   });
 
+  // Post/redirect/get: the new token travels once, in a short-lived signed cookie read only by
+  // the page that shows it, so that reloading that page never creates a second token.
+  const newTokenCookie = {
+    path: '/pass/jetons/nouveau',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    signed: true,
+    secure: deps.publicUrl.startsWith('https://'),
+  };
+
   app.post<{ Params: { org: string } }>('/pass/jetons/:org', async (request, reply) => {
     const actor = requireActor(request);
     try {
       const { token } = await createApiToken(deps, actor, request.params.org, request.body);
-      return reply.page(
-        { title: 'Nouveau jeton', noindex: true },
-        <>
-          <h1>Jeton créé</h1>
-          <div class="fr-alert fr-alert--warning fr-mb-3w">
-            <p>Copiez ce jeton maintenant : il ne sera plus affiché.</p>
-          </div>
-          <p class="pa-code" data-testid="jeton">
-            {token}
-          </p>
-          <a class="fr-btn" href="/pass/jetons">
-            J’ai copié le jeton
-          </a>
-        </>,
-      );
+      reply.setCookie(NEW_TOKEN_COOKIE, token, { ...newTokenCookie, maxAge: 300 });
+      return reply.redirect('/pass/jetons/nouveau', 303);
     } catch (error) {
       reply.flash('error', errorSentence(formError(error)));
       return reply.redirect('/pass/jetons', 303);
     }
+  });
+
+  app.get('/pass/jetons/nouveau', async (request, reply) => {
+    requireActor(request);
+    const raw = request.cookies[NEW_TOKEN_COOKIE];
+    const unsigned = raw ? request.unsignCookie(raw) : undefined;
+    reply.clearCookie(NEW_TOKEN_COOKIE, newTokenCookie);
+    if (!unsigned?.valid || !unsigned.value) {
+      reply.flash(
+        'info',
+        'Un jeton n’est affiché qu’une fois. S’il n’a pas été copié, révoquez-le et créez-en un autre.',
+      );
+      return reply.redirect('/pass/jetons', 303);
+    }
+    return reply.page(
+      { title: 'Nouveau jeton', noindex: true },
+      <>
+        <h1>Jeton créé</h1>
+        <div class="fr-alert fr-alert--warning fr-mb-3w">
+          <p>Copiez ce jeton maintenant : il ne sera plus affiché.</p>
+        </div>
+        <p class="pa-code" data-testid="jeton">
+          {unsigned.value}
+        </p>
+        <a class="fr-btn" href="/pass/jetons">
+          J’ai copié le jeton
+        </a>
+      </>,
+    );
   });
 
   app.post<{ Params: { org: string; id: string } }>('/pass/jetons/:org/:id/revoquer', async (request, reply) => {

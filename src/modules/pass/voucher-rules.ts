@@ -3,7 +3,7 @@
  * a helper would check them by hand, each refusal worded so that a helper understands it.
  */
 import type { Queryable } from '../../platform/db/database.ts';
-import { RuleError } from '../../platform/http/errors.ts';
+import { RuleError, withDetails } from '../../platform/http/errors.ts';
 import { formatDate, formatDateTime } from '../../platform/views/components.tsx';
 import { departementName, departementOfPlace, findPlace, type PlaceSummary, serviceLabel } from '../lieux/index.ts';
 import type { Programme } from './programmes-repository.ts';
@@ -191,9 +191,13 @@ export async function refusalFor(
     );
   }
   if (service !== undefined && !p.services.includes(service)) {
-    return new VoucherRefused(
-      'service_not_covered',
-      `Ce service n'est pas payé par ce chèque. Services possibles : ${p.services.map(serviceLabel).join(', ')}.`,
+    // The labels for people; the values themselves for software (the API's problem document).
+    return withDetails(
+      new VoucherRefused(
+        'service_not_covered',
+        `Ce service n'est pas payé par ce chèque. Services possibles : ${p.services.map((s) => `« ${serviceLabel(s)} »`).join(', ')}.`,
+      ),
+      { services_possibles: p.services },
     );
   }
   return undefined;

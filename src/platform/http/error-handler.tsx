@@ -18,7 +18,11 @@ function fromFastifyError(error: FastifyError, uploadMaxBytes: number): AppError
     );
   }
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.statusCode === 415) {
-    return new AppError('unsupported_media_type', 415, "Ce type de contenu n'est pas accepté.");
+    return new AppError(
+      'unsupported_media_type',
+      415,
+      "Ce type de contenu n'est pas accepté : envoyez un formulaire ou du JSON (Content-Type: application/json).",
+    );
   }
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return new AppError('invalid_json', 400, "Le contenu JSON envoyé n'est pas lisible.");
@@ -27,7 +31,14 @@ function fromFastifyError(error: FastifyError, uploadMaxBytes: number): AppError
     const fields: Record<string, string> = {};
     for (const v of error.validation) {
       const name = (v.instancePath || '').replace(/^\//, '') || String(v.params?.missingProperty ?? 'requête');
-      fields[name] = 'valeur invalide';
+      fields[name] =
+        v.keyword === 'required'
+          ? 'obligatoire'
+          : v.keyword === 'maxLength'
+            ? `${String(v.params?.limit)} caractères au plus`
+            : v.keyword === 'type'
+              ? `doit être de type ${String(v.params?.type)}`
+              : 'valeur invalide';
     }
     return new AppError('validation', 400, 'Certains paramètres de la requête sont invalides.', fields);
   }

@@ -103,7 +103,8 @@ async function httpPlatform(app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preHandler', (request, reply, done) => {
     const method = request.method;
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return done();
-    if (request.routeOptions.config?.csrf === false) return done();
+    // Routes authenticated by a bearer token, and requests that match no route (answered 404).
+    if (request.routeOptions.config?.csrf === false || request.is404) return done();
     app.csrfProtection(request, reply, done);
   });
 
