@@ -73,6 +73,9 @@ function runWatched(
   });
 }
 
+/** Longer than any test file takes; see runWatched. */
+const SILENT_LIMIT_MINUTES = 4;
+
 async function vitest(step: string, project: string, env: Record<string, string> = {}): Promise<boolean> {
   const report = path.join(reportDir, `${step.replace(/\W+/g, '-')}.json`);
   const cmdArgs = [
@@ -89,10 +92,10 @@ async function vitest(step: string, project: string, env: Record<string, string>
   let outcome: 'ok' | 'failed' | 'hung' = 'hung';
   for (let attempt = 1; attempt <= 2 && outcome === 'hung'; attempt++) {
     rmSync(report, { force: true });
-    outcome = await runWatched(cmdArgs, env, 4 * 60_000);
+    outcome = await runWatched(cmdArgs, env, SILENT_LIMIT_MINUTES * 60_000);
     if (outcome === 'hung') {
       process.stdout.write(
-        `\n⚠ ${step} : aucune sortie depuis 4 minutes, arrêté (blocage connu de PGlite, electric-sql/pglite#1058)${attempt === 1 ? ' — relancé une fois' : ''}.\n`,
+        `\n⚠ ${step} : aucune sortie depuis ${SILENT_LIMIT_MINUTES} minutes, arrêté (blocage connu de PGlite, electric-sql/pglite#1058)${attempt === 1 ? ' — relancé une fois' : ''}.\n`,
       );
     }
   }

@@ -6,6 +6,16 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CsrfError, NotFoundError, UnauthenticatedError } from './errors.ts';
 
+/** JSON schema types, in the words of the French error messages. */
+const jsonTypeNames: Record<string, string> = {
+  string: 'du texte',
+  integer: 'un nombre entier',
+  number: 'un nombre',
+  boolean: 'vrai ou faux',
+  object: 'un objet',
+  array: 'une liste',
+};
+
 function fromFastifyError(error: FastifyError, uploadMaxBytes: number): AppError | undefined {
   const code = error.code;
   if (code === 'FST_CSRF_MISSING_SECRET' || code === 'FST_CSRF_INVALID_TOKEN') return new CsrfError();
@@ -37,7 +47,7 @@ function fromFastifyError(error: FastifyError, uploadMaxBytes: number): AppError
           : v.keyword === 'maxLength'
             ? `${String(v.params?.limit)} caractères au plus`
             : v.keyword === 'type'
-              ? `doit être de type ${String(v.params?.type)}`
+              ? `doit être ${jsonTypeNames[String(v.params?.type)] ?? 'd’un autre type'}`
               : 'valeur invalide';
     }
     return new AppError('validation', 400, 'Certains paramètres de la requête sont invalides.', fields);
