@@ -15,10 +15,20 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
 }
 
+/** The handle a transaction's callback receives. */
+export interface Transaction extends Queryable {
+  /**
+   * Runs a script of several statements without parameters inside the transaction, sent to
+   * the server as one text (simple query protocol): the server's own parser splits it, so
+   * comments, E'…' strings and function bodies need no splitting by hand (migrations).
+   */
+  exec(sql: string): Promise<void>;
+}
+
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgresql';
   /** Runs fn inside BEGIN … COMMIT; any error rolls the whole thing back. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

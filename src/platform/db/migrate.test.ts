@@ -1,19 +1,25 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listMigrations, splitStatements } from './migrate.ts';
+import { listMigrations } from './migrate.ts';
 
-describe('splitStatements', () => {
-  it('splits on semicolons outside strings, comments and $$ bodies', () => {
-    const sql = `-- a comment; not a statement
-CREATE TABLE a (x text DEFAULT 'a;b');
-CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'x;y'; END $$;
-SELECT 1`;
-    const statements = splitStatements(sql);
-    expect(statements).toHaveLength(3);
-    expect(statements[1]).toContain("RAISE EXCEPTION 'x;y'; END $$");
+describe('listMigrations', () => {
+  it('reads the project migrations in order, with unique versions', () => {
+    const versions = listMigrations().map((m) => m.version);
+    expect(versions.length).toBeGreaterThan(5);
+    expect(new Set(versions).size).toBe(versions.length);
+    expect([...versions].sort()).toEqual(versions);
   });
 
-  it('numbers migrations without gaps', () => {
-    const versions = listMigrations().map((m) => Number(m.version));
-    expect(versions).toEqual(versions.map((_, i) => i + 1));
+  it('refuses two files with the same version, naming both', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'migrations-'));
+    try {
+      writeFileSync(path.join(dir, '0041-a.sql'), 'SELECT 1;');
+      writeFileSync(path.join(dir, '0041-b.sql'), 'SELECT 2;');
+      expect(() => listMigrations(dir)).toThrow(/0041-a and 0041-b/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });

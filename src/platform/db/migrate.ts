@@ -1,8 +1,11 @@
 /**
- * Forward-only numbered SQL migrations (migrations/0001-*.sql …), each applied in its own
- * transaction and recorded in schema_migrations. The same files run on PGlite and PostgreSQL.
+ * Forward-only numbered SQL migrations (migrations/NNNN-*.sql), each file applied as one
+ * script inside its own transaction and recorded in schema_migrations. The same files run on
+ * PGlite and PostgreSQL. The server parses the script itself (simple query protocol), so a
+ * migration may hold comments, E'…' strings and function bodies of any kind.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.ts';
 
@@ -14,86 +17,77 @@ export interface Migration {
   sql: string;
 }
 
+/** Versions are taken in ranges by parallel branches, so gaps are normal; duplicates are not. */
 export function listMigrations(dir = migrationsDir): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((f) => /^\d{4}-[a-z0-9-]+\.sql$/.test(f))
     .sort()
     .map((file) => ({
       version: file.slice(0, 4),
       name: file.replace(/\.sql$/, ''),
-      sql: readFileSync(`${dir}/${file}`, 'utf8'),
+      sql: readFileSync(path.join(dir, file), 'utf8'),
     }));
+  for (let i = 1; i < migrations.length; i++) {
+    const [previous, current] = [migrations[i - 1] as Migration, migrations[i] as Migration];
+    if (previous.version === current.version) {
+      throw new Error(
+        `Two migrations share the version ${current.version}: ${previous.name} and ${current.name}. Renumber one.`,
+      );
+    }
+  }
+  return migrations;
 }
 
-/** Applies the pending migrations and returns the names of those applied. */
-export async function migrate(db: Database, migrations = listMigrations()): Promise<string[]> {
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+/** One lock for every process that migrates this database (two servers starting together). */
+const MIGRATION_LOCK = 727274;
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/**
+ * Applies the pending migrations and returns the names of those applied. `onApply` is told
+ * before each one starts (progress lines of the first start).
+ */
+export async function migrate(
+  db: Database,
+  migrations = listMigrations(),
+  onApply?: (name: string) => void,
+): Promise<string[]> {
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+  });
+  const done = new Set(
+    (await db.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version),
   );
   const applied: string[] = [];
-  for (const migration of migrations) {
-    const done = await db.transaction(async (tx) => {
-      // Two servers starting together on PostgreSQL: the second waits, then sees it done.
-      await tx.query('SELECT pg_advisory_xact_lock(727274)');
+  for (const migration of migrations.filter((m) => !done.has(m.version))) {
+    const ran = await db.transaction(async (tx) => {
+      // A second server starting at the same time waits here, then sees the migration done.
+      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
       const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
       if (rows.length > 0) return false;
-      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      onApply?.(migration.name);
+      const [before] = await tx.query<{ id: string }>('SELECT txid_current()::text AS id');
+      await tx.exec(migration.sql);
+      // A COMMIT inside the file would leave the rest of it, and its record, outside any
+      // transaction: half a migration applied for good. Refuse it loudly instead.
+      const [after] = await tx.query<{ id: string }>('SELECT txid_current()::text AS id');
+      if (before?.id !== after?.id) {
+        throw new MigrationError(
+          `Migration ${migration.name} ends the transaction it runs in (COMMIT, ROLLBACK or BEGIN in the file): remove those statements, each migration already runs in its own transaction.`,
+        );
+      }
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
         migration.version,
         migration.name,
       ]);
       return true;
     });
-    if (done) applied.push(migration.name);
+    if (ran) applied.push(migration.name);
   }
   return applied;
-}
-
-/**
- * Splits a migration into statements so each runs through the same parameterised query path
- * inside the transaction. Understands '…' strings, "…" identifiers, -- comments and $$ bodies.
- */
-export function splitStatements(sql: string): string[] {
-  const statements: string[] = [];
-  let current = '';
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    const rest = sql.slice(i);
-    if (rest.startsWith('--')) {
-      const end = sql.indexOf('\n', i);
-      i = end === -1 ? sql.length : end + 1;
-      continue;
-    }
-    const dollar = /^\$[a-zA-Z_]*\$/.exec(rest);
-    if (dollar) {
-      const tag = dollar[0];
-      const end = sql.indexOf(tag, i + tag.length);
-      const stop = end === -1 ? sql.length : end + tag.length;
-      current += sql.slice(i, stop);
-      i = stop;
-      continue;
-    }
-    if (ch === "'" || ch === '"') {
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === ch && sql[j + 1] === ch) j += 2;
-        else if (sql[j] === ch) break;
-        else j++;
-      }
-      current += sql.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    if (ch === ';') {
-      if (current.trim()) statements.push(current.trim());
-      current = '';
-      i++;
-      continue;
-    }
-    current += ch;
-    i++;
-  }
-  if (current.trim()) statements.push(current.trim());
-  return statements;
 }

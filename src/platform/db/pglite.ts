@@ -4,7 +4,7 @@ import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import type { Database, Queryable } from './database.ts';
+import type { Database, Queryable, Transaction } from './database.ts';
 import { acquireProcessLock } from './process-lock.ts';
 
 /** Same JavaScript values as the PostgreSQL driver (see postgres.ts). */
@@ -55,7 +55,16 @@ export async function openPglite(options: PgliteOptions): Promise<PgliteDatabase
     engine: 'pglite',
     query: base.query,
     // PGlite serves one connection; its transaction() holds a lock so that other queries wait.
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) =>
+      pg.transaction((tx) => {
+        const handle: Transaction = {
+          ...wrap(tx),
+          exec: async (sql) => {
+            await tx.exec(sql);
+          },
+        };
+        return fn(handle);
+      }),
     exec: async (sql) => {
       await pg.exec(sql);
     },

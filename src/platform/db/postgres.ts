@@ -63,6 +63,10 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
             options?.prepare
               ? (await conn.query({ name: statementName(sql), text: sql, values: params as unknown[] })).rows
               : (await conn.query(sql, params as unknown[])).rows,
+          // No parameters: pg sends the text with the simple query protocol, several statements allowed.
+          exec: async (sql) => {
+            await conn.query(sql);
+          },
         });
         await conn.query('COMMIT');
         return result;
