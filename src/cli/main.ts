@@ -14,6 +14,7 @@ import { DatabaseBusyError } from '../platform/db/process-lock.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { verifyJournal } from '../platform/journal/journal.ts';
 import { purgeExpiredData } from '../platform/maintenance/purge.ts';
+import { databaseCommands } from './database-commands.ts';
 import { cliCommands as moduleCommands } from './module-commands.ts';
 
 export interface CliContext {
@@ -115,6 +116,7 @@ const commands: Record<string, Command> = {
       return report.created || report.lines[0]?.includes('existent déjà') ? 0 : 1;
     },
   },
+  ...databaseCommands,
   ...moduleCommands,
 };
 

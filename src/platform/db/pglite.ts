@@ -24,6 +24,8 @@ export interface PgliteOptions {
 export interface PgliteDatabase extends Database {
   /** A copy of the database files, to clone a prepared database quickly (tests). */
   dump(): Promise<Blob>;
+  /** The database as an SQL script (pg_dump in WebAssembly, see backup.ts). */
+  sqlDump(args: string[]): Promise<string>;
 }
 
 export async function openPglite(options: PgliteOptions): Promise<PgliteDatabase> {
@@ -69,6 +71,12 @@ export async function openPglite(options: PgliteOptions): Promise<PgliteDatabase
       await pg.exec(sql);
     },
     dump: () => pg.dumpDataDir('none'),
+    async sqlDump(args) {
+      // Loaded on demand: 2 MB of WebAssembly that only the dump command needs.
+      const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
+      const file = await pgDump({ pg, args });
+      return file.text();
+    },
     async close() {
       try {
         await pg.close();
