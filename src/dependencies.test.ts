@@ -25,7 +25,7 @@ function walk(dir: string): string[] {
 }
 
 /** Package names imported by a file (static, re-exports, dynamic imports with a literal, import type excluded). */
-export function packagesImported(text: string): string[] {
+function packagesImported(text: string): string[] {
   const names = new Set<string>();
   const pattern =
     /(?:^|[^\w.])(?:import|export)\s+(?!type\s)(?:[^'"`;]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require(?:\.resolve)?\(\s*['"]([^'"]+)['"]\s*\)/g;
