@@ -1,17 +1,23 @@
 /**
- * Start-up time of `node --import tsx src/server.ts` on the embedded database: from spawning
- * the process to the first 200 of GET /sante, on an empty DATA_DIR (DEMO_DATA=auto: the
- * database is created and migrated, the assets built, then demo data is seeded in the
- * background once the server answers) and on a second start with the same DATA_DIR.
- * Baseline in the same run: a bare node:http server started the same way (node + tsx).
+ * Start-up time, as a newcomer and an operator see it: `npm start` spawned in a checkout, on
+ * the embedded database. Measured for this checkout and, in the same run, for an older one
+ * (--against=REF, default origin/main: a git worktree sharing node_modules), alternating:
+ *   - first line: from spawn to the first line Passerelle itself prints (npm's banner aside);
+ *   - first start on an empty DATA_DIR (DEMO_DATA=auto): to the first 200 of GET /sante and to
+ *     the line saying the demo data exists;
+ *   - restart on that DATA_DIR: to the first 200 of GET /sante.
+ * The build of this checkout (npm run build, done once) is timed apart.
  *
- *   node --import tsx bench/startup.ts [--runs=3]
+ *   node --import tsx bench/startup.ts [--runs=3] [--against=origin/main]
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   type Args,
   type BenchReport,
+  childEnv,
   command,
   fmt,
   freePort,
@@ -24,133 +30,179 @@ import {
   root,
   scratchDir,
   sharedData,
-  startServer,
 } from './support.ts';
 
-/** Time to the first 200 of /sante from a process that only does that (node + tsx). */
-async function baselineMs(): Promise<number> {
+interface Start {
+  firstLine: number;
+  sante: number;
+  demoReady: number | undefined;
+  output: string;
+}
+
+/** `npm start` in a checkout until /sante answers (and the demo report, when asked), then SIGTERM. */
+async function timeStart(checkout: string, dataDir: string, waitForDemo: boolean): Promise<Start> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/startup.ts', '--baseline', `--port=${port}`], {
-    cwd: root,
-    stdio: 'inherit',
+  const child = spawn('npm', ['start'], {
+    cwd: checkout,
+    env: childEnv({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DEMO_DATA: 'auto',
+      DEMO_DATA_DIR: sharedData,
+      LOG_LEVEL: 'warn',
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  let output = '';
+  let firstLine: number | undefined;
+  let demoReady: number | undefined;
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    output += text;
+    const ownLine = text.split('\n').some((l) => l.trim() !== '' && !l.startsWith('>'));
+    if (firstLine === undefined && ownLine) firstLine = performance.now() - started;
+    if (demoReady === undefined && /Ces informations sont aussi dans/.test(output))
+      demoReady = performance.now() - started;
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  let exited = false;
+  const closed = new Promise<void>((resolve) =>
+    child.once('close', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   try {
+    let sante: number | undefined;
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/sante`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) return performance.now() - started;
+      if (exited) throw new Error(`npm start exited in ${checkout}:\n${output}`);
+      if (performance.now() - started > 600_000) throw new Error(`not ready after 600 s:\n${output}`);
+      if (sante === undefined) {
+        const ok = await fetch(`http://127.0.0.1:${port}/sante`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (ok) sante = performance.now() - started;
+      }
+      if (sante !== undefined && (!waitForDemo || demoReady !== undefined)) {
+        return { firstLine: firstLine ?? Number.NaN, sante, demoReady, output };
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   } finally {
-    child.kill('SIGTERM');
+    try {
+      process.kill(-(child.pid as number), 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await closed;
   }
-}
-
-async function waitFor(test: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = performance.now() + timeoutMs;
-  while (performance.now() < until) {
-    if (test()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
 }
 
 interface Run {
-  baseline: number;
-  first: number;
-  demoReady: number;
-  second: number;
+  firstLine: number;
+  firstSante: number;
+  firstDemo: number;
+  restartFirstLine: number;
+  restartSante: number;
 }
 
-async function oneRun(): Promise<Run> {
-  const baseline = await baselineMs();
+async function oneRun(checkout: string): Promise<Run> {
   const scratch = scratchDir('startup');
-  const env = { DATA_DIR: scratch.dir, DEMO_DATA: 'auto', DEMO_DATA_DIR: sharedData, LOG_LEVEL: 'warn' };
   try {
-    const started = performance.now();
-    const first = await startServer(env);
-    // Demo data is seeded after the server answers: wait for its report before stopping.
-    const seeded = await waitFor(
-      () => /Ces informations sont aussi dans|demo data failed/.test(first.output()),
-      300_000,
-    );
-    const demoReady = performance.now() - started;
-    await first.stop();
-    if (!seeded || first.output().includes('demo data failed')) throw new Error(`demo data:\n${first.output()}`);
-    const second = await startServer(env);
-    await second.stop();
-    return { baseline, first: first.readyMs, demoReady, second: second.readyMs };
+    const first = await timeStart(checkout, scratch.dir, true);
+    const again = await timeStart(checkout, scratch.dir, false);
+    return {
+      firstLine: first.firstLine,
+      firstSante: first.sante,
+      firstDemo: first.demoReady ?? Number.NaN,
+      restartFirstLine: again.firstLine,
+      restartSante: again.sante,
+    };
   } finally {
     scratch.remove();
   }
 }
 
+/** A worktree of `ref` beside this checkout, using the same node_modules. */
+function worktreeOf(ref: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'passerelle-startup-ref-'));
+  rmSync(dir, { recursive: true });
+  execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: root, stdio: 'ignore' });
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  return {
+    dir,
+    remove: () => execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' }),
+  };
+}
+
 export async function runStartupBench(args: Args): Promise<BenchReport> {
   const runs = Number(args.get('runs') ?? 3);
-  const results: Run[] = [];
-  for (let i = 0; i < runs; i++) {
-    log(`start-up run ${i + 1}/${runs}…`);
-    results.push(await oneRun());
+  const ref = args.get('against') ?? 'origin/main';
+  const refCommit = execFileSync('git', ['rev-parse', '--short', ref], { cwd: root }).toString().trim();
+  log(`start-up: building this checkout once (npm run build)…`);
+  const buildStarted = performance.now();
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  const buildMs = performance.now() - buildStarted;
+  const old = worktreeOf(ref);
+  const results: Record<'old' | 'new', Run[]> = { old: [], new: [] };
+  try {
+    for (let i = 0; i < runs; i++) {
+      log(`start-up run ${i + 1}/${runs}: ${ref} (${refCommit})…`);
+      results.old.push(await oneRun(old.dir));
+      log(`start-up run ${i + 1}/${runs}: this checkout…`);
+      results.new.push(await oneRun(root));
+    }
+  } finally {
+    old.remove();
   }
-  const s = (n: number) => fmt(n / 1000, 2);
-  const median = (pick: (r: Run) => number) =>
+  const s = (n: number) => (Number.isFinite(n) ? fmt(n / 1000, 2) : '—');
+  const median = (list: Run[], pick: (r: Run) => number) =>
     percentile(
-      results.map(pick).sort((a, b) => a - b),
+      list.map(pick).sort((a, b) => a - b),
       50,
     );
-  const rows = results.map((r, i) => [
-    `run ${i + 1}`,
-    s(r.baseline),
-    s(r.first),
-    s(r.demoReady),
-    s(r.second),
-    `${fmt(r.second / r.baseline)}×`,
-  ]);
-  rows.push([
-    '**median**',
-    s(median((r) => r.baseline)),
-    s(median((r) => r.first)),
-    s(median((r) => r.demoReady)),
-    s(median((r) => r.second)),
-    `${fmt(median((r) => r.second) / median((r) => r.baseline))}×`,
-  ]);
+  const metrics: Array<[string, (r: Run) => number]> = [
+    ['First line printed by Passerelle (empty DATA_DIR)', (r) => r.firstLine],
+    ['First start: /sante answers', (r) => r.firstSante],
+    ['First start: demo data reported', (r) => r.firstDemo],
+    ['Restart: first line', (r) => r.restartFirstLine],
+    ['Restart on existing data: /sante answers', (r) => r.restartSante],
+  ];
+  const rows = metrics.map(([label, pick]) => {
+    const o = median(results.old, pick);
+    const n = median(results.new, pick);
+    return [
+      label,
+      s(o),
+      s(n),
+      Number.isFinite(o) && Number.isFinite(n) ? `${fmt(n / o)}×` : '—',
+      results.new.map((r) => s(pick(r))).join(' / '),
+    ];
+  });
   return {
     name: 'startup',
-    title: 'Start-up time (embedded database)',
+    title: 'Start-up time (`npm start`, embedded database)',
     sections: [
       {
-        heading: 'From spawning `node --import tsx src/server.ts` to the first 200 of GET /sante (seconds)',
-        command: command('startup.ts', { runs }),
+        heading: `Median of ${runs} runs, seconds from spawning \`npm start\` — ${ref} (${refCommit}) against this checkout, alternating`,
+        command: command('startup.ts', { runs, against: ref }),
         table: markdownTable(
-          [
-            'Run',
-            'Baseline: bare node:http + tsx',
-            'First start, empty DATA_DIR',
-            'First start: demo data seeded',
-            'Second start, same DATA_DIR',
-            'Second / baseline',
-          ],
+          ['Measure', `${ref} (${refCommit})`, 'This checkout', 'Ratio', 'This checkout, each run'],
           rows,
         ),
         notes: [
-          'First start: creates the PGlite database, applies the migrations, builds the assets (DSFR reduced, fingerprinted, compressed) into DATA_DIR/cache, listens; DEMO_DATA=auto then seeds demo accounts, the postcode base and the PACA places in the background.',
-          '« Demo data seeded » is measured from the same spawn to the line where the server reports it.',
+          `This checkout runs compiled JavaScript and prebuilt assets (dist/, built once by \`npm run build\` in ${fmt(buildMs / 1000, 1)} s; \`npm start\` builds by itself when dist/ is missing or older than the sources). ${ref} compiles TypeScript with tsx and builds the assets at each start.`,
+          'First start: creates the PGlite database, applies the migrations, seeds the demo data (accounts, the postcode base, the PACA places). This checkout seeds before listening, so /sante answers once the demo data exists; the older code listened first and seeded in the background.',
+          'Both checkouts run on the Node.js that `npm start` finds (node_modules/.bin/node when the project brings its runtime).',
         ],
       },
     ],
   };
 }
 
-if (isMain(import.meta.url)) {
-  const args = parseArgs();
-  if (args.has('baseline')) {
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-    });
-    server.listen(Number(args.get('port')), '127.0.0.1');
-    process.on('SIGTERM', () => server.close(() => process.exit(0)));
-  } else await publish(await runStartupBench(args));
-}
+if (isMain(import.meta.url)) await publish(await runStartupBench(parseArgs()));

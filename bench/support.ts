@@ -4,7 +4,7 @@
  * the results files. Benchmarks print and write figures; they never assert timings.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,14 +140,25 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The real entry point (src/server.ts) on a free port; resolves at the first 200 of /sante. */
+/**
+ * How a checkout starts its server: the compiled build through scripts/start.js (which builds
+ * first if needed), or, in checkouts older than that, src/server.ts through tsx.
+ */
+export function serverEntry(checkout: string): string[] {
+  return existsSync(path.join(checkout, 'scripts', 'start.js'))
+    ? ['scripts/start.js']
+    : ['--import', 'tsx', 'src/server.ts'];
+}
+
+/** The real entry point (npm start's) on a free port; resolves at the first 200 of /sante. */
 export async function startServer(env: Record<string, string | undefined>, nodeFlags: string[] = []) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   // BENCH_SERVER_ROOT: another checkout (e.g. with a proposed fix) to compare against.
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/server.ts'], {
-    cwd: process.env.BENCH_SERVER_ROOT ?? root,
+  const serverRoot = process.env.BENCH_SERVER_ROOT ?? root;
+  const child = spawn(process.execPath, [...nodeFlags, ...serverEntry(serverRoot)], {
+    cwd: serverRoot,
     env: childEnv({
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -24,13 +24,21 @@ export async function shouldSeedDemoOnStart(db: Database, config: Config): Promi
   return db.engine === 'pglite' && (await countUsers(db)) === 0;
 }
 
-export async function seedDemo(db: Database, config: Config, clock: Clock): Promise<DemoReport> {
+export async function seedDemo(
+  db: Database,
+  config: Config,
+  clock: Clock,
+  progress: (line: string) => void = () => {},
+): Promise<DemoReport> {
   if (config.env === 'production') {
     return { created: false, lines: ['Données de démonstration refusées : NODE_ENV=production.'] };
   }
+  progress('Données de démonstration : structures et comptes…');
   const accounts = await seedAccountsDemo({ db, clock }, false);
   if (!accounts) return { created: false, lines: ['Les données de démonstration existent déjà.'] };
+  progress('Données de démonstration : communes et lieux de la région PACA (le plus long)…');
   const places = await seedPlaces(db, clock, config.demoDataDir, accounts.organisations.mediatheque);
+  progress('Données de démonstration : Pass numérique…');
   const pass = await seedPassDemo(
     { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
     accounts.organisations,

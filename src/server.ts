@@ -1,6 +1,8 @@
 /**
  * Process entry: configuration, database, demo data on a first start, HTTP server, graceful
  * shutdown. Every failure a newcomer can meet ends with one clear line and a non-zero exit.
+ * `npm start` runs it compiled (dist/server.js, see scripts/start.js). Whatever takes time
+ * is announced before it starts, and « prête » is printed once everything is there.
  */
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -9,6 +11,11 @@ import { systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { DatabaseUnavailableError, openDatabase } from './platform/db/open-database.ts';
 import { DatabaseBusyError } from './platform/db/process-lock.ts';
+
+/** Plain lines for the person who typed npm start (logs proper are JSON lines). */
+function say(line: string) {
+  process.stdout.write(`${line}\n`);
+}
 
 function fail(message: string): never {
   process.stderr.write(`Passerelle ne peut pas démarrer : ${message}\n`);
@@ -26,11 +33,16 @@ async function main() {
 
   let db: Database;
   try {
-    db = await openDatabase(config);
+    db = await openDatabase(config, { progress: say });
   } catch (error) {
     if (error instanceof DatabaseUnavailableError || error instanceof DatabaseBusyError) fail(error.message);
     throw error;
   }
+
+  // Demo data before listening: nobody is sent to an address whose pages are still empty.
+  const demoLines = (await shouldSeedDemoOnStart(db, config))
+    ? (await seedDemo(db, config, systemClock, say)).lines
+    : [];
 
   const app = await buildApp({ config, db });
 
@@ -59,18 +71,10 @@ async function main() {
     if (code === 'EADDRINUSE') fail(`le port ${config.port} est déjà utilisé. Choisissez-en un autre avec PORT=3001.`);
     throw error;
   }
-  process.stdout.write(
-    `Passerelle ${config.version} est prête : ${config.publicUrl} (base ${db.engine === 'pglite' ? `embarquée dans ${config.dataDir}` : 'PostgreSQL'}). Ctrl+C pour arrêter.\n`,
+  if (demoLines.length > 0) say(`\n${demoLines.join('\n')}\n`);
+  say(
+    `Passerelle ${config.version} est prête : ${config.publicUrl} (base ${db.engine === 'pglite' ? `embarquée dans ${config.dataDir}` : 'PostgreSQL'}). Ctrl+C pour arrêter.`,
   );
-  // Demo data is created once the server answers, so that the first start is not slower.
-  if (await shouldSeedDemoOnStart(db, config)) {
-    process.stdout.write('Création des données de démonstration…\n');
-    seedDemo(db, config, systemClock).then(
-      // Plain text, not a JSON log line: this is for the person who just typed npm start.
-      (report) => process.stdout.write(`\n${report.lines.join('\n')}\n\n`),
-      (error) => app.log.error({ err: error }, 'demo data failed'),
-    );
-  }
 }
 
 main().catch((error) => {

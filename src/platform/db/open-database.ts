@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../../config.ts';
 import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
@@ -13,7 +15,14 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-export async function openDatabase(config: Config, options: { migrate?: boolean } = {}): Promise<Database> {
+export interface OpenOptions {
+  migrate?: boolean;
+  /** Lines for the person watching a start (what is being done, before it takes time). */
+  progress?: (line: string) => void;
+}
+
+export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
+  const progress = options.progress ?? (() => {});
   let db: Database;
   if (config.database.engine === 'postgresql') {
     try {
@@ -25,11 +34,17 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
       );
     }
   } else {
+    const fresh = !existsSync(path.join(config.database.dataDir, 'PG_VERSION'));
+    progress(
+      fresh
+        ? `Création de la base embarquée dans ${config.database.dataDir} (première fois, quelques secondes)…`
+        : `Ouverture de la base embarquée (${config.database.dataDir})…`,
+    );
     db = await openPglite({ dataDir: config.database.dataDir });
   }
   if (options.migrate !== false) {
     try {
-      await migrate(db);
+      await migrate(db, undefined, (name) => progress(`Mise à jour du schéma : ${name}`));
     } catch (error) {
       await db.close();
       throw error;

@@ -14,7 +14,8 @@ export class DatabaseBusyError extends Error {
   ) {
     super(
       `La base embarquée (${dataDir}) est déjà utilisée par le processus ${ownerPid} (probablement « npm start »). ` +
-        "Arrêtez-le avant de lancer cette commande, ou faites l'opération depuis l'interface d'administration.",
+        "Elle ne sert qu'un processus à la fois : arrêtez celui-ci avant de lancer cette commande, ou faites l'opération depuis l'interface d'administration. " +
+        'Pour faire tourner plusieurs instances de Passerelle, utilisez un serveur PostgreSQL (DATABASE_URL, voir « Déploiement » dans le README).',
     );
   }
 }

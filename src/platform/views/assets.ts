@@ -5,7 +5,7 @@
  * The result is cached under DATA_DIR/cache, keyed by the hash of every input.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ export interface AssetRegistry {
   /** The asset served at a fingerprinted path, if any. */
   byPath(urlPath: string): Asset | undefined;
   names(): string[];
+  /** Every asset by logical name (to write them out prebuilt). */
+  entries(): Array<[string, Asset]>;
 }
 
 const types: Record<string, string> = {
@@ -136,7 +138,76 @@ function makeAsset(name: string, body: Buffer): Asset {
   };
 }
 
+/**
+ * The assets of this build: prebuilt by `npm run build` when the code runs compiled from dist/
+ * (production start reads files, nothing is purged or compressed), otherwise built from the
+ * sources (tests, tsx), with the stylesheet cached under DATA_DIR/cache.
+ */
 export async function buildAssets(options: { stateBrand: boolean; cacheDir: string }): Promise<AssetRegistry> {
+  return loadPrebuiltAssets(options.stateBrand) ?? buildAssetsFromSources(options);
+}
+
+const prebuiltDir = fileURLToPath(new URL('../../assets/', import.meta.url));
+const manifestFile = (dir: string, stateBrand: boolean) =>
+  path.join(dir, stateBrand ? 'manifest-marque-etat.json' : 'manifest.json');
+
+type Manifest = Array<{ name: string; url: string; type: string; etag: string; file: string }>;
+
+/** Writes the assets of both STATE_BRAND values, pre-compressed, with one manifest each. */
+export async function writePrebuiltAssets(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const cacheDir = path.join(dir, '.cache');
+  for (const stateBrand of [false, true]) {
+    const registry = await buildAssetsFromSources({ stateBrand, cacheDir });
+    const manifest: Manifest = [];
+    for (const [name, asset] of registry.entries()) {
+      const file = path.basename(asset.url);
+      writeFileSync(path.join(dir, file), asset.body);
+      if (asset.gzip !== asset.body) writeFileSync(path.join(dir, `${file}.gz`), asset.gzip);
+      if (asset.brotli !== asset.body) writeFileSync(path.join(dir, `${file}.br`), asset.brotli);
+      manifest.push({ name, url: asset.url, type: asset.type, etag: asset.etag, file });
+    }
+    writeFileSync(manifestFile(dir, stateBrand), JSON.stringify(manifest, null, 1));
+  }
+  rmSync(cacheDir, { recursive: true, force: true });
+}
+
+function loadPrebuiltAssets(stateBrand: boolean, dir = prebuiltDir): AssetRegistry | undefined {
+  const file = manifestFile(dir, stateBrand);
+  if (!existsSync(file)) return undefined;
+  const byName = new Map<string, Asset>();
+  for (const entry of JSON.parse(readFileSync(file, 'utf8')) as Manifest) {
+    const body = readFileSync(path.join(dir, entry.file));
+    const variant = (ext: string) =>
+      existsSync(path.join(dir, entry.file + ext)) ? readFileSync(path.join(dir, entry.file + ext)) : body;
+    byName.set(entry.name, {
+      url: entry.url,
+      type: entry.type,
+      etag: entry.etag,
+      body,
+      gzip: variant('.gz'),
+      brotli: variant('.br'),
+    });
+  }
+  return registryOf(byName);
+}
+
+function registryOf(byName: Map<string, Asset>): AssetRegistry {
+  const byPath = new Map<string, Asset>();
+  for (const asset of byName.values()) byPath.set(asset.url, asset);
+  return {
+    url(name) {
+      const asset = byName.get(name);
+      if (!asset) throw new Error(`Unknown asset ${name}`);
+      return asset.url;
+    },
+    byPath: (p) => byPath.get(p),
+    names: () => [...byName.keys()],
+    entries: () => [...byName.entries()],
+  };
+}
+
+async function buildAssetsFromSources(options: { stateBrand: boolean; cacheDir: string }): Promise<AssetRegistry> {
   const contentFiles = walk(srcDir, (f) => /\.(tsx?|js)$/.test(f) && !/\.test\.tsx?$/.test(f));
   const dist = dsfrDist();
   const pkgVersion = JSON.parse(readFileSync(path.join(dist, '..', 'package.json'), 'utf8')).version as string;
@@ -172,15 +243,5 @@ export async function buildAssets(options: { stateBrand: boolean; cacheDir: stri
     if (name === 'app.css') continue;
     byName.set(name, makeAsset(name, readFileSync(file)));
   }
-  const byPath = new Map<string, Asset>();
-  for (const asset of byName.values()) byPath.set(asset.url, asset);
-  return {
-    url(name) {
-      const asset = byName.get(name);
-      if (!asset) throw new Error(`Unknown asset ${name}`);
-      return asset.url;
-    },
-    byPath: (p) => byPath.get(p),
-    names: () => [...byName.keys()],
-  };
+  return registryOf(byName);
 }
