@@ -9,7 +9,13 @@ export class Agent {
   csrf = '';
   last: LightMyRequestResponse | undefined;
 
-  constructor(private readonly app: FastifyInstance) {}
+  constructor(private app: FastifyInstance) {}
+
+  /** Goes on with the same cookies on another instance of the application (several instances). */
+  switchTo(app: FastifyInstance): this {
+    this.app = app;
+    return this;
+  }
 
   private cookieHeader(): string | undefined {
     if (this.cookies.size === 0) return undefined;

@@ -13,6 +13,9 @@ export type OutboxHandler = (payload: Record<string, unknown>) => Promise<void>;
 
 let scheduledSinceDrain = false;
 
+/** How long an instance holds the messages it claimed before another may take them over. */
+const CLAIM_LEASE_MINUTES = 5;
+
 export async function enqueue(tx: Queryable, topic: string, payload: Record<string, unknown>): Promise<void> {
   await tx.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [topic, JSON.stringify(payload)]);
   scheduledSinceDrain = true;
@@ -81,11 +84,20 @@ export class OutboxWorker {
   private async run(): Promise<number> {
     let done = 0;
     for (;;) {
-      const rows = await this.db.query<OutboxRow>(
-        `SELECT id, topic, payload, attempts FROM outbox
-         WHERE done_at IS NULL AND available_at <= now() AND attempts < 10
-         ORDER BY id LIMIT 20`,
-      );
+      // Claimed, not just read: with several instances on one database each message goes to
+      // one of them (SKIP LOCKED), which holds it for a lease; if that instance dies before
+      // marking it done, another one delivers it once the lease is over.
+      const rows = (
+        await this.db.query<OutboxRow>(
+          `UPDATE outbox SET available_at = now() + interval '${CLAIM_LEASE_MINUTES} minutes'
+           WHERE id IN (
+             SELECT id FROM outbox
+             WHERE done_at IS NULL AND available_at <= now() AND attempts < 10
+             ORDER BY id LIMIT 20
+             FOR UPDATE SKIP LOCKED)
+           RETURNING id, topic, payload, attempts`,
+        )
+      ).sort((a, b) => Number(a.id) - Number(b.id));
       if (rows.length === 0) return done;
       for (const row of rows) {
         const handler = this.handlers.get(row.topic);
