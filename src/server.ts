@@ -72,6 +72,10 @@ async function main() {
     throw error;
   }
   if (demoLines.length > 0) say(`\n${demoLines.join('\n')}\n`);
+  // Development only (no SMTP): where the e-mails go. Said here, not in the public footer.
+  if (config.env !== 'production' && !config.smtpUrl) {
+    say(`Les e-mails ne partent pas (pas de SMTP_URL) : lisez-les dans ${config.publicUrl}/dev/boite-mail`);
+  }
   say(
     `Passerelle ${config.version} est prête : ${config.publicUrl} (base ${db.engine === 'pglite' ? `embarquée dans ${config.dataDir}` : 'PostgreSQL'}). Ctrl+C pour arrêter.`,
   );

@@ -20,7 +20,6 @@ export interface PageContext {
   currentPath: string;
   actor?: { displayName: string; isPlatformAdmin: boolean } | undefined;
   flashes: Flash[];
-  devMailbox: boolean;
 }
 
 export interface PageOptions {
@@ -141,13 +140,6 @@ function Footer({ ctx }: { ctx: PageContext }) {
                 Données personnelles
               </a>
             </li>
-            {ctx.devMailbox ? (
-              <li class="fr-footer__bottom-item">
-                <a class="fr-footer__bottom-link" href="/dev/boite-mail">
-                  Boîte mail de développement
-                </a>
-              </li>
-            ) : null}
           </ul>
         </div>
       </div>

@@ -47,7 +47,6 @@ async function viewsPlugin(app: FastifyInstance, opts: { config: Config; assets:
       currentPath: request.url,
       actor: actor ? { displayName: actor.displayName, isPlatformAdmin: actor.isPlatformAdmin } : undefined,
       flashes: request.takeFlashes(reply),
-      devMailbox: config.env !== 'production' && !config.smtpUrl,
     };
     contexts.set(reply, context);
     return context;
