@@ -40,9 +40,18 @@ async function main() {
   }
 
   // Demo data before listening: nobody is sent to an address whose pages are still empty.
-  const demoLines = (await shouldSeedDemoOnStart(db, config))
-    ? (await seedDemo(db, config, systemClock, say)).lines
-    : [];
+  let demoLines: string[] = [];
+  if (await shouldSeedDemoOnStart(db, config)) {
+    try {
+      demoLines = (await seedDemo(db, config, systemClock, say)).lines;
+    } catch (error) {
+      // Demo data is a convenience: the server still starts, and says what went wrong.
+      demoLines = [
+        `Les données de démonstration n'ont pas pu être créées entièrement : ${(error as Error).message}`,
+        'Relancez-les avec « npx passerelle demo » une fois le problème corrigé (serveur arrêté).',
+      ];
+    }
+  }
 
   const app = await buildApp({ config, db });
 
