@@ -11,7 +11,7 @@
  *   node --import tsx bench/startup.ts [--runs=3] [--against=origin/main]
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -36,7 +36,31 @@ interface Start {
   firstLine: number;
   sante: number;
   demoReady: number | undefined;
+  /** CPU seconds (user + system) the process group used until /sante answered. */
+  cpu: number;
   output: string;
+}
+
+/**
+ * CPU time of every live process of a process group (Linux /proc), in milliseconds: on a
+ * shared machine wall-clock time also measures the neighbours, CPU time much less so.
+ */
+function groupCpuMs(pgid: number): number {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // After the command: state(0) ppid(1) pgrp(2) … utime(11) stime(12) cutime(13) cstime(14)
+      if (Number(fields[2]) !== pgid) continue;
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick;
+    } catch {
+      // process gone meanwhile
+    }
+  }
+  return total;
 }
 
 /** `npm start` in a checkout until /sante answers (and the demo report, when asked), then SIGTERM. */
@@ -78,6 +102,7 @@ async function timeStart(checkout: string, dataDir: string, waitForDemo: boolean
   );
   try {
     let sante: number | undefined;
+    let cpu = Number.NaN;
     for (;;) {
       if (exited) throw new Error(`npm start exited in ${checkout}:\n${output}`);
       if (performance.now() - started > 600_000) throw new Error(`not ready after 600 s:\n${output}`);
@@ -86,10 +111,13 @@ async function timeStart(checkout: string, dataDir: string, waitForDemo: boolean
           (r) => r.status === 200,
           () => false,
         );
-        if (ok) sante = performance.now() - started;
+        if (ok) {
+          sante = performance.now() - started;
+          cpu = groupCpuMs(child.pid as number);
+        }
       }
       if (sante !== undefined && (!waitForDemo || demoReady !== undefined)) {
-        return { firstLine: firstLine ?? Number.NaN, sante, demoReady, output };
+        return { firstLine: firstLine ?? Number.NaN, sante, demoReady, cpu, output };
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -109,6 +137,7 @@ interface Run {
   firstDemo: number;
   restartFirstLine: number;
   restartSante: number;
+  restartCpu: number;
 }
 
 async function oneRun(checkout: string): Promise<Run> {
@@ -122,6 +151,7 @@ async function oneRun(checkout: string): Promise<Run> {
       firstDemo: first.demoReady ?? Number.NaN,
       restartFirstLine: again.firstLine,
       restartSante: again.sante,
+      restartCpu: again.cpu,
     };
   } finally {
     scratch.remove();
@@ -172,6 +202,7 @@ export async function runStartupBench(args: Args): Promise<BenchReport> {
     ['First start: demo data reported', (r) => r.firstDemo],
     ['Restart: first line', (r) => r.restartFirstLine],
     ['Restart on existing data: /sante answers', (r) => r.restartSante],
+    ['Restart: CPU seconds used until /sante answers (npm included)', (r) => r.restartCpu],
   ];
   const rows = metrics.map(([label, pick]) => {
     const o = median(results.old, pick);
