@@ -21,6 +21,8 @@ import { TestClock } from '../support/test-app.ts';
 import { createTestDatabase, serverUrl, testEngine, withDatabase } from '../support/test-db.ts';
 
 const run = promisify(execFile);
+/** Two databases created, populated with every module's demo data, dumped and compared. */
+const HEAVY = 300_000;
 const clock = new TestClock(new Date('2026-11-10T09:00:00Z'));
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -54,27 +56,31 @@ function expectSameData(restored: Snapshot, original: Snapshot) {
 }
 
 describe.runIf(testEngine() === 'postgresql')('PostgreSQL: pg_dump / pg_restore as the README says', () => {
-  it('restores a populated database into an empty one with the same places, searches and rows', async () => {
-    const source = await createTestDatabase();
-    cleanups.push(() => source.destroy());
-    await populate(source, clock);
-    const original = await snapshot(source, clock);
-    // Every search must find something, or the comparison proves little.
-    for (const url of SEARCHES) expect(JSON.parse(original.searches[url] ?? '{}').total, url).toBeGreaterThan(0);
+  it(
+    'restores a populated database into an empty one with the same places, searches and rows',
+    async () => {
+      const source = await createTestDatabase();
+      cleanups.push(() => source.destroy());
+      await populate(source, clock);
+      const original = await snapshot(source, clock);
+      // Every search must find something, or the comparison proves little.
+      for (const url of SEARCHES) expect(JSON.parse(original.searches[url] ?? '{}').total, url).toBeGreaterThan(0);
 
-    const dir = mkdtempSync(path.join(tmpdir(), 'passerelle-dump-'));
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'passerelle.dump');
-    await run('pg_dump', ['--format=custom', `--file=${file}`, source.url as string]);
-    const target = await emptyPostgresDatabase();
-    // Exit status 0 only when every object restored (pg_restore counts ignored errors).
-    await run('pg_restore', ['--clean', '--if-exists', '--no-owner', `--dbname=${target}`, file]);
+      const dir = mkdtempSync(path.join(tmpdir(), 'passerelle-dump-'));
+      cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+      const file = path.join(dir, 'passerelle.dump');
+      await run('pg_dump', ['--format=custom', `--file=${file}`, source.url as string]);
+      const target = await emptyPostgresDatabase();
+      // Exit status 0 only when every object restored (pg_restore counts ignored errors).
+      await run('pg_restore', ['--clean', '--if-exists', '--no-owner', `--dbname=${target}`, file]);
 
-    const restored = await openPostgres(target, 4);
-    cleanups.push(() => restored.close());
-    expect(await migrate(restored)).toEqual([]);
-    expectSameData(await snapshot(restored, clock), original);
-  });
+      const restored = await openPostgres(target, 4);
+      cleanups.push(() => restored.close());
+      expect(await migrate(restored)).toEqual([]);
+      expectSameData(await snapshot(restored, clock), original);
+    },
+    HEAVY,
+  );
 });
 
 describe('embedded database: passerelle database dump, then restore', () => {
@@ -101,5 +107,6 @@ describe('embedded database: passerelle database dump, then restore', () => {
       await expect(restoreSqlDump(target, sql)).rejects.toThrow(RestoreRefused);
       expect((await snapshot(target, clock)).rowCounts).toEqual(original.rowCounts);
     },
+    HEAVY,
   );
 });
