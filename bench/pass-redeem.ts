@@ -114,7 +114,15 @@ async function buildWorld(
       email: user.email,
       displayName: user.displayName,
       isPlatformAdmin: false,
-      memberships: [{ organisationId: org.id, organisationName: org.name, role: 'responsable', canActOnBehalf: false }],
+      memberships: [
+        {
+          organisationId: org.id,
+          organisationName: org.name,
+          role: 'responsable',
+          canActOnBehalf: false,
+          territory: org.territory,
+        },
+      ],
       sessionId: '',
       hasSecondFactor: false,
     };

@@ -1,5 +1,5 @@
 /**
- * `npm run build`: what production runs, prepared once instead of at each start (ADR 0010).
+ * `npm run build`: what production runs, prepared once instead of at each start (ADR 0012).
  * 1. The TypeScript of src/ compiled to JavaScript in dist/, file by file, same layout (so
  *    paths a module computes from import.meta.url still land on the same files); the other
  *    files of src/ (scripts and images under public/) copied beside them.

@@ -2,7 +2,7 @@
  * `npm start`: says at once that it starts, builds the application the first time (or when
  * the code changed since the last build: compiled JavaScript and prebuilt assets in dist/,
  * see scripts/build.js), then runs the compiled server. A production start on an unchanged
- * build compiles and purges nothing (ADR 0010).
+ * build compiles and purges nothing (ADR 0012).
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -1,4 +1,4 @@
-/** `passerelle database dump|restore`: backups of the embedded database, and the move to a server (ADR 0009). */
+/** `passerelle database dump|restore`: backups of the embedded database, and the move to a server (ADR 0010). */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dumpEmbeddedDatabase, RestoreRefused, restoreSqlDump } from '../platform/db/backup.ts';
 import { migrate } from '../platform/db/migrate.ts';

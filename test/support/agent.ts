@@ -71,6 +71,11 @@ export class Agent {
   hasCookie(name: string): boolean {
     return this.cookies.has(name);
   }
+
+  /** Sets a cookie as if the server had (a session opened directly by a test). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
 }
 
 /** Text of an HTML page without tags, collapsed spaces — for assertions on what people read. */

@@ -3,10 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { loadUser } from '../../src/modules/accounts/load-user.ts';
 import { insertOrganisation, insertUser, upsertMembership } from '../../src/modules/accounts/repository.ts';
 import type { Actor, Role } from '../../src/platform/auth/actor.ts';
+import type { Territory } from '../../src/platform/auth/territory.ts';
 import type { Queryable } from '../../src/platform/db/database.ts';
 
-export async function makeOrganisation(db: Queryable, name: string, kind = 'association'): Promise<string> {
-  return (await insertOrganisation(db, { name, kind, siret: null })).id;
+export async function makeOrganisation(
+  db: Queryable,
+  name: string,
+  kind = 'association',
+  territory?: Territory,
+): Promise<string> {
+  return (await insertOrganisation(db, { name, kind, siret: null, ...(territory ? { territory } : {}) })).id;
 }
 
 export async function makeActor(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../platform/auth/actor.ts';
+import { NO_TERRITORY } from '../../platform/auth/territory.ts';
 import { accountsPolicy } from './policies.ts';
 
 const ORG = { id: 'org-1' };
@@ -16,7 +17,7 @@ function actor(role: Role | 'admin' | 'aucun', org = ORG.id): Actor {
     memberships:
       role === 'admin' || role === 'aucun'
         ? []
-        : [{ organisationId: org, organisationName: 'Org', role, canActOnBehalf: false }],
+        : [{ organisationId: org, organisationName: 'Org', role, canActOnBehalf: false, territory: NO_TERRITORY }],
   };
 }
 

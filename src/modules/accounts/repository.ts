@@ -3,7 +3,17 @@
  * memberships, invitations, password_resets, recovery_codes.
  */
 import type { Membership, Role } from '../../platform/auth/actor.ts';
+import type { Territory } from '../../platform/auth/territory.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import {
+  col,
+  columnsOf,
+  defineRecord,
+  type RecordOf,
+  selectMaybe,
+  selectOne,
+  selectRows,
+} from '../../platform/db/rows.ts';
 
 export interface UserRecord {
   id: string;
@@ -141,6 +151,18 @@ export async function countUsers(db: Queryable): Promise<number> {
 
 // Organisations ---------------------------------------------------------------------------
 
+const Organisation = defineRecord({
+  id: col.uuid(),
+  name: col.text(),
+  kind: col.text(),
+  siret: col.text().nullable(),
+  isDemo: col.bool(),
+  createdAt: col.timestamp(),
+  territoryDepartements: col.textArray(),
+  territoryCommunes: col.textArray(),
+});
+type OrganisationRow = RecordOf<typeof Organisation>;
+
 export interface OrganisationRecord {
   id: string;
   name: string;
@@ -148,70 +170,120 @@ export interface OrganisationRecord {
   siret: string | null;
   isDemo: boolean;
   createdAt: Date;
+  /** Set by a platform administrator; empty until then. */
+  territory: Territory;
 }
 
-interface OrganisationRow {
-  id: string;
-  name: string;
-  kind: string;
-  siret: string | null;
-  is_demo: boolean;
-  created_at: Date;
-}
-
-const toOrganisation = (r: OrganisationRow): OrganisationRecord => ({
-  id: r.id,
-  name: r.name,
-  kind: r.kind,
-  siret: r.siret,
-  isDemo: r.is_demo,
-  createdAt: r.created_at,
+const toOrganisation = ({ territoryDepartements, territoryCommunes, ...r }: OrganisationRow): OrganisationRecord => ({
+  ...r,
+  territory: { departements: territoryDepartements, communes: territoryCommunes },
 });
+
+const organisationColumns = columnsOf(Organisation, 'o');
 
 export async function insertOrganisation(
   db: Queryable,
-  input: { name: string; kind: string; siret: string | null; isDemo?: boolean },
+  input: { name: string; kind: string; siret: string | null; isDemo?: boolean; territory?: Territory },
 ): Promise<OrganisationRecord> {
-  const rows = await db.query<OrganisationRow>(
-    'INSERT INTO organisations (name, kind, siret, is_demo) VALUES ($1, $2, $3, $4) RETURNING *',
-    [input.name, input.kind, input.siret, input.isDemo ?? false],
+  const row = await selectOne(
+    db,
+    Organisation,
+    `INSERT INTO organisations AS o (name, kind, siret, is_demo, territory_departements, territory_communes)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${organisationColumns}`,
+    [
+      input.name,
+      input.kind,
+      input.siret,
+      input.isDemo ?? false,
+      input.territory?.departements ?? [],
+      input.territory?.communes ?? [],
+    ],
   );
-  return toOrganisation(rows[0] as OrganisationRow);
+  return toOrganisation(row);
 }
 
-export async function findOrganisation(db: Queryable, id: string): Promise<OrganisationRecord | undefined> {
+/**
+ * One organisation. `lock` reads it under a row lock, inside the caller's transaction: a use
+ * case that decides on the organisation's territory re-reads it this way before writing.
+ */
+export async function findOrganisation(
+  db: Queryable,
+  id: string,
+  options: { lock?: 'update' | 'share' } = {},
+): Promise<OrganisationRecord | undefined> {
   if (!isUuid(id)) return undefined;
-  const rows = await db.query<OrganisationRow>('SELECT * FROM organisations WHERE id = $1', [id]);
-  return rows[0] ? toOrganisation(rows[0]) : undefined;
+  const lock = options.lock === 'update' ? ' FOR UPDATE' : options.lock === 'share' ? ' FOR SHARE' : '';
+  const row = await selectMaybe(
+    db,
+    Organisation,
+    `SELECT ${organisationColumns} FROM organisations o WHERE o.id = $1${lock}`,
+    [id],
+  );
+  return row ? toOrganisation(row) : undefined;
 }
 
 export async function findOrganisationBySiret(db: Queryable, siret: string): Promise<OrganisationRecord | undefined> {
-  const rows = await db.query<OrganisationRow>('SELECT * FROM organisations WHERE siret = $1', [siret]);
-  return rows[0] ? toOrganisation(rows[0]) : undefined;
+  const row = await selectMaybe(
+    db,
+    Organisation,
+    `SELECT ${organisationColumns} FROM organisations o WHERE o.siret = $1`,
+    [siret],
+  );
+  return row ? toOrganisation(row) : undefined;
 }
 
+const OrganisationWithMembers = Organisation.extend({ members: col.int() });
+
 export async function listOrganisations(db: Queryable): Promise<Array<OrganisationRecord & { members: number }>> {
-  const rows = await db.query<OrganisationRow & { members: number }>(
-    `SELECT o.*, (SELECT count(*) FROM memberships m WHERE m.organisation_id = o.id) AS members
+  const rows = await selectRows(
+    db,
+    OrganisationWithMembers,
+    `SELECT ${columnsOf(OrganisationWithMembers, 'o', {
+      members: '(SELECT count(*)::int FROM memberships m WHERE m.organisation_id = o.id)',
+    })}
      FROM organisations o ORDER BY o.name`,
   );
-  return rows.map((r) => ({ ...toOrganisation(r), members: r.members }));
+  return rows.map(({ members, ...r }) => ({ ...toOrganisation(r), members }));
+}
+
+export async function setOrganisationTerritory(db: Queryable, id: string, territory: Territory): Promise<void> {
+  await db.query('UPDATE organisations SET territory_departements = $2, territory_communes = $3 WHERE id = $1', [
+    id,
+    territory.departements,
+    territory.communes,
+  ]);
 }
 
 // Memberships -----------------------------------------------------------------------------
 
+const MembershipRow = defineRecord({
+  organisationId: col.uuid(),
+  organisationName: col.text(),
+  role: col.text(),
+  canActOnBehalf: col.bool(),
+  territoryDepartements: col.textArray(),
+  territoryCommunes: col.textArray(),
+});
+
 export async function membershipsOf(db: Queryable, userId: string): Promise<Membership[]> {
-  const rows = await db.query<{ organisation_id: string; name: string; role: Role; can_act_on_behalf: boolean }>(
-    `SELECT m.organisation_id, o.name, m.role, m.can_act_on_behalf
+  const rows = await selectRows(
+    db,
+    MembershipRow,
+    `SELECT ${columnsOf(MembershipRow, 'm', {
+      organisationName: 'o.name',
+      territoryDepartements: 'o.territory_departements',
+      territoryCommunes: 'o.territory_communes',
+    })}
      FROM memberships m JOIN organisations o ON o.id = m.organisation_id
      WHERE m.user_id = $1 ORDER BY o.name`,
     [userId],
   );
   return rows.map((r) => ({
-    organisationId: r.organisation_id,
-    organisationName: r.name,
-    role: r.role,
-    canActOnBehalf: r.can_act_on_behalf,
+    organisationId: r.organisationId,
+    organisationName: r.organisationName,
+    role: r.role as Role,
+    canActOnBehalf: r.canActOnBehalf,
+    territory: { departements: r.territoryDepartements, communes: r.territoryCommunes },
   }));
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize } from '../../platform/auth/policy.ts';
+import { NO_TERRITORY } from '../../platform/auth/territory.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import type { Queryable } from '../../platform/db/database.ts';
@@ -109,7 +110,13 @@ export function actorOfApiToken(token: LiveApiToken): Actor {
     displayName: 'Logiciel (jeton API)',
     isPlatformAdmin: false,
     memberships: [
-      { organisationId: token.organisation_id, organisationName: '', role: 'aidant', canActOnBehalf: false },
+      {
+        organisationId: token.organisation_id,
+        organisationName: '',
+        role: 'aidant',
+        canActOnBehalf: false,
+        territory: NO_TERRITORY,
+      },
     ],
     sessionId: '',
     hasSecondFactor: false,

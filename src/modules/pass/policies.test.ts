@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../platform/auth/actor.ts';
+import { NO_TERRITORY } from '../../platform/auth/territory.ts';
 import { passPolicy } from './policies.ts';
 
 const ORG = 'org-1';
@@ -16,7 +17,7 @@ function actor(who: Role | 'admin' | 'aucun'): Actor {
     memberships:
       who === 'admin' || who === 'aucun'
         ? []
-        : [{ organisationId: ORG, organisationName: 'Org', role: who, canActOnBehalf: false }],
+        : [{ organisationId: ORG, organisationName: 'Org', role: who, canActOnBehalf: false, territory: NO_TERRITORY }],
   };
 }
 

@@ -1,7 +1,12 @@
 /**
- * Who is acting: the signed-in person with their roles per organisation. Loaded once per
- * request by the accounts module (wired in app.ts) and passed to every use case.
+ * Who is acting: the signed-in person with their roles, each held in one organisation, and the
+ * territory of that organisation. Loaded once per request by the accounts module (wired in
+ * app.ts) and passed to every use case. The helpers below are what policies build on: a role
+ * counts only in the organisation that holds it, and a territorial role only inside that
+ * organisation's territory; only the platform administrator is national.
  */
+import { contains, covers, type Location, type Territory, unionOf } from './territory.ts';
+
 export const roles = ['coordinateur', 'responsable', 'aidant', 'prescripteur', 'financeur', 'agent'] as const;
 export type Role = (typeof roles)[number];
 
@@ -20,6 +25,8 @@ export interface Membership {
   readonly role: Role;
   /** Habilitated to act on someone's behalf (mandates): requires a second factor. */
   readonly canActOnBehalf: boolean;
+  /** The territory of the organisation (empty until a platform administrator sets it). */
+  readonly territory: Territory;
 }
 
 export interface Actor {
@@ -47,8 +54,40 @@ export function hasRole(actor: Actor, organisationId: string, ...wanted: Role[])
   return actor.memberships.some((m) => m.organisationId === organisationId && wanted.includes(m.role));
 }
 
+/**
+ * @deprecated National power for a local role: the cause of issue 9. Being replaced by
+ * territoryWhere/actsAt/actsOver in each module's policies, then removed.
+ */
 export function hasRoleAnywhere(actor: Actor, ...wanted: Role[]): boolean {
   return actor.memberships.some((m) => wanted.includes(m.role));
+}
+
+/** The organisations in which the actor holds one of these roles. */
+export function organisationsWhere(actor: Actor, ...wanted: Role[]): string[] {
+  return [...new Set(actor.memberships.filter((m) => wanted.includes(m.role)).map((m) => m.organisationId))];
+}
+
+/** Whether the actor holds one of these roles in at least one organisation (menus, never a right by itself). */
+export function holdsAnyRole(actor: Actor, ...wanted: Role[]): boolean {
+  return actor.memberships.some((m) => wanted.includes(m.role));
+}
+
+/**
+ * The territory where the actor acts with one of these roles: the union of the territories of
+ * the organisations holding them (empty for an organisation without a territory).
+ */
+export function territoryWhere(actor: Actor, ...wanted: Role[]): Territory {
+  return unionOf(actor.memberships.filter((m) => wanted.includes(m.role)).map((m) => m.territory));
+}
+
+/** Whether one of these roles, held in an organisation whose territory covers the location, lets the actor act there. */
+export function actsAt(actor: Actor, wanted: readonly Role[], at: Location): boolean {
+  return actor.memberships.some((m) => wanted.includes(m.role) && covers(m.territory, at));
+}
+
+/** Whether one of these roles is held in an organisation whose territory contains the whole area. */
+export function actsOver(actor: Actor, wanted: readonly Role[], area: Territory): boolean {
+  return actor.memberships.some((m) => wanted.includes(m.role) && contains(m.territory, area));
 }
 
 /** The operator at the command line: platform rights, no account behind it. */

@@ -1,5 +1,5 @@
 /**
- * Backups of the embedded database as an SQL script (ADR 0009): PostgreSQL's own pg_dump,
+ * Backups of the embedded database as an SQL script (ADR 0010): PostgreSQL's own pg_dump,
  * compiled to WebAssembly (@electric-sql/pglite-tools), writes the whole database as plain
  * SQL that restores into an empty embedded database (`passerelle database restore`) or into
  * a PostgreSQL server, through the same command or `psql` — the way to move to a server.
