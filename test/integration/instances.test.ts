@@ -113,5 +113,6 @@ describe.runIf(testEngine() === 'pglite')('the embedded database serves one proc
     });
     expect(cli.status).toBe(3);
     expect(cli.stderr).toContain(`déjà utilisée par le processus ${process.pid}`);
-  });
+    // Two processes compiled by tsx from the sources: slow on a busy machine.
+  }, 240_000);
 });
