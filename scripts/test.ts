@@ -73,7 +73,7 @@ function runWatched(
   });
 }
 
-/** Longer than any test file takes; see runWatched. */
+/** Longer than any single test or hook takes (each finished test prints a line); see runWatched. */
 const SILENT_LIMIT_MINUTES = 4;
 
 async function vitest(step: string, project: string, env: Record<string, string> = {}): Promise<boolean> {
@@ -84,6 +84,7 @@ async function vitest(step: string, project: string, env: Record<string, string>
     '--project',
     project,
     '--reporter=default',
+    '--reporter=./scripts/heartbeat-reporter.ts',
     '--reporter=json',
     `--outputFile.json=${report}`,
   ];
