@@ -12,8 +12,11 @@ SELECT 1`;
     expect(statements[1]).toContain("RAISE EXCEPTION 'x;y'; END $$");
   });
 
-  it('numbers migrations without gaps', () => {
+  it('numbers migrations once each, in order', () => {
+    // Engineers working in parallel take numbers from separate ranges, so gaps are expected.
     const versions = listMigrations().map((m) => Number(m.version));
-    expect(versions).toEqual(versions.map((_, i) => i + 1));
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(versions[0]).toBe(1);
   });
 });
