@@ -77,6 +77,8 @@ export async function prepareTemplates(): Promise<void> {
 export interface TestDatabase extends Database {
   /** Removes the database (PostgreSQL) after closing it. */
   destroy(): Promise<void>;
+  /** PostgreSQL: the connection string of this database, to open more connections (a second app instance). */
+  url?: string;
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -90,8 +92,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${pgTemplateName()}`);
   await admin.end();
-  const db = await openPostgres(withDatabase(serverUrl(), name), 20);
+  const url = withDatabase(serverUrl(), name);
+  const db = await openPostgres(url, 20);
   return Object.assign(db, {
+    url,
     async destroy() {
       await db.close();
       const a = new pg.Client({ connectionString: serverUrl() });
