@@ -16,9 +16,9 @@ import type { Database } from './platform/db/database.ts';
 import { registerErrorHandling } from './platform/http/error-handler.tsx';
 import { healthRoute } from './platform/http/health.ts';
 import httpPlatform from './platform/http/http-platform.ts';
+import jobsPlugin from './platform/jobs/jobs-plugin.ts';
 import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
-import { createDevMailboxMailer, createSmtpMailer, type Mailer } from './platform/mail/mailer.ts';
-import maintenancePlugin from './platform/maintenance/maintenance-plugin.ts';
+import { createDevMailboxMailer, createSmtpMailer, devMailboxPurge, type Mailer } from './platform/mail/mailer.ts';
 import outboxPlugin from './platform/outbox/outbox-plugin.ts';
 import { buildAssets } from './platform/views/assets.ts';
 import viewsPlugin from './platform/views/views-plugin.ts';
@@ -32,6 +32,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** Outbox polling interval; 0 disables the timer (tests drain explicitly). */
   outboxPollMs?: number;
+  /** Job runner polling interval (default 5 s); 0 runs nothing by itself (tests call app.jobs.runDue()). */
+  jobsPollMs?: number;
 }
 
 /** Query parameters that carry secrets never reach the logs. */
@@ -77,11 +79,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createDevMailboxMailer(db, config.mailFrom));
 
   await app.register(httpPlatform, { config });
+  await app.register(jobsPlugin, { db, clock, pollMs: options.jobsPollMs ?? options.outboxPollMs ?? 5000 });
+  app.jobs.registerPurge('mail.dev-mailbox-purge', devMailboxPurge);
   await app.register(viewsPlugin, { config, assets });
   registerErrorHandling(app, { uploadMaxBytes: config.uploadMaxBytes });
   await app.register(authPlugin, { config, db, clock, loadUser: (userId: string) => loadUser(db, userId) });
   await app.register(outboxPlugin, { db, clock, mailer, pollMs: options.outboxPollMs ?? 5000 });
-  await app.register(maintenancePlugin, { db, clock, config, everyMs: options.outboxPollMs === 0 ? 0 : undefined });
 
   healthRoute(app, { db, version: config.version });
   if (devMailbox) devMailboxRoutes(app, { db });

@@ -53,6 +53,8 @@ const tableOwners: Record<string, string> = {
   dev_mailbox: 'platform',
   sessions: 'platform',
   schema_migrations: 'platform',
+  jobs: 'platform',
+  job_schedules: 'platform',
   organisations: 'module:accounts',
   users: 'module:accounts',
   memberships: 'module:accounts',

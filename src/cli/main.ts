@@ -3,6 +3,7 @@
  * Each command opens the database (embedded or DATABASE_URL), does its work, closes it.
  */
 import { parseArgs } from 'node:util';
+import { buildApp } from '../app.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { seedDemo } from '../demo.ts';
 import { createAdministrator } from '../modules/accounts/index.ts';
@@ -13,7 +14,6 @@ import { DatabaseUnavailableError, openDatabase } from '../platform/db/open-data
 import { DatabaseBusyError } from '../platform/db/process-lock.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { verifyJournal } from '../platform/journal/journal.ts';
-import { purgeExpiredData } from '../platform/maintenance/purge.ts';
 import { databaseCommands } from './database-commands.ts';
 import { cliCommands as moduleCommands } from './module-commands.ts';
 
@@ -98,12 +98,16 @@ const commands: Record<string, Command> = {
   },
   purge: {
     usage: 'purge',
-    summary: 'supprime les données arrivées au bout de leur durée de conservation (sessions, messages envoyés)',
+    summary: 'supprime les données arrivées au bout de leur durée de conservation (chaque module déclare les siennes)',
     async run({ db, config, out }) {
-      const report = await purgeExpiredData(db, systemClock, config.session);
-      out(
-        `Supprimés : ${report.sessions} session(s) terminée(s), ${report.outbox} message(s) envoyé(s) il y a plus de 30 jours, ${report.devMailbox} message(s) de la boîte de développement.`,
-      );
+      // The purges are those the platform and the modules register while the app is built.
+      const app = await buildApp({ config, db, logger: false, outboxPollMs: 0, jobsPollMs: 0 });
+      try {
+        out('Supprimés :');
+        for (const r of await app.jobs.runPurges()) out(`  ${r.deleted} — ${r.description}`);
+      } finally {
+        await app.close();
+      }
       return 0;
     },
   },

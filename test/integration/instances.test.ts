@@ -1,7 +1,8 @@
 /**
  * Several instances (issue 12). On PostgreSQL, two instances of the application — each with
  * its own connection pool — on one database and one SECRET_KEY, as behind a reverse proxy:
- * a session opened on one works on the other, and work queued once is done once. On the
+ * a session opened on one works on the other, a scheduled job runs once per period, and an
+ * e-mail queued once is sent once. On the
  * embedded database, a second process is refused with a message that says to use PostgreSQL.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,7 @@ describe.runIf(testEngine() === 'postgresql')('two instances on one PostgreSQL d
   let secondPool: Database;
   let one: FastifyInstance;
   let two: FastifyInstance;
+  const ticks: string[] = [];
 
   beforeAll(async () => {
     shared = await createTestDatabase();
@@ -35,6 +37,15 @@ describe.runIf(testEngine() === 'postgresql')('two instances on one PostgreSQL d
     const config = testConfig();
     one = await buildApp({ config, db: shared, clock: clock.now, logger: false, outboxPollMs: 0 });
     two = await buildApp({ config, db: secondPool, clock: clock.now, logger: false, outboxPollMs: 0 });
+    // The same scheduled job in both instances, as every module's schedules are.
+    for (const [app, instance] of [
+      [one, 'one'],
+      [two, 'two'],
+    ] as const) {
+      app.jobs.schedule('test.hourly-tick', { every: 3600_000 }, async () => {
+        ticks.push(instance);
+      });
+    }
     await Promise.all([one.ready(), two.ready()]);
   });
   afterAll(async () => {
@@ -70,6 +81,15 @@ describe.runIf(testEngine() === 'postgresql')('two instances on one PostgreSQL d
     const after = await agent.switchTo(one).get('/espace');
     expect(after.statusCode).toBe(302);
     expect(after.headers.location).toMatch(/^\/connexion/);
+  });
+
+  it('runs a scheduled job once per period, whichever instance gets it', async () => {
+    await Promise.all([one.jobs.runDue(), two.jobs.runDue(), one.jobs.runDue(), two.jobs.runDue()]);
+    expect(ticks).toHaveLength(1);
+    // The next period: once again, not once per instance.
+    clock.advance(3600_000 + 1000);
+    await Promise.all([one.jobs.runDue(), two.jobs.runDue()]);
+    expect(ticks).toHaveLength(2);
   });
 
   it('delivers each queued e-mail once when both instances drain the outbox at the same time', async () => {

@@ -77,7 +77,7 @@ export async function prepareTemplates(): Promise<void> {
 export interface TestDatabase extends Database {
   /** Removes the database (PostgreSQL) after closing it. */
   destroy(): Promise<void>;
-  /** Connection string of the PostgreSQL database (undefined for PGlite). */
+  /** PostgreSQL: the connection string of this database, to open more connections (a second app instance). */
   url?: string;
 }
 

@@ -375,13 +375,17 @@ describe('sessions', () => {
 
 describe('retention', () => {
   it('purges sessions that ended, on schedule or with passerelle purge', async () => {
-    const { purgeExpiredData } = await import('../../platform/maintenance/purge.ts');
     await adminAgent('purge@exemple.fr');
     const before = await countRows('sessions');
     expect(before).toBeGreaterThan(0);
     t.clock.advance((t.config.session.maxHours + 1) * 3600_000);
-    const report = await purgeExpiredData(t.db, t.clock.now, t.config.session);
-    expect(report.sessions).toBe(before);
+    const report = await t.app.jobs.runPurges();
+    expect(report.find((r) => r.name === 'sessions.purge')?.deleted).toBe(before);
+    expect(await countRows('sessions')).toBe(0);
+    // The same purge is a job of its own on a schedule: its first run is due at once.
+    await adminAgent('purge-2@exemple.fr');
+    t.clock.advance((t.config.session.maxHours + 1) * 3600_000);
+    await t.app.jobs.runDue();
     expect(await countRows('sessions')).toBe(0);
   });
 });

@@ -11,7 +11,14 @@ import type { Database } from '../db/database.ts';
 import { AppError, UnauthenticatedError } from '../http/errors.ts';
 import { isSecure } from '../http/http-platform.ts';
 import { type Actor, requiresSecondFactor } from './actor.ts';
-import { createSession, deleteSession, describeDevice, findLiveSession, type Session } from './session-store.ts';
+import {
+  createSession,
+  deleteSession,
+  describeDevice,
+  findLiveSession,
+  purgeEndedSessions,
+  type Session,
+} from './session-store.ts';
 
 export const SESSION_COOKIE = 'pa_session';
 
@@ -70,6 +77,11 @@ async function authPlugin(
     secure: isSecure(config),
   };
 
+  app.jobs.registerPurge('sessions.purge', {
+    description: 'sessions terminées (expirées ou inactives)',
+    purge: (tx, now) => purgeEndedSessions(tx, () => now, policy),
+  });
+
   app.decorateRequest('session', undefined);
   app.decorateRequest('actor', undefined);
   app.decorateRequest('pendingSecondFactor', undefined);
@@ -127,4 +139,4 @@ async function authPlugin(
   });
 }
 
-export default fp(authPlugin, { name: 'auth' });
+export default fp(authPlugin, { name: 'auth', dependencies: ['jobs'] });

@@ -5,6 +5,7 @@
  */
 import nodemailer from 'nodemailer';
 import type { Queryable } from '../db/database.ts';
+import type { PurgeDefinition } from '../jobs/jobs.ts';
 
 export interface MailMessage {
   to: string;
@@ -68,3 +69,14 @@ export async function listDevMailbox(db: Queryable, limit = 50): Promise<DevMail
     text: r.text_body,
   }));
 }
+
+/** The development mailbox keeps messages 30 days. */
+export const devMailboxPurge: PurgeDefinition = {
+  description: 'messages de la boîte de développement reçus il y a plus de 30 jours',
+  purge: async (tx, now) =>
+    (
+      await tx.query('DELETE FROM dev_mailbox WHERE sent_at < $1 RETURNING id', [
+        new Date(now.getTime() - 30 * 86_400_000),
+      ])
+    ).length,
+};

@@ -18,6 +18,15 @@ async function outboxPlugin(
   const worker = new OutboxWorker(opts.db, opts.clock, app.log);
   worker.on('mail', (payload) => opts.mailer.send(payload as unknown as MailMessage));
   app.decorate('outbox', worker);
+  app.jobs.registerPurge('outbox.purge', {
+    description: 'messages envoyés il y a plus de 30 jours',
+    purge: async (tx, now) =>
+      (
+        await tx.query('DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < $1 RETURNING id', [
+          new Date(now.getTime() - 30 * 86_400_000),
+        ])
+      ).length,
+  });
   // A write that scheduled something is delivered right after its response; the timer
   // catches anything else (e.g. scheduled by the command line).
   app.addHook('onResponse', async () => {
@@ -32,4 +41,4 @@ async function outboxPlugin(
   });
 }
 
-export default fp(outboxPlugin, { name: 'outbox' });
+export default fp(outboxPlugin, { name: 'outbox', dependencies: ['jobs'] });

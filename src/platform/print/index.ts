@@ -16,6 +16,7 @@ export {
   isIsoDate,
   nextMonth,
   PARIS_TIME_ZONE,
+  parisAt,
   parisDate,
   parisMidnight,
   parisMonth,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, nextMonth, parisDate, parisMidnight, parisMonth, parisToday } from './paris-time.ts';
+import { addDays, nextMonth, parisAt, parisDate, parisMidnight, parisMonth, parisToday } from './paris-time.ts';
 
 describe('today in Paris', () => {
   it('changes at midnight in Paris, not at midnight UTC', () => {
@@ -20,6 +20,9 @@ describe('today in Paris', () => {
     // The days summer time starts and ends.
     expect(parisMidnight('2026-03-29').toISOString()).toBe('2026-03-28T23:00:00.000Z');
     expect(parisMidnight('2026-10-25').toISOString()).toBe('2026-10-24T22:00:00.000Z');
+    expect(parisAt('2026-07-14', '08:30').toISOString()).toBe('2026-07-14T06:30:00.000Z');
+    expect(parisAt('2026-03-29', '02:30').toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(() => parisAt('2026-07-14', '24:00')).toThrow(RangeError);
   });
 
   it('adds days and months on the calendar', () => {

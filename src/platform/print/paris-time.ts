@@ -82,15 +82,23 @@ export function nextMonth(isoDate: string): string {
 }
 
 /**
- * The instant a Paris calendar day starts. Paris changes its offset at 02:00 or 03:00, never at
- * midnight, so midnight is UTC+1 in winter and UTC+2 in summer, and exists every day.
+ * The instant it is `time` ('HH:MM') in Paris on a calendar day. Paris changes its offset at
+ * 02:00 or 03:00, never at midnight: midnight is UTC+1 in winter and UTC+2 in summer and exists
+ * every day. A time skipped when clocks go forward (02:30 on the last Sunday of March) gives
+ * the instant an hour later.
  */
-export function parisMidnight(isoDate: string): Date {
+export function parisAt(isoDate: string, time: string): Date {
   checkIsoDate(isoDate);
-  const utcMidnight = Date.parse(`${isoDate}T00:00:00Z`);
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) throw new RangeError(`not a HH:MM time: "${time}"`);
+  const wall = Date.parse(`${isoDate}T${time}:00Z`);
   for (const offsetHours of [1, 2]) {
-    const at = new Date(utcMidnight - offsetHours * 3600_000);
-    if (parisDate(at) === isoDate && parisTime(at) === '00:00') return at;
+    const at = new Date(wall - offsetHours * 3600_000);
+    if (parisDate(at) === isoDate && parisTime(at) === time) return at;
   }
-  throw new Error(`no Paris midnight found for ${isoDate}`);
+  return new Date(wall - 3600_000);
+}
+
+/** The instant a Paris calendar day starts. */
+export function parisMidnight(isoDate: string): Date {
+  return parisAt(isoDate, '00:00');
 }
