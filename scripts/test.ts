@@ -74,7 +74,7 @@ function runWatched(
 }
 
 /** Longer than any single test or hook takes (each finished test prints a line); see runWatched. */
-const SILENT_LIMIT_MINUTES = 4;
+const SILENT_LIMIT_MINUTES = 5;
 
 async function vitest(step: string, project: string, env: Record<string, string> = {}): Promise<boolean> {
   const report = path.join(reportDir, `${step.replace(/\W+/g, '-')}.json`);
