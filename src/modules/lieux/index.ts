@@ -18,6 +18,8 @@ export { departementOfPlace } from './gazetteer/place-departement.ts';
 export { type Location, resolveLocation } from './gazetteer/resolve-location.ts';
 export { type CommunesReport, importCommunes } from './import-communes.ts';
 export { ImportFileError, type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
+export { type NearbyPlace, nearbyPlaceById, nearbyPlaces, nearestCommune } from './nearby-places.ts';
+export { describeHours, type HoursView } from './opening-hours.ts';
 export {
   findPlace,
   type PlaceRecord,
@@ -29,8 +31,6 @@ export {
   placesOfOrganisation,
   setPlaceOrganisation,
 } from './places-repository.ts';
-export { type NearbyPlace, nearbyPlaceById, nearbyPlaces, nearestCommune } from './nearby-places.ts';
-export { describeHours, type HoursView } from './opening-hours.ts';
 export { ENUMS as STANDARD_ENUMS, SERVICE_LABELS } from './standard.ts';
 export { displayDistance, displayPhone, serviceLabel } from './views/format.ts';
 

@@ -5,7 +5,7 @@
  * Hot path (orientation result, bench/orientation.ts): one GiST-ordered statement, prepared.
  */
 import type { Queryable } from '../../platform/db/database.ts';
-import { columnsOf, col, defineRecord, type RecordOf, selectMaybe, selectRows } from '../../platform/db/rows.ts';
+import { col, columnsOf, defineRecord, type RecordOf, selectMaybe, selectRows } from '../../platform/db/rows.ts';
 import { departementOf } from './gazetteer/departements.ts';
 import { earthPoint } from './search/search-repository.ts';
 
@@ -102,6 +102,11 @@ export async function nearestCommune(
     [point.latitude, point.longitude, dLat, dLon],
   );
   return row
-    ? { codeInsee: row.codeInsee, name: row.name, codePostal: row.codePostal, departement: departementOf(row.codeInsee) }
+    ? {
+        codeInsee: row.codeInsee,
+        name: row.name,
+        codePostal: row.codePostal,
+        departement: departementOf(row.codeInsee),
+      }
     : undefined;
 }

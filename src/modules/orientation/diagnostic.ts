@@ -8,11 +8,10 @@
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database, Queryable } from '../../platform/db/database.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
+import type { Database, Queryable } from '../../platform/db/database.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { departementOf, nearestCommune, resolveLocation } from '../lieux/index.ts';
-import { allowedValues, type Answers, decideLevel, detectNeeds } from './rules.ts';
 import { QUESTIONS, type Question } from './data.ts';
 import type { Lang } from './i18n.ts';
 import { orientationPolicy } from './policies.ts';
@@ -25,6 +24,7 @@ import {
   type SessionRow,
   saveAnswers,
 } from './repository.ts';
+import { type Answers, allowedValues, decideLevel, detectNeeds } from './rules.ts';
 import { slipCodes } from './slip-code.ts';
 
 export interface OrientationDeps {
@@ -67,7 +67,10 @@ export async function startDiagnostic(
   return { token, id };
 }
 
-export async function findDiagnostic(deps: OrientationDeps, token: string | undefined): Promise<SessionRow | undefined> {
+export async function findDiagnostic(
+  deps: OrientationDeps,
+  token: string | undefined,
+): Promise<SessionRow | undefined> {
   if (!token || token.length > 100) return undefined;
   return findLiveSession(deps.db, sha256(token), new Date(deps.clock().getTime() - SESSION_IDLE_MS));
 }
@@ -92,13 +95,21 @@ export function reachable(session: Pick<SessionRow, 'answers' | 'location'>, q: 
   return QUESTIONS.slice(0, index).every((before) => isAnswered(session, before));
 }
 
+/** NUL and other control characters never belong in a town's name. */
+function hasControlCharacters(text: string): boolean {
+  return [...text].some((c) => (c.codePointAt(0) ?? 0) < 32);
+}
+
 function values(raw: unknown): string[] {
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   return list.filter((v): v is string => typeof v === 'string').map((v) => v.slice(0, 100));
 }
 
 /** Checks one answer against its question; the value to store, or the error to show. */
-export function checkChoice(q: Question, raw: unknown): { ok: true; value: string | string[] } | { ok: false; error: DiagnosticError } {
+export function checkChoice(
+  q: Question,
+  raw: unknown,
+): { ok: true; value: string | string[] } | { ok: false; error: DiagnosticError } {
   const given = values(raw);
   if (q.type === 'single') {
     if (given.length === 0) return { ok: false, error: { key: 'erreur.choisir' } };
@@ -152,7 +163,7 @@ async function locate(
     };
   }
   const typed = (values(body.commune)[0] ?? '').replace(/\s+/g, ' ').trim();
-  if (typed === '' || /[\u0000-\u001f]/.test(typed)) return { ok: false, error: { key: 'erreur.commune_vide' } };
+  if (typed === '' || hasControlCharacters(typed)) return { ok: false, error: { key: 'erreur.commune_vide' } };
   const found = await resolveLocation(db, typed);
   if (found.kind === 'ambiguous') {
     return {
@@ -236,7 +247,12 @@ export async function answerQuestion(
     const after = QUESTIONS[QUESTIONS.indexOf(q) + 1];
     return { kind: 'next', question: after && reachable({ answers, location }, after) ? after : next };
   }
-  const code = await finishDiagnostic(deps, { session, answers, location: location as DiagnosticLocation, language: input.language });
+  const code = await finishDiagnostic(deps, {
+    session,
+    answers,
+    location: location as DiagnosticLocation,
+    language: input.language,
+  });
   return code ? { kind: 'finished', code } : { kind: 'error', status: 409, error: { key: 'erreur.session' } };
 }
 

@@ -49,6 +49,10 @@ export function translator(lang: Lang): Translate {
 /** Dates in the page's language, in Paris time (« 12 mars 2027 »). */
 export function formatDate(lang: Lang, date: Date): string {
   const locale = lang === 'ar' ? 'ar-u-nu-latn' : lang === 'en' ? 'en-GB' : 'fr-FR';
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' })
-    .format(date);
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/Paris',
+  }).format(date);
 }

@@ -41,9 +41,11 @@ export const orientationPolicy = definePolicy({
     hasRole(actor, input.organisationId, ...RECEIVING) &&
     (input.slip.destinationOrganisationId === null || input.slip.destinationOrganisationId === input.organisationId),
   /** Look up a slip by its code as a professional (with the actions that go with it). */
-  lookUpSlips: (actor: Actor, _: null) => actor.memberships.some((m) => (RECEIVING as readonly string[]).includes(m.role)),
+  lookUpSlips: (actor: Actor, _: null) =>
+    actor.memberships.some((m) => (ORIENTING as readonly string[]).includes(m.role)),
   /** The statistics page of orientation (the figures themselves are open data). */
-  viewStatistics: (actor: Actor, _: null) => actor.isPlatformAdmin || actor.memberships.some((m) => m.role === 'coordinateur'),
+  viewStatistics: (actor: Actor, _: null) =>
+    actor.isPlatformAdmin || actor.memberships.some((m) => m.role === 'coordinateur'),
 });
 
 /** The organisations of an actor where they may orient, for the « Orienter une personne » choice. */
@@ -67,7 +69,10 @@ export interface Territory {
 /** The territory of an organisation, when one is set (port provided by app.ts). */
 export type OrganisationTerritories = (organisationId: string) => Promise<Territory | undefined>;
 
-export type StatisticsScope = { kind: 'national' } | { kind: 'departements'; departements: string[] } | { kind: 'none' };
+export type StatisticsScope =
+  | { kind: 'national' }
+  | { kind: 'departements'; departements: string[] }
+  | { kind: 'none' };
 
 /**
  * Which statistics rows an actor's page shows by default: a platform administrator the whole

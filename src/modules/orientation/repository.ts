@@ -49,7 +49,11 @@ export async function insertSession(
 }
 
 /** The live diagnostic of a cookie secret (idle ones count as gone). */
-export async function findLiveSession(db: Queryable, tokenHash: string, idleSince: Date): Promise<SessionRow | undefined> {
+export async function findLiveSession(
+  db: Queryable,
+  tokenHash: string,
+  idleSince: Date,
+): Promise<SessionRow | undefined> {
   return selectMaybe(
     db,
     SessionRecord,
@@ -72,7 +76,13 @@ export async function saveAnswers(
   const rows = await tx.query(
     `UPDATE orientation_sessions SET answers = $2::jsonb, location = $3::jsonb, updated_at = $4
      WHERE id = $1 AND updated_at = $5 RETURNING id`,
-    [input.id, JSON.stringify(input.answers), input.location ? JSON.stringify(input.location) : null, input.now, input.expectedUpdatedAt],
+    [
+      input.id,
+      JSON.stringify(input.answers),
+      input.location ? JSON.stringify(input.location) : null,
+      input.now,
+      input.expectedUpdatedAt,
+    ],
   );
   return rows.length === 1;
 }
@@ -219,9 +229,12 @@ export async function deleteNote(tx: Queryable, code: string): Promise<void> {
 }
 
 export async function findNote(db: Queryable, code: string): Promise<NoteRow | undefined> {
-  return selectMaybe(db, NoteRecord, `SELECT ${columnsOf(NoteRecord, 'n')} FROM orientation_slip_notes n WHERE n.slip_code = $1`, [
-    code,
-  ]);
+  return selectMaybe(
+    db,
+    NoteRecord,
+    `SELECT ${columnsOf(NoteRecord, 'n')} FROM orientation_slip_notes n WHERE n.slip_code = $1`,
+    [code],
+  );
 }
 
 /** Deletes the notes of slips expired at `now`; returns the codes concerned. */

@@ -98,8 +98,6 @@ function wrap(c: Condition, text: string): string {
 
 /** The level rules as a Markdown table (docs/orientation.md keeps a copy; a test compares). */
 export function levelRulesTable(): string {
-  const rows = levelsData.rules.map(
-    (r) => `| ${r.level} | ${r.when ? describeCondition(r.when) : 'otherwise'} |`,
-  );
+  const rows = levelsData.rules.map((r) => `| ${r.level} | ${r.when ? describeCondition(r.when) : 'otherwise'} |`);
   return ['| Level | When (rules tried in order, first match wins) |', '|---|---|', ...rows].join('\n');
 }

@@ -11,6 +11,7 @@ import { NotFoundError, RuleError, ValidationError } from '../../platform/http/e
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { type NearbyPlace, nearbyPlaceById, nearbyPlaces } from '../lieux/index.ts';
 import { bringData, needsData } from './data.ts';
+import { SESSION_IDLE_MS } from './diagnostic.ts';
 import { CANDIDATES, FAR_KM, MIN_NEAR, RADIUS_KM, type RankedPlace, rankPlaces } from './match-places.ts';
 import { orientationPolicy, type SlipRef } from './policies.ts';
 import {
@@ -25,7 +26,6 @@ import {
   setDestination,
   upsertNote,
 } from './repository.ts';
-import { SESSION_IDLE_MS } from './diagnostic.ts';
 import { slipCodes } from './slip-code.ts';
 
 export interface SlipDeps {
@@ -174,17 +174,22 @@ export async function orientSlip(
 ): Promise<void> {
   const slip = await loadSlip(deps.db, code);
   authorize(actor, orientationPolicy.orientSlip, await slipRef(deps.db, slip));
-  const note = input.note.replace(/\u0000/g, '').trim();
+  const note = input.note.replaceAll(String.fromCharCode(0), '').trim();
   if (note.length > 1000) throw new ValidationError({ note: 'La note fait au plus 1 000 caractères.' });
   if (input.placeId !== null && !(await nearbyPlaceById(deps.db, input.placeId))) {
-    throw new ValidationError({ lieu: "Ce lieu n'existe pas ou n'a pas d'adresse connue. Choisissez un lieu de la liste." });
+    throw new ValidationError({
+      lieu: "Ce lieu n'existe pas ou n'a pas d'adresse connue. Choisissez un lieu de la liste.",
+    });
   }
   const now = deps.clock();
   if (isExpired(slip, now)) throw new RuleError('fiche_expiree', 'Cette fiche a expiré : rien n’a été changé.');
   if (slip.honouredAt) throw new RuleError('fiche_honoree', 'La personne est déjà venue : la fiche ne change plus.');
   await deps.db.transaction(async (tx) => {
     if (!(await setDestination(tx, { code, placeId: input.placeId, now }))) {
-      throw new RuleError('fiche_figee', 'Cette fiche ne peut plus changer (expirée ou honorée) : rien n’a été changé.');
+      throw new RuleError(
+        'fiche_figee',
+        'Cette fiche ne peut plus changer (expirée ou honorée) : rien n’a été changé.',
+      );
     }
     if (note) {
       await upsertNote(tx, {
@@ -252,7 +257,10 @@ export async function honourSlip(
 ): Promise<HonourOutcome> {
   const canonical = parseSlipCode(code);
   const slip = await loadSlip(deps.db, canonical);
-  authorize(actor, orientationPolicy.honourSlip, { slip: await slipRef(deps.db, slip), organisationId: input.organisationId });
+  authorize(actor, orientationPolicy.honourSlip, {
+    slip: await slipRef(deps.db, slip),
+    organisationId: input.organisationId,
+  });
   const now = deps.clock();
   if (slip.honouredAt) return { ...prefillOf(slip), alreadyHonoured: true, honouredAt: slip.honouredAt };
   if (isExpired(slip, now)) {
@@ -282,7 +290,9 @@ export async function honourSlip(
  * Retention (a job, hourly): notes of expired slips are deleted, with one journal entry per
  * organisation concerned; diagnostics left unfinished for 2 hours are deleted.
  */
-export async function purgeOrientation(deps: Pick<SlipDeps, 'db' | 'clock'>): Promise<{ notes: number; sessions: number }> {
+export async function purgeOrientation(
+  deps: Pick<SlipDeps, 'db' | 'clock'>,
+): Promise<{ notes: number; sessions: number }> {
   const now = deps.clock();
   const notes = await deps.db.transaction(async (tx) => {
     const codes = await deleteExpiredNotes(tx, now);

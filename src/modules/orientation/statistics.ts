@@ -54,7 +54,10 @@ export function parseDepartement(value: unknown): string | null {
   }
   const code = text.trim().toUpperCase();
   if (departementName(code) === code) {
-    throw new ValidationError({ departement: `Aucun département ne porte le code ${code}.` }, 'Le paramètre departement est invalide.');
+    throw new ValidationError(
+      { departement: `Aucun département ne porte le code ${code}.` },
+      'Le paramètre departement est invalide.',
+    );
   }
   return code;
 }
@@ -78,7 +81,8 @@ export async function orientationStatistics(
     counts.push(r);
   }
   for (const d of DIMENSIONS) {
-    for (const v of d.values) counts.push({ dimension: d.dimension, valeur: v, nombre: byKey.get(`${d.dimension}|${v}`) ?? 0 });
+    for (const v of d.values)
+      counts.push({ dimension: d.dimension, valeur: v, nombre: byKey.get(`${d.dimension}|${v}`) ?? 0 });
   }
   const today = now.toISOString().slice(0, 10);
   return publish({

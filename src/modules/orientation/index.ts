@@ -1,0 +1,104 @@
+/**
+ * Orientation module: a short public diagnostic that decides the level of help (rules as
+ * data), lists the needs, what to bring and the nearest matching places, and gives a slip
+ * (fiche d'orientation) whose code closes the loop when the receiving place honours it.
+ * Anonymous statistics by territory. Uses the lieux module through its index.ts only.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { can } from '../../platform/auth/policy.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { type OrganisationTerritories, orientationPolicy, orientingOrganisations } from './policies.ts';
+import { orientationDiagnosticRoutes } from './routes-diagnostic.tsx';
+import { orientationSlipRoutes } from './routes-slips.tsx';
+import { orientationStatisticsRoutes } from './routes-statistics.tsx';
+import { purgeOrientation } from './slips.ts';
+
+export { seedOrientationDemo } from './demo.ts';
+export type { OrganisationTerritories, Territory } from './policies.ts';
+export {
+  type HonourOutcome,
+  honourSlip,
+  parseSlipCode,
+  purgeOrientation,
+  type SlipPrefill,
+  sessionFormUrl,
+} from './slips.ts';
+export { orientationStatistics } from './statistics.ts';
+
+/**
+ * Scheduled work of the module, in the shape a job registry can take as is: the purge of notes
+ * of expired slips (90 days) and of unfinished diagnostics. Run hourly by this plugin until
+ * the platform's job runner exists; safe to run on several instances at once (plain DELETEs).
+ */
+export const orientationJobs = [
+  {
+    name: 'orientation.purge',
+    everyMs: 3600_000,
+    run: (deps: { db: Database; clock: Clock }) => purgeOrientation(deps),
+  },
+] as const;
+
+export interface OrientationPluginOptions {
+  deps: { db: Database; clock: Clock };
+  publicUrl: string;
+  secureCookies: boolean;
+  publicApiRateLimit: number;
+  /** Places accepting the Pass numérique (from the pass module, wired by app.ts). */
+  passPlaceIds?: () => Promise<string[]>;
+  /** Territory of an organisation (from the accounts module once it has one). */
+  territories: OrganisationTerritories;
+  /** Interval of the scheduled jobs; 0 = never (tests run them explicitly). */
+  jobsEveryMs?: number;
+}
+
+async function orientationModule(app: FastifyInstance, opts: OrientationPluginOptions) {
+  const deps = { ...opts.deps, passPlaceIds: opts.passPlaceIds };
+  orientationDiagnosticRoutes(app, { deps, secureCookies: opts.secureCookies });
+  orientationSlipRoutes(app, { deps, publicUrl: opts.publicUrl, secureCookies: opts.secureCookies });
+  orientationStatisticsRoutes(app, { deps, territories: opts.territories, rateLimit: opts.publicApiRateLimit });
+
+  app.workspace.add({
+    title: 'Orienter une personne',
+    description:
+      'Faire le questionnaire d’orientation avec une personne, choisir le lieu où l’envoyer et lui donner sa fiche.',
+    href: '/orientation',
+    visible: (actor) => orientingOrganisations(actor).length > 0,
+  });
+  app.workspace.add({
+    title: 'Retrouver une fiche d’orientation',
+    description: 'Saisir le code d’une fiche : voir les besoins de la personne et enregistrer sa venue.',
+    href: '/orientation/fiche',
+    visible: (actor) => can(actor, orientationPolicy.lookUpSlips, null),
+  });
+  app.workspace.add({
+    title: 'Statistiques de l’orientation',
+    description: 'Les besoins des personnes de votre territoire, et la part des fiches honorées.',
+    href: '/orientation/statistiques',
+    visible: (actor) => can(actor, orientationPolicy.viewStatistics, null),
+  });
+
+  const every = opts.jobsEveryMs ?? 3600_000;
+  const timers: NodeJS.Timeout[] = [];
+  app.addHook('onReady', async () => {
+    if (every === 0) return;
+    for (const job of orientationJobs) {
+      const timer = setInterval(() => {
+        job.run(opts.deps).then(
+          (report) => {
+            if (report.notes + report.sessions > 0) app.log.info({ job: job.name, report }, 'orientation purge');
+          },
+          (error: unknown) => app.log.error({ err: error, job: job.name }, 'orientation job failed'),
+        );
+      }, every);
+      timer.unref();
+      timers.push(timer);
+    }
+  });
+  app.addHook('onClose', async () => {
+    for (const t of timers) clearInterval(t);
+  });
+}
+
+export const orientationPlugin = fp(orientationModule, { name: 'orientation', dependencies: ['views'] });
