@@ -96,8 +96,16 @@ function wrap(c: Condition, text: string): string {
   return 'all' in c || 'any' in c ? `(${text})` : text;
 }
 
+const LEVEL_NAMES: Record<Level, string> = {
+  urgence: 'urgence numérique',
+  inclusion: 'inclusion numérique',
+  competences: 'montée en compétences',
+};
+
 /** The level rules as a Markdown table (docs/orientation.md keeps a copy; a test compares). */
 export function levelRulesTable(): string {
-  const rows = levelsData.rules.map((r) => `| ${r.level} | ${r.when ? describeCondition(r.when) : 'otherwise'} |`);
+  const rows = levelsData.rules.map(
+    (r) => `| ${LEVEL_NAMES[r.level]} (\`${r.level}\`) | ${r.when ? describeCondition(r.when) : 'otherwise'} |`,
+  );
   return ['| Level | When (rules tried in order, first match wins) |', '|---|---|', ...rows].join('\n');
 }
