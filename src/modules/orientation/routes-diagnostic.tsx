@@ -174,7 +174,10 @@ export function orientationDiagnosticRoutes(app: FastifyInstance, opts: Orientat
     }
     const ctx = viewContext(reply, lang);
     if (outcome.kind === 'error' && outcome.error.key === 'erreur.session') {
-      reply.clearCookie(DIAGNOSTIC_COOKIE, { path: '/orientation' });
+      // A form of another (older) diagnostic leaves the current one alone; a gone one is forgotten.
+      if (!(await findDiagnostic(deps, request.cookies[DIAGNOSTIC_COOKIE]))) {
+        reply.clearCookie(DIAGNOSTIC_COOKIE, { path: '/orientation' });
+      }
       return reply.page(
         pageOptions(lang, ctx.t('erreur.titre'), { noindex: true }),
         <SessionGonePage ctx={ctx} />,
@@ -182,8 +185,10 @@ export function orientationDiagnosticRoutes(app: FastifyInstance, opts: Orientat
       );
     }
     const question = QUESTIONS.find((q) => q.id === request.params.id);
+    if (!question)
+      throw new NotFoundError("Cette question n'existe pas. Recommencez le questionnaire depuis le début.");
     const session = await findDiagnostic(deps, request.cookies[DIAGNOSTIC_COOKIE]);
-    if (!question || !session) {
+    if (!session) {
       return reply.page(
         pageOptions(lang, ctx.t('erreur.titre'), { noindex: true }),
         <SessionGonePage ctx={ctx} />,
