@@ -56,7 +56,13 @@ export interface OrientationPluginOptions {
 async function orientationModule(app: FastifyInstance, opts: OrientationPluginOptions) {
   const deps = { ...opts.deps, passPlaceIds: opts.passPlaceIds };
   orientationDiagnosticRoutes(app, { deps, secureCookies: opts.secureCookies });
-  orientationSlipRoutes(app, { deps, publicUrl: opts.publicUrl, secureCookies: opts.secureCookies });
+  orientationSlipRoutes(app, {
+    deps,
+    publicUrl: opts.publicUrl,
+    secureCookies: opts.secureCookies,
+    // A tenth of the open-data API's allowance: 60 a minute by default.
+    codePagesPerMinute: Math.max(10, Math.floor(opts.publicApiRateLimit / 10)),
+  });
   orientationStatisticsRoutes(app, { deps, territories: opts.territories, rateLimit: opts.publicApiRateLimit });
 
   app.workspace.add({

@@ -42,12 +42,13 @@ export interface SlipRouteOptions {
   deps: SlipDeps;
   publicUrl: string;
   secureCookies: boolean;
+  /** Pages opened by a slip code, per client address and minute (guessing codes gains little). */
+  codePagesPerMinute: number;
 }
-
-const codeLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 
 export function orientationSlipRoutes(app: FastifyInstance, opts: SlipRouteOptions) {
   const { deps, secureCookies } = opts;
+  const codeLimit = { rateLimit: { max: opts.codePagesPerMinute, timeWindow: '1 minute' } };
 
   async function resultProps(
     request: FastifyRequest,
