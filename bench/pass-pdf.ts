@@ -13,11 +13,11 @@ import {
   bookletPageCount,
   type PrintableBooklet,
   type PrintableProgramme,
-  qrModules,
   voucherLink,
   writeBookletsPdf,
 } from '../src/modules/pass/booklet-pdf.ts';
 import { generateVoucherCode } from '../src/modules/pass/voucher-code.ts';
+import { qrModules } from '../src/platform/print/index.ts';
 
 function flag(name: string, fallback: number): number {
   const value = process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];

@@ -7,14 +7,8 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { deleteSession, listSessions, markSecondFactorDone, type Session } from '../../platform/auth/session-store.ts';
 import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
 import { formError } from '../../platform/http/forms.ts';
-import {
-  Breadcrumb,
-  ErrorSummary,
-  formatDateTime,
-  InputField,
-  PostForm,
-  TableFrame,
-} from '../../platform/views/components.tsx';
+import { formatDateTime } from '../../platform/print/index.ts';
+import { Breadcrumb, ErrorSummary, InputField, PostForm, TableFrame } from '../../platform/views/components.tsx';
 import type { AccountsDeps } from './deps.ts';
 import {
   confirmSecondFactorEnrolment,

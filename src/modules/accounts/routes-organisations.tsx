@@ -7,11 +7,11 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
 import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
+import { formatDate } from '../../platform/print/index.ts';
 import {
   Breadcrumb,
   ChoiceGroup,
   ErrorSummary,
-  formatDate,
   InputField,
   PostForm,
   SelectField,

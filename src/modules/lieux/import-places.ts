@@ -11,6 +11,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
 import { RuleError } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
+import { parisDate } from '../../platform/print/index.ts';
 import type { CommuneMatch } from './gazetteer/communes-repository.ts';
 import { communesByInsee, communesByPostcode, countCommunes } from './gazetteer/communes-repository.ts';
 import { normaliseRow } from './import/normalise-row.ts';
@@ -172,7 +173,7 @@ export async function importPlaces(
 ): Promise<ImportReport> {
   authorize(actor, lieuxPolicy.importPlaces, null);
   const startedAt = deps.clock();
-  const today = startedAt.toISOString().slice(0, 10);
+  const today = parisDate(startedAt);
   const progress = options.onProgress ?? (() => {});
 
   progress('lecture', 0, 1);

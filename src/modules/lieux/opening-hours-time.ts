@@ -6,7 +6,7 @@
  * the local fields of JavaScript Dates, so we hand it Dates whose local fields equal the Paris
  * wall time, whatever the process time zone, and read its answers back through the same fields.
  */
-import { MONTH_NAMES } from '../../platform/views/french.ts';
+import { MONTH_NAMES } from '../../platform/print/index.ts';
 
 export const DAY_MINUTES = 1440;
 export const WEEK_MINUTES = 7 * DAY_MINUTES;

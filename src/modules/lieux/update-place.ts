@@ -9,6 +9,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
+import { parisDate } from '../../platform/print/index.ts';
 import { normaliseRow } from './import/normalise-row.ts';
 import { contentHash, locator, openMinutesOf, searchTextOf } from './import-places.ts';
 import { isValidOpeningHours } from './opening-hours.ts';
@@ -62,7 +63,7 @@ export async function updatePlace(
   const before = await placeFor(deps, id);
   authorize(actor, lieuxPolicy.editPlace, before);
   const now = deps.clock();
-  const today = now.toISOString().slice(0, 10);
+  const today = parisDate(now);
   const row = { ...formToRow(form), id: before.id, date_maj: today };
   const result = normaliseRow(row, { today });
   if (!result.ok) {

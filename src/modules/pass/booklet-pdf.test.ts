@@ -1,19 +1,13 @@
 import { PassThrough, Writable } from 'node:stream';
-import fc from 'fast-check';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
+import { pdfSafeText, qrPath, qrRuns } from '../../platform/print/index.ts';
 import {
   bookletPageCount,
   bookletsPdfBuffer,
-  formatEuros,
-  formatFrenchDate,
   type PrintableBooklet,
   type PrintableProgramme,
-  pdfSafeText,
   prepareBooklets,
-  qrModules,
-  qrPath,
-  qrRuns,
   VOUCHERS_PER_PAGE,
   voucherLink,
   writeBookletsPdf,
@@ -95,73 +89,7 @@ function infoString(pdf: Buffer, key: string): string | undefined {
   return raw;
 }
 
-describe('pdfSafeText', () => {
-  it('turns curly quotes and special spaces into WinAnsi characters', () => {
-    expect(pdfSafeText('L’aide « gratuite »')).toBe("L'aide « gratuite »");
-    expect(pdfSafeText('“Bonjour” ‘toi’')).toBe('"Bonjour" \'toi\'');
-    expect(pdfSafeText('10\u202f€ et 5\u2009%')).toBe('10\u00a0€ et 5\u00a0%');
-    expect(pdfSafeText('pré\u2011inscription \u2212 test')).toBe('pré-inscription - test');
-  });
-
-  it('keeps French text and the WinAnsi extras as they are', () => {
-    const french = 'À l’œuvre : Ève, Noël, façade, île, où, cœur, Œdipe, Ÿ, …, € – —, « ok »'.replace('’', "'");
-    expect(pdfSafeText(french)).toBe(french);
-  });
-
-  it('collapses whitespace and line breaks, drops invisible characters, controls and emoji', () => {
-    expect(pdfSafeText('  Démarches\n\ten   ligne  ')).toBe('Démarches en ligne');
-    expect(pdfSafeText('sans\u200bespace\u00ad, \ufeffBOM\u0007')).toBe('sansespace, BOM');
-    expect(pdfSafeText('📱 Smartphone 👍🏽 ❤️ 🇫🇷 1️⃣')).toBe('Smartphone 1');
-  });
-
-  it('removes accents outside WinAnsi, and replaces what remains with ?', () => {
-    expect(pdfSafeText('Łódź, Gdańsk, Erdős, Dvořák')).toBe('Lódz, Gdansk, Erdos, Dvorák');
-    expect(pdfSafeText('Ελλάδα 北京')).toBe('?????? ??');
-  });
-
-  it('decomposed input is composed first (é typed as e + combining acute)', () => {
-    expect(pdfSafeText('Ce\u0301dric')).toBe('Cédric');
-  });
-
-  it('its output is made of WinAnsi characters only, whatever the input', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (text) => {
-        const safe = pdfSafeText(text);
-        expect(pdfSafeText(safe)).toBe(safe);
-        expect(safe).not.toMatch(/\p{Cc}/u);
-        for (const char of safe) expect(decodeWinAnsi(Uint8Array.of(encodeWinAnsi(char)))).toBe(char);
-      }),
-    );
-  });
-});
-
-/** The WinAnsi byte of a character (its Latin-1 code, or its slot among 0x80–0x9F). */
-function encodeWinAnsi(char: string): number {
-  const code = char.charCodeAt(0);
-  if (code < 0x100) return code;
-  const index = WIN_ANSI_80_9F.indexOf(char);
-  if (index >= 0 && !/\p{Cc}/u.test(char)) return 0x80 + index;
-  throw new Error(`not WinAnsi: ${char}`);
-}
-
-describe('dates, amounts and links', () => {
-  it('formats dates in French', () => {
-    expect(formatFrenchDate('2026-12-31')).toBe('31\u00a0décembre 2026');
-    expect(formatFrenchDate('2026-01-01')).toBe('1er\u00a0janvier 2026');
-    expect(formatFrenchDate('2028-02-29')).toBe('29\u00a0février 2028');
-    for (const bad of ['2026-02-30', '2026-13-01', '31/12/2026', '2026-1-1', '']) {
-      expect(() => formatFrenchDate(bad)).toThrow(RangeError);
-    }
-  });
-
-  it('formats amounts in euros', () => {
-    expect(formatEuros(1000)).toBe('10\u00a0€');
-    expect(formatEuros(1050)).toBe('10,50\u00a0€');
-    expect(formatEuros(5)).toBe('0,05\u00a0€');
-    expect(formatEuros(150000)).toBe('1\u00a0500\u00a0€');
-    for (const bad of [0, -100, 10.5, Number.NaN]) expect(() => formatEuros(bad)).toThrow(RangeError);
-  });
-
+describe('links', () => {
   it('builds the QR link: the redemption URL with the canonical code as ?code=', () => {
     expect(voucherLink(programme.redeemUrl, 'K7MC3PX4TF')).toBe(
       'https://passerelle.example.fr/pass/encaisser?code=K7MC3PX4TF',
@@ -198,67 +126,6 @@ describe('prepareBooklets', () => {
     );
     expect(reject([{ ...a, vouchers: [{ code: 'K7MC3PX4TA', position: 1 }] }])).toThrow(/not a canonical/);
     expect(() => prepareBooklets('/pass/encaisser', [a])).toThrow(/absolute URL/);
-  });
-});
-
-describe('QR codes as vector runs', () => {
-  /** Dark modules as the runs paint them. */
-  function paint(size: number, runs: ReturnType<typeof qrRuns>): Uint8Array {
-    const painted = new Uint8Array(size * size);
-    for (const run of runs) {
-      for (let c = run.col; c < run.col + run.length; c++) {
-        expect(painted[run.row * size + c]).toBe(0); // no overlap
-        painted[run.row * size + c] = 1;
-      }
-    }
-    return painted;
-  }
-
-  it('reproduces every module of the QR code of a chèque, with maximal runs', () => {
-    const link = voucherLink(programme.redeemUrl, 'K7MC3PX4TF');
-    const modules = QRCode.create(link, { errorCorrectionLevel: 'M' }).modules;
-    expect(qrModules(link).data).toEqual(modules.data);
-    const runs = qrRuns(modules);
-    expect(paint(modules.size, runs)).toEqual(Uint8Array.from(modules.data, (m) => (m ? 1 : 0)));
-    for (const run of runs) {
-      expect(run.col === 0 || !modules.get(run.row, run.col - 1)).toBe(true); // nothing dark just before…
-      expect(run.col + run.length === modules.size || !modules.get(run.row, run.col + run.length)).toBe(true); // …or after
-    }
-    const dark = modules.data.reduce((sum, m) => sum + (m ? 1 : 0), 0);
-    expect(runs.length).toBeLessThan(dark / 1.5);
-  });
-
-  it('reproduces any matrix exactly', () => {
-    fc.assert(
-      fc.property(
-        fc
-          .integer({ min: 1, max: 12 })
-          .chain((size) =>
-            fc.uint8Array({ minLength: size * size, maxLength: size * size, max: 1 }).map((data) => ({ size, data })),
-          ),
-        ({ size, data }) => {
-          expect(paint(size, qrRuns({ size, data }))).toEqual(data);
-        },
-      ),
-    );
-  });
-
-  it('the QR code encodes the redemption link, byte for byte', () => {
-    const link = voucherLink(programme.redeemUrl, 'K7MC3PX4TF');
-    const { segments } = QRCode.create(link, { errorCorrectionLevel: 'M' });
-    const text = segments
-      .map((s) => (typeof s.data === 'string' ? s.data : Buffer.from(s.data).toString('utf8')))
-      .join('');
-    expect(text).toBe('https://passerelle.example.fr/pass/encaisser?code=K7MC3PX4TF');
-  });
-
-  it('writes one rectangle per run, in module units', () => {
-    expect(
-      qrPath([
-        { row: 0, col: 0, length: 7 },
-        { row: 1, col: 3, length: 1 },
-      ]),
-    ).toBe('0 0 7 1 re\n3 1 1 1 re');
   });
 });
 

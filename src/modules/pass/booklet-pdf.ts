@@ -1,7 +1,20 @@
-import { pipeline } from 'node:stream/promises';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
-import { MONTH_NAMES } from '../../platform/views/french.ts';
+import {
+  A4,
+  textBlock as block,
+  createPdfDocument,
+  drawQr,
+  fitFontSize,
+  formatDate,
+  formatEuros,
+  INK,
+  fittedLine as line,
+  type PdfDocument,
+  paragraph,
+  pdfBuffer,
+  pdfSafeText,
+  textWidth,
+  writePdf,
+} from '../../platform/print/index.ts';
 import { formatVoucherCode } from './voucher-code.ts';
 
 /**
@@ -11,13 +24,8 @@ import { formatVoucherCode } from './voucher-code.ts';
  * per A4 page: full-width slips of equal height, so the printer only makes horizontal cuts along
  * the dotted lines. A booklet always starts on a new page. Printed on one side (recto only).
  *
- * Each chèque carries a QR code of its redemption link, drawn as vector rectangles (one per
- * horizontal run of dark modules, in module units under a scaling transform, filled as a single
- * path): no bitmap, so 5,000 QR codes stay cheap to render and print sharply at any resolution.
- *
- * Only PDFKit's built-in Helvetica and Courier fonts, which use WinAnsi encoding: every string is
- * passed through pdfSafeText first. Text and QR codes are printed in pure black ink (CMYK K),
- * which keeps small characters and QR modules crisp on offset and laser printers alike.
+ * Each chèque carries a vector QR code of its redemption link. Fonts, inks, safe text, QR codes
+ * and streaming come from platform/print; this file is the booklet's layout.
  */
 
 export interface PrintableVoucher {
@@ -50,82 +58,6 @@ export const VOUCHERS_PER_PAGE = 5;
 /** Pages of one booklet: its cover, then its chèques VOUCHERS_PER_PAGE to a page. */
 export function bookletPageCount(voucherCount: number): number {
   return 1 + Math.ceil(voucherCount / VOUCHERS_PER_PAGE);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Text helpers
-// ---------------------------------------------------------------------------------------------
-
-/** Characters of WinAnsiEncoding outside Latin-1 (0x80–0x9F), the ones PDFKit can encode. */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-/** Letters that do not decompose into a base letter plus accents. */
-const TRANSLITERATION: ReadonlyMap<string, string> = new Map([
-  ['Ł', 'L'],
-  ['ł', 'l'],
-  ['Đ', 'D'],
-  ['đ', 'd'],
-  ['ı', 'i'],
-  ['Ŀ', 'L'],
-  ['ŀ', 'l'],
-]);
-const NBSP = '\u00a0';
-
-function isWinAnsi(char: string): boolean {
-  const code = char.codePointAt(0) ?? 0;
-  return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(char);
-}
-
-/**
- * Text that PDFKit's standard fonts (WinAnsi) print as written. Curly quotes and primes become
- * straight ones, the narrow and other fixed-width no-break spaces a plain no-break space, other
- * spaces and line breaks a single space; invisible characters, controls, pictographs (emoji)
- * and stray combining marks are dropped; accented letters outside WinAnsi lose their accents (ő → o, ł → l) and
- * anything else becomes « ? ». Without this, PDFKit writes such characters as several bytes of
- * garbage.
- */
-export function pdfSafeText(text: string): string {
-  const cleaned = text
-    .normalize('NFC')
-    .replace(/[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g, '')
-    .replace(/[\u2018\u2019\u201a\u201b\u2032\u02bc\u00b4]/g, "'")
-    .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
-    .replace(/[\u2010\u2011\u2012\u2043\u2212]/g, '-')
-    .replace(/[\u00a0\u2007\u2009\u200a\u202f]/g, NBSP)
-    .replace(/[^\S\u00a0]+/g, ' ')
-    .replace(/[\p{Cc}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u{e0020}-\u{e007f}]/gu, '')
-    .trim();
-  let safe = '';
-  for (const char of cleaned) {
-    if (isWinAnsi(char)) safe += char;
-    else if (/\p{M}/u.test(char)) {
-      // A mark left over after NFC (variation selector, keycap, stacked accent): dropped.
-    } else {
-      const base = (TRANSLITERATION.get(char) ?? char).normalize('NFD').replace(/\p{M}/gu, '');
-      safe += base !== '' && [...base].every(isWinAnsi) ? base : '?';
-    }
-  }
-  return safe.replace(/ {2,}/g, ' ').trim();
-}
-
-const MONTHS = MONTH_NAMES;
-
-/** '2026-12-31' → '31 décembre 2026', '2026-01-01' → '1er janvier 2026'. */
-export function formatFrenchDate(isoDate: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (!match || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw new RangeError(`not a YYYY-MM-DD date: "${isoDate}"`);
-  }
-  return `${day === 1 ? '1er' : day}${NBSP}${MONTHS[month - 1]} ${year}`;
-}
-
-/** 1000 → '10 €', 1050 → '10,50 €', 150000 → '1 500 €' (no-break spaces). */
-export function formatEuros(cents: number): string {
-  if (!Number.isSafeInteger(cents) || cents <= 0) throw new RangeError(`not a positive amount in cents: ${cents}`);
-  const euros = String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+$)/g, NBSP);
-  const rest = cents % 100;
-  return `${euros}${rest === 0 ? '' : `,${String(rest).padStart(2, '0')}`}${NBSP}€`;
 }
 
 /** What a chèque's QR code opens: the redemption page with the canonical code. */
@@ -220,15 +152,18 @@ interface PreparedProgramme {
 
 function prepareProgramme(programme: PrintableProgramme): PreparedProgramme {
   checkHttpUrl(programme.findPlacesUrl, 'findPlacesUrl');
+  if (!Number.isSafeInteger(programme.faceValueCents) || programme.faceValueCents <= 0) {
+    throw new RangeError(`not a positive amount in cents: ${programme.faceValueCents}`);
+  }
   if (programme.validFrom > programme.validUntil) {
     throw new RangeError(`validFrom (${programme.validFrom}) is after validUntil (${programme.validUntil})`);
   }
   return {
     name: pdfSafeText(programme.name),
     funderName: pdfSafeText(programme.funderName),
-    faceValue: formatEuros(programme.faceValueCents),
-    validFrom: formatFrenchDate(programme.validFrom),
-    validUntil: formatFrenchDate(programme.validUntil),
+    faceValue: pdfSafeText(formatEuros(programme.faceValueCents)),
+    validFrom: formatDate(programme.validFrom),
+    validUntil: formatDate(programme.validUntil),
     services: programme.services.map(pdfSafeText).filter((s) => s !== ''),
     operatorName: pdfSafeText(programme.operatorName),
     redeemDisplay: pdfSafeText(displayUrl(programme.redeemUrl)),
@@ -237,109 +172,17 @@ function prepareProgramme(programme: PrintableProgramme): PreparedProgramme {
 }
 
 // ---------------------------------------------------------------------------------------------
-// QR codes as vector runs
-// ---------------------------------------------------------------------------------------------
-
-/** One horizontal run of dark modules: `length` modules from (row, col). */
-export interface QrRun {
-  row: number;
-  col: number;
-  length: number;
-}
-
-/** The module matrix of a chèque's QR code (error correction M: 15 % of the symbol recoverable). */
-export function qrModules(text: string): { size: number; data: Uint8Array } {
-  return QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
-}
-
-/** Maximal horizontal runs of dark modules, row by row, left to right. */
-export function qrRuns(modules: { size: number; data: ArrayLike<number> }): QrRun[] {
-  const { size, data } = modules;
-  const runs: QrRun[] = [];
-  for (let row = 0; row < size; row++) {
-    let col = 0;
-    while (col < size) {
-      if (!data[row * size + col]) {
-        col++;
-        continue;
-      }
-      const start = col;
-      while (col < size && data[row * size + col]) col++;
-      runs.push({ row, col: start, length: col - start });
-    }
-  }
-  return runs;
-}
-
-/** PDF path operators of the runs, in module units (one `re` per run; y grows downwards). */
-export function qrPath(runs: readonly QrRun[]): string {
-  return runs.map((r) => `${r.col} ${r.row} ${r.length} 1 re`).join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------
 // Layout (points; A4 = 595.28 × 841.89; PDFKit's y axis points down)
 // ---------------------------------------------------------------------------------------------
 
-const PAGE_WIDTH = 595.28;
-const PAGE_HEIGHT = 841.89;
-const BLACK: [number, number, number, number] = [0, 0, 0, 100];
-const GREY: [number, number, number, number] = [0, 0, 0, 65];
-const LIGHT: [number, number, number, number] = [0, 0, 0, 30];
-const TINT: [number, number, number, number] = [0, 0, 0, 6];
+const PAGE_WIDTH = A4.width;
+const PAGE_HEIGHT = A4.height;
+const BLACK = INK.black;
+const GREY = INK.grey;
+const LIGHT = INK.light;
+const TINT = INK.tint;
 
-type Doc = PDFKit.PDFDocument;
-
-/**
- * Measures of text, per document: the same strings (programme name, validity, instructions,
- * booklet number) come back on every chèque, and PDFKit's measuring (glyphs and kerning pairs)
- * is a good share of the drawing time.
- */
-const measures = new WeakMap<Doc, Map<string, number>>();
-
-function measured(doc: Doc, key: string, measure: () => number): number {
-  let cache = measures.get(doc);
-  if (cache === undefined) {
-    cache = new Map();
-    measures.set(doc, cache);
-  }
-  let value = cache.get(key);
-  if (value === undefined) {
-    value = measure();
-    cache.set(key, value);
-  }
-  return value;
-}
-
-/** Width of `text` in `font` at `size` (characterSpacing included). */
-function textWidth(doc: Doc, font: string, size: number, text: string, characterSpacing = 0): number {
-  return measured(doc, `w\0${font}\0${size}\0${characterSpacing}\0${text}`, () =>
-    doc.font(font).fontSize(size).widthOfString(text, { characterSpacing }),
-  );
-}
-
-/** Largest font size from `max` down to `min`, by half points, at which `text` fits in `width`. */
-function fitFontSize(doc: Doc, font: string, text: string, width: number, max: number, min: number): number {
-  return measured(doc, `f\0${font}\0${width}\0${max}\0${min}\0${text}`, () => {
-    let size = max;
-    while (size > min && textWidth(doc, font, size, text) > width) size -= 0.5;
-    return size;
-  });
-}
-
-/** One line of text, shrunk to fit `width` (down to `min`), else cut with an ellipsis. */
-function line(doc: Doc, text: string, x: number, y: number, width: number, font: string, max: number, min = max) {
-  const size = fitFontSize(doc, font, text, width, max, min);
-  doc.font(font).fontSize(size);
-  if (textWidth(doc, font, size, text) <= width) doc.text(text, x, y, { lineBreak: false });
-  else doc.text(text, x, y, { width, height: size * 1.3, ellipsis: true });
-}
-
-/** Wrapped text that never runs past `bottom`; returns the y below it. */
-function paragraph(doc: Doc, text: string, x: number, y: number, width: number, bottom: number, gap = 2): number {
-  if (bottom - y < doc.currentLineHeight(true)) return y;
-  doc.text(text, x, y, { width, height: bottom - y, ellipsis: true, lineGap: gap });
-  return doc.y;
-}
+type Doc = PdfDocument;
 
 // Cover -----------------------------------------------------------------------------------
 
@@ -349,19 +192,6 @@ const COVER_FOOTER_TOP = PAGE_HEIGHT - 56;
 
 function chequeCount(count: number, faceValue: string): string {
   return `${count} chèque${count > 1 ? 's' : ''} de ${faceValue}`;
-}
-
-/**
- * A block of wrapped text at (x, y), drawn or only measured; returns the y below it. Measuring
- * and drawing go through the same line wrapper, so a measured layout is the drawn one.
- */
-function block(doc: Doc, draw: boolean, font: string, size: number, text: string, x: number, y: number, width: number) {
-  doc.font(font).fontSize(size);
-  const height = measured(doc, `h\0${font}\0${size}\0${width}\0${text}`, () =>
-    doc.heightOfString(text, { width, lineGap: 2 }),
-  );
-  if (draw) doc.text(text, x, y, { width, lineGap: 2 });
-  return y + height;
 }
 
 /** A numbered step: a black disc with the number, a bold title, and an optional detail. */
@@ -374,7 +204,7 @@ function step(doc: Doc, draw: boolean, n: number, y: number, title: string, deta
     doc
       .circle(x + radius, y + radius - 1, radius)
       .fill(BLACK)
-      .fillColor([0, 0, 0, 0])
+      .fillColor(INK.paper)
       .font('Helvetica-Bold')
       .fontSize(15)
       .text(String(n), x, y + radius - 9, { width: 2 * radius, align: 'center', lineBreak: false })
@@ -501,14 +331,6 @@ const SLIP_PADDING_X = 36;
 const QR_SIZE = 112;
 const TEXT_WIDTH = PAGE_WIDTH - 2 * SLIP_PADDING_X - QR_SIZE - 28;
 
-function drawQr(doc: Doc, link: string, x: number, y: number, size: number): void {
-  const modules = qrModules(link);
-  const scale = size / modules.size;
-  doc.save().fillColor(BLACK).transform(scale, 0, 0, scale, x, y);
-  doc.addContent(qrPath(qrRuns(modules)));
-  doc.fill().restore();
-}
-
 function drawCutLine(doc: Doc, y: number): void {
   doc.save().moveTo(0, y).lineTo(PAGE_WIDTH, y).lineWidth(0.5).dash(4, { space: 3 }).stroke(LIGHT).restore();
 }
@@ -588,56 +410,28 @@ function drawBooklet(doc: Doc, p: PreparedProgramme, booklet: PreparedBooklet): 
 
 function newDocument(programme: PrintableProgramme, booklets: PreparedBooklet[], options: BookletPdfOptions): Doc {
   const cheques = booklets.reduce((sum, b) => sum + b.vouchers.length, 0);
-  return new PDFDocument({
-    size: 'A4',
-    margin: 0,
-    autoFirstPage: false,
-    compress: options.compress ?? true,
-    lang: 'fr-FR',
-    displayTitle: true,
-    info: {
-      Title: `${programme.name} : carnets de chèques`,
-      Author: programme.operatorName,
-      Subject: `${booklets.length} carnet${booklets.length > 1 ? 's' : ''}, ${cheques} chèque${cheques > 1 ? 's' : ''} de ${formatEuros(programme.faceValueCents)} (${programme.funderName})`,
-      Creator: 'Passerelle',
+  return createPdfDocument(
+    {
+      title: `${programme.name} : carnets de chèques`,
+      author: programme.operatorName,
+      subject: `${booklets.length} carnet${booklets.length > 1 ? 's' : ''}, ${cheques} chèque${cheques > 1 ? 's' : ''} de ${pdfSafeText(formatEuros(programme.faceValueCents))} (${programme.funderName})`,
     },
-  });
+    options,
+  );
 }
 
 /** Everything the drawing needs, checked before the first byte is written. */
-interface PrintJob {
-  programme: PreparedProgramme;
-  booklets: PreparedBooklet[];
-  doc: Doc;
-}
-
 function printJob(programme: PrintableProgramme, booklets: readonly PrintableBooklet[], options: BookletPdfOptions) {
   const p = prepareProgramme(programme);
   const prepared = prepareBooklets(programme.redeemUrl, booklets);
-  return { programme: p, booklets: prepared, doc: newDocument(programme, prepared, options) } satisfies PrintJob;
+  const doc = newDocument(programme, prepared, options);
+  return { doc, booklets: prepared, draw: (booklet: PreparedBooklet) => drawBooklet(doc, p, booklet) };
 }
 
 /**
- * The PDF in chunks, one booklet at a time: the consumer's pace (pipeline's back-pressure)
- * bounds the memory, whatever the number of booklets.
- */
-async function* pdfChunks({ programme, booklets, doc }: PrintJob): AsyncGenerator<Buffer> {
-  // PDFKit writes synchronously into its readable side, which stays paused: what a booklet
-  // produced (pages are written out as soon as the next one starts) is read back right away.
-  const written = function* (): Generator<Buffer> {
-    for (let chunk = doc.read() as Buffer | null; chunk !== null; chunk = doc.read() as Buffer | null) yield chunk;
-  };
-  for (const booklet of booklets) {
-    drawBooklet(doc, programme, booklet);
-    yield* written();
-  }
-  doc.end(); // writes the last page, the fonts, the cross-reference table and the trailer
-  yield* written();
-}
-
-/**
- * Streams a PDF (A4) of the booklets; resolves when the whole document has been written, and
- * ends `out`. Invalid input (see prepareBooklets) rejects before anything is written to `out`.
+ * Streams a PDF (A4) of the booklets, one booklet at a time; resolves when the whole document
+ * has been written, and ends `out`. Invalid input (see prepareBooklets) rejects before anything
+ * is written to `out`.
  */
 export async function writeBookletsPdf(
   out: NodeJS.WritableStream,
@@ -646,7 +440,7 @@ export async function writeBookletsPdf(
   options: BookletPdfOptions = {},
 ): Promise<void> {
   const job = printJob(programme, booklets, options);
-  await pipeline(pdfChunks(job), out);
+  await writePdf(out, job.doc, job.booklets, job.draw);
 }
 
 export async function bookletsPdfBuffer(
@@ -654,7 +448,6 @@ export async function bookletsPdfBuffer(
   booklets: PrintableBooklet[],
   options: BookletPdfOptions = {},
 ): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of pdfChunks(printJob(programme, booklets, options))) parts.push(chunk);
-  return Buffer.concat(parts);
+  const job = printJob(programme, booklets, options);
+  return pdfBuffer(job.doc, job.booklets, job.draw);
 }

@@ -4,11 +4,11 @@
  * Never in production (checked by the caller).
  */
 import { commandLineActor } from '../../platform/auth/actor.ts';
+import { parisDate } from '../../platform/print/index.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
 import { issueBooklets } from './issue-booklets.ts';
 import { findBookletByNumber, insertProgramme } from './programmes-repository.ts';
-import { parisDate } from './voucher-rules.ts';
 
 export async function seedPassDemo(
   deps: PassDeps,

@@ -5,6 +5,7 @@ import { authorize } from '../../platform/auth/policy.ts';
 import { NotFoundError, RuleError, ValidationError } from '../../platform/http/errors.ts';
 import { many, parseInput, requiredText } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
+import { addDays, parisDate } from '../../platform/print/index.ts';
 import { resolveLocation, STANDARD_ENUMS } from '../lieux/index.ts';
 import { AGE_BANDS, type PassDeps, SITUATIONS } from './deps.ts';
 import { passPolicy } from './policies.ts';
@@ -101,12 +102,8 @@ export async function distributeBooklet(
     });
   }
   const now = deps.clock();
-  const today = now.toISOString().slice(0, 10);
-  const stop = new Date(
-    Date.parse(`${programme.valid_until}T00:00:00Z`) - programme.distribution_stop_days * 86_400_000,
-  )
-    .toISOString()
-    .slice(0, 10);
+  const today = parisDate(now);
+  const stop = addDays(programme.valid_until, -programme.distribution_stop_days);
   if (today > stop) {
     throw new RuleError(
       'distribution_closed',

@@ -309,7 +309,7 @@ describe('redemption', () => {
     clock.set(new Date('2027-02-01T09:00:00Z'));
     const expired = await refusal(checkVoucher(deps, helper, { code, placeId: 'pass-toulon' }));
     expect(expired.refusal).toBe('expired');
-    expect(expired.message).toContain('31 décembre 2026');
+    expect(expired.message).toMatch(/31\sdécembre 2026/);
     clock.set(new Date('2026-11-10T09:00:00Z'));
   });
 
@@ -344,7 +344,7 @@ describe('redemption', () => {
       }),
     );
     expect(again.refusal).toBe('already_used');
-    expect(again.message).toMatch(/déjà été utilisé le 10 novembre 2026 à 10:00 à « Médiathèque du Port »/);
+    expect(again.message).toMatch(/déjà été utilisé le 10\snovembre 2026 à 10:00 à « Médiathèque du Port »/);
   });
 
   it('undoes within 24 hours with a reason, not after', async () => {

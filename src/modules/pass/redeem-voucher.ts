@@ -19,7 +19,7 @@ import {
   withDetails,
 } from '../../platform/http/errors.ts';
 import { journalInsertParams, journalInsertSql } from '../../platform/journal/journal.ts';
-import { formatEuros } from '../../platform/views/french.ts';
+import { formatEuros, parisDate } from '../../platform/print/index.ts';
 import { type ApiTokenCredential, actorOfApiToken, apiTokenHash, touchApiToken } from './api-tokens.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
@@ -28,7 +28,6 @@ import { readRedemptionContext } from './redemption-context.ts';
 import { formatVoucherCode, parseVoucherCode } from './voucher-code.ts';
 import {
   type PlaceFacts,
-  parisDate,
   type Redemption,
   redemptionColumns,
   refusalFor,

@@ -4,9 +4,9 @@
  * And what the coordinator is warned about: suspicious redemption patterns.
  */
 import type { Queryable } from '../../platform/db/database.ts';
+import { parisDate } from '../../platform/print/index.ts';
 import { placeSummaries } from '../lieux/index.ts';
 import type { Programme } from './programmes-repository.ts';
-import { parisDate } from './voucher-rules.ts';
 
 export interface FunderReport {
   booklets: { issued: number; distributed: number; started: number; fullyUsed: number };

@@ -4,12 +4,11 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
 import { formError } from '../../platform/http/forms.ts';
+import { formatDate, formatDateTime } from '../../platform/print/index.ts';
 import {
   Breadcrumb,
   ChoiceGroup,
   ErrorSummary,
-  formatDate,
-  formatDateTime,
   InputField,
   PostForm,
   SelectField,

@@ -5,18 +5,16 @@ import type { OrganisationDirectory } from '../../platform/auth/organisation-dir
 import { authorize, can } from '../../platform/auth/policy.ts';
 import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
+import { formatDate, formatDateTime, formatEuros } from '../../platform/print/index.ts';
 import {
   Breadcrumb,
   ChoiceGroup,
   ErrorSummary,
-  formatDate,
-  formatDateTime,
   InputField,
   PostForm,
   SelectField,
   TableFrame,
 } from '../../platform/views/components.tsx';
-import { formatEuros } from '../../platform/views/french.ts';
 import { SERVICE_LABELS, serviceLabel } from '../lieux/index.ts';
 import { bookletsCsv } from './booklet-csv.ts';
 import { writeBookletsPdf } from './booklet-pdf.ts';

@@ -4,11 +4,11 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import type { AppError } from '../../platform/http/errors.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
+import { formatDateTime } from '../../platform/print/index.ts';
 import {
   Breadcrumb,
   ChoiceGroup,
   ErrorSummary,
-  formatDateTime,
   InputField,
   PostForm,
   SelectField,

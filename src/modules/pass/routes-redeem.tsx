@@ -11,16 +11,15 @@ import { randomToken } from '../../platform/crypto.ts';
 import { type AppError, ForbiddenError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { requiredText } from '../../platform/http/validation.ts';
+import { formatDateTime, formatEuros } from '../../platform/print/index.ts';
 import {
   Breadcrumb,
   ChoiceGroup,
   ErrorSummary,
-  formatDateTime,
   InputField,
   PostForm,
   SelectField,
 } from '../../platform/views/components.tsx';
-import { formatEuros } from '../../platform/views/french.ts';
 import { placeSummaries, placesOfOrganisation, serviceLabel } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
 import { listQualifications } from './qualifications.ts';

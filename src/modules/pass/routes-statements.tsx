@@ -5,8 +5,8 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { can } from '../../platform/auth/policy.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
-import { Breadcrumb, formatDate, InputField, PostForm } from '../../platform/views/components.tsx';
-import { formatEuros } from '../../platform/views/french.ts';
+import { formatDate, formatEuros, parisDate } from '../../platform/print/index.ts';
+import { Breadcrumb, InputField, PostForm } from '../../platform/views/components.tsx';
 import { placeSummaries } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
@@ -180,7 +180,7 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
           cell(orgs.get(s.funder_organisation_id) ?? ''),
           s.vouchers,
           (s.amount_cents / 100).toFixed(2).replace('.', ','),
-          s.paid_at ? s.paid_at.toISOString().slice(0, 10) : '',
+          s.paid_at ? parisDate(s.paid_at) : '',
           cell(s.payment_reference ?? ''),
         ].join(';'),
       ),

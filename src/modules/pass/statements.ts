@@ -10,11 +10,9 @@ import type { Queryable } from '../../platform/db/database.ts';
 import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
 import { parseInput, requiredText } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
-import { formatDate } from '../../platform/views/components.tsx';
-import { MONTH_NAMES } from '../../platform/views/french.ts';
+import { formatDate, MONTH_NAMES, parisDate } from '../../platform/print/index.ts';
 import { type PassDeps, UNDO_WINDOW_MS } from './deps.ts';
 import { passPolicy } from './policies.ts';
-import { parisDate } from './voucher-rules.ts';
 
 export interface Statement {
   id: string;

@@ -5,7 +5,7 @@ import { authorize } from '../../platform/auth/policy.ts';
 import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
 import { parseInput, requiredText } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
-import { formatDateTime } from '../../platform/views/components.tsx';
+import { formatDateTime } from '../../platform/print/index.ts';
 import { type PassDeps, UNDO_WINDOW_MS } from './deps.ts';
 import { passPolicy } from './policies.ts';
 import type { Redemption } from './voucher-rules.ts';

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../../platform/db/database.ts';
 import { RuleError, withDetails } from '../../platform/http/errors.ts';
-import { formatDate, formatDateTime } from '../../platform/views/components.tsx';
+import { addDays, formatDate, formatDateTime } from '../../platform/print/index.ts';
 import { departementName, departementOfPlace, findPlace, type PlaceSummary, serviceLabel } from '../lieux/index.ts';
 import type { Programme } from './programmes-repository.ts';
 import type { Qualification } from './qualifications.ts';
@@ -87,33 +87,6 @@ export async function whereUsed(
   const redemption = await liveRedemption(db, code);
   if (!redemption) return undefined;
   return { redemption, placeName: (await findPlace(db, redemption.place_id))?.nom };
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-// en-CA writes dates as YYYY-MM-DD. Made once: building a formatter is the costly part.
-const parisIsoDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-// Paris is a whole number of hours from UTC, so its date only changes on a minute boundary:
-// the date of the last minute asked for is kept (formatting is costly on a hot path).
-let lastMinute = Number.NaN;
-let lastDate = '';
-
-/** Today's date in Paris, which is what « valid until » means to people. */
-export function parisDate(at: Date): string {
-  const minute = Math.floor(at.getTime() / 60_000);
-  if (minute !== lastMinute) {
-    lastDate = parisIsoDate.format(at);
-    lastMinute = minute;
-  }
-  return lastDate;
 }
 
 export function territoryLabel(p: Pick<Programme, 'territory_departements' | 'territory_communes'>): string {

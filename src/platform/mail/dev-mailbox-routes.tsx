@@ -1,7 +1,7 @@
 /** The development mailbox: what would have been e-mailed, readable in the browser. */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
-import { formatDateTime } from '../views/components.tsx';
+import { formatDateTime } from '../print/index.ts';
 import { listDevMailbox } from './mailer.ts';
 
 /** Links in the text become clickable, so a developer can follow an invitation. */

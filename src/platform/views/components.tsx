@@ -222,23 +222,6 @@ export function Breadcrumb({ items }: { items: Array<{ label: string; href?: str
   );
 }
 
-const parisDateTime = new Intl.DateTimeFormat('fr-FR', {
-  dateStyle: 'long',
-  timeStyle: 'short',
-  timeZone: 'Europe/Paris',
-});
-const parisLongDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
-
-export function formatDateTime(date: Date): string {
-  return parisDateTime.format(date).replace(/^1 /, '1er ');
-}
-
-export function formatDate(date: Date | string): string {
-  const d = typeof date === 'string' ? new Date(`${date}T12:00:00Z`) : date;
-  // French writes the first day of a month « 1er ».
-  return parisLongDate.format(d).replace(/^1 /, '1er ');
-}
-
 /**
  * The DSFR table frame. Its container scrolls sideways on a small screen, so it is made
  * reachable with the keyboard (a named region that takes focus).

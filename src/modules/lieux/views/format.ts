@@ -1,14 +1,5 @@
-/** Display helpers for places: phone numbers, distances, map links, plain-French labels. */
+/** Display helpers for places: distances, map links, plain-French labels. */
 import { ENUMS, type EnumField, SERVICE_LABELS } from '../standard.ts';
-
-/** « +33492314387 » → « 04 92 31 43 87 »; other numbers grouped for reading. */
-export function displayPhone(phone: string): string {
-  const m = /^\+33(\d{9})$/.exec(phone);
-  if (m) return `0${m[1]}`.replace(/(\d{2})(?=\d)/g, '$1 ');
-  const overseas = /^\+(590|594|262|596|269|687|689|508|681)(\d+)$/.exec(phone);
-  if (overseas) return `+${overseas[1]} ${(overseas[2] as string).replace(/(\d{2})(?=\d)/g, '$1 ')}`;
-  return phone;
-}
 
 const kmOneDecimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const kmWhole = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });

@@ -1,8 +1,10 @@
 /** The page of one place: hours in words, services, how to get there, how to call. */
-import { Breadcrumb, formatDate, TableFrame } from '../../../platform/views/components.tsx';
+
+import { formatDate, formatPhone } from '../../../platform/print/index.ts';
+import { Breadcrumb, TableFrame } from '../../../platform/views/components.tsx';
 import type { HoursView } from '../opening-hours.ts';
 import type { PlaceRecord } from '../places-repository.ts';
-import { directionsUrl, displayCommune, displayPhone, mapUrl, serviceLabel } from './format.ts';
+import { directionsUrl, displayCommune, mapUrl, serviceLabel } from './format.ts';
 
 function Facts({ title, values }: { title: string; values: readonly string[] }) {
   if (values.length === 0) return null;
@@ -96,7 +98,7 @@ export function PlacePage(props: {
         {p.telephone ? (
           <li>
             <a class="fr-btn fr-icon-phone-line fr-btn--icon-left" href={`tel:${p.telephone}`}>
-              Appeler le {displayPhone(p.telephone)}
+              Appeler le {formatPhone(p.telephone)}
             </a>
           </li>
         ) : null}

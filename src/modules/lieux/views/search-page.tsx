@@ -1,19 +1,12 @@
 /** The search page for usagers: works without JavaScript, on a small phone. */
 import type { FieldErrors } from '../../../platform/http/errors.ts';
+import { formatPhone } from '../../../platform/print/index.ts';
 import { ChoiceGroup, ErrorSummary, InputField, SelectField } from '../../../platform/views/components.tsx';
 import type { Candidate } from '../gazetteer/resolve-location.ts';
 import type { HoursView } from '../opening-hours.ts';
 import { DEFAULT_RADIUS_KM, FILTER_FIELDS, type SearchCriteria, searchQueryString } from '../search/search-criteria.ts';
 import type { SearchResult } from '../search/search-places.ts';
-import {
-  directionsUrl,
-  displayCommune,
-  displayDistance,
-  displayPhone,
-  filterLegends,
-  optionsOf,
-  serviceLabel,
-} from './format.ts';
+import { directionsUrl, displayCommune, displayDistance, filterLegends, optionsOf, serviceLabel } from './format.ts';
 
 export interface SearchPageProps {
   criteria: Partial<SearchCriteria>;
@@ -78,7 +71,7 @@ function Result({ result }: { result: SearchResult & { hours: HoursView | null }
               {p.telephone ? (
                 <li>
                   <a class="fr-btn fr-btn--secondary fr-icon-phone-line fr-btn--icon-left" href={`tel:${p.telephone}`}>
-                    Appeler le {displayPhone(p.telephone)}
+                    Appeler le {formatPhone(p.telephone)}
                   </a>
                 </li>
               ) : null}
