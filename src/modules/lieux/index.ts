@@ -32,7 +32,7 @@ export {
   setPlaceOrganisation,
 } from './places-repository.ts';
 export { ENUMS as STANDARD_ENUMS, SERVICE_LABELS } from './standard.ts';
-export { displayDistance, displayPhone, serviceLabel } from './views/format.ts';
+export { displayDistance, serviceLabel } from './views/format.ts';
 
 export interface LieuxDeps {
   db: Database;

@@ -8,6 +8,7 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { can } from '../../platform/auth/policy.ts';
 import { AppError, ValidationError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
+import { qrSvg } from '../../platform/print/index.ts';
 import { describeHours } from '../lieux/index.ts';
 import type { Lang } from './i18n.ts';
 import { orientationPolicy } from './policies.ts';
@@ -28,7 +29,6 @@ import {
   type SlipDeps,
   sessionFormUrl,
 } from './slips.ts';
-import { qrSvg } from './views/qr-svg.ts';
 import {
   type PlaceHours,
   PrintableSlip,

@@ -7,6 +7,7 @@
  */
 import type { Queryable } from '../../platform/db/database.ts';
 import { ValidationError } from '../../platform/http/errors.ts';
+import { parisDate } from '../../platform/print/index.ts';
 import {
   type CountRow,
   PUBLICATION_THRESHOLD,
@@ -84,10 +85,10 @@ export async function orientationStatistics(
     for (const v of d.values)
       counts.push({ dimension: d.dimension, valeur: v, nombre: byKey.get(`${d.dimension}|${v}`) ?? 0 });
   }
-  const today = now.toISOString().slice(0, 10);
   return publish({
     territoire: input.departement,
-    periode: { debut: outcome.first ? outcome.first.toISOString().slice(0, 10) : null, fin: today },
+    // Dates in Paris (a diagnostic at 00:30 belongs to that day, not to the UTC one before).
+    periode: { debut: outcome.first ? parisDate(outcome.first) : null, fin: parisDate(now) },
     counts,
     indicateurs: {
       part_fiches_honorees_30_jours: publishableShare(outcome.honouredWithin30, outcome.closed),

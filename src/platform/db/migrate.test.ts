@@ -12,8 +12,9 @@ SELECT 1`;
     expect(statements[1]).toContain("RAISE EXCEPTION 'x;y'; END $$");
   });
 
-  it('numbers migrations without gaps', () => {
+  it('numbers migrations in increasing order, each number once', () => {
+    // Parallel branches take numbers from separate ranges (e.g. 0070–0079), so gaps are expected.
     const versions = listMigrations().map((m) => Number(m.version));
-    expect(versions).toEqual(versions.map((_, i) => i + 1));
+    expect(versions.every((v, i) => Number.isInteger(v) && v > 0 && (i === 0 || v > (versions[i - 1] as number)))).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
  * A4 slip, and the slip's summary for whoever has its code.
  */
 import type { ComponentChildren } from 'preact';
-import { displayPhone, type NearbyPlace } from '../../lieux/index.ts';
+import { formatPhone, telUri } from '../../../platform/print/index.ts';
+import type { NearbyPlace } from '../../lieux/index.ts';
 import { formatDate } from '../i18n.ts';
 import type { RankedPlace } from '../match-places.ts';
 import type { SlipRow } from '../repository.ts';
@@ -89,8 +90,8 @@ export function PlaceCard({
       {place.telephone ? (
         <p>
           {ctx.t('lieu.appeler')}{' '}
-          <a class="pa-phone" href={`tel:${place.telephone}`} dir="ltr">
-            {displayPhone(place.telephone)}
+          <a class="pa-phone" href={telUri(place.telephone) ?? `tel:${place.telephone}`} dir="ltr">
+            {formatPhone(place.telephone)}
           </a>
         </p>
       ) : null}
@@ -177,7 +178,7 @@ function SlipBox({
 }) {
   return (
     <div class="pa-slip-box">
-      {/* SVG built by qr-svg.ts from the slip's own URL. */}
+      {/* SVG built by platform/print (qrSvg) from the slip's own URL. */}
       <div class="pa-slip-qr" dangerouslySetInnerHTML={{ __html: qr }} />
       <div>
         <p class="fr-mb-1v">{ctx.t('fiche.code')}</p>
