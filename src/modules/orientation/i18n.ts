@@ -46,13 +46,20 @@ export function translator(lang: Lang): Translate {
   };
 }
 
+const dateFormats = new Map<Lang, Intl.DateTimeFormat>();
+
 /** Dates in the page's language, in Paris time (« 12 mars 2027 »). */
 export function formatDate(lang: Lang, date: Date): string {
-  const locale = lang === 'ar' ? 'ar-u-nu-latn' : lang === 'en' ? 'en-GB' : 'fr-FR';
-  return new Intl.DateTimeFormat(locale, {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/Paris',
-  }).format(date);
+  let format = dateFormats.get(lang);
+  if (!format) {
+    const locale = lang === 'ar' ? 'ar-u-nu-latn' : lang === 'en' ? 'en-GB' : 'fr-FR';
+    format = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'Europe/Paris',
+    });
+    dateFormats.set(lang, format);
+  }
+  return format.format(date);
 }

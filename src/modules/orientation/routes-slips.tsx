@@ -46,6 +46,19 @@ export interface SlipRouteOptions {
   codePagesPerMinute: number;
 }
 
+/** A slip's QR code never changes: drawn once per slip and language, the last 2,000 kept. */
+const qrCache = new Map<string, string>();
+function slipQr(url: string, label: string): string {
+  const key = `${url}|${label}`;
+  let svg = qrCache.get(key);
+  if (svg === undefined) {
+    svg = qrSvg(url, label);
+    if (qrCache.size >= 2000) qrCache.delete(qrCache.keys().next().value as string);
+    qrCache.set(key, svg);
+  }
+  return svg;
+}
+
 export function orientationSlipRoutes(app: FastifyInstance, opts: SlipRouteOptions) {
   const { deps, secureCookies } = opts;
   const codeLimit = { rateLimit: { max: opts.codePagesPerMinute, timeWindow: '1 minute' } };
@@ -81,7 +94,7 @@ export function orientationSlipRoutes(app: FastifyInstance, opts: SlipRouteOptio
       hours,
       itemsToBring: itemsToBring(slip.procedure),
       slipUrl,
-      qr: qrSvg(slipUrl, ctx.t('fiche.qr', { code: display })),
+      qr: slipQr(slipUrl, ctx.t('fiche.qr', { code: display })),
       orient: pro?.canOrient ? { note: pro.note?.note ?? '', error: orientError } : undefined,
     };
   }

@@ -32,11 +32,17 @@ export interface ResultPageProps {
   orient?: { note: string; error?: string | undefined } | undefined;
 }
 
+/** Number formats are costly to build: one per language and precision, kept. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
 function km(ctx: ViewContext, distance: number): string {
-  const value = new Intl.NumberFormat(ctx.lang === 'ar' ? 'ar-u-nu-latn' : ctx.lang, {
-    maximumFractionDigits: distance < 10 ? 1 : 0,
-  }).format(distance);
-  return ctx.t('lieu.a_km', { km: value });
+  const digits = distance < 10 ? 1 : 0;
+  const key = `${ctx.lang}|${digits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(ctx.lang === 'ar' ? 'ar-u-nu-latn' : ctx.lang, { maximumFractionDigits: digits });
+    numberFormats.set(key, format);
+  }
+  return ctx.t('lieu.a_km', { km: format.format(distance) });
 }
 
 function OpenStatus({ ctx, hours }: { ctx: ViewContext; hours: PlaceHours | undefined }) {
