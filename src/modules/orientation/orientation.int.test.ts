@@ -10,7 +10,7 @@ import { createTestApp, type TestApp, TestClock } from '../../../test/support/te
 import { type Actor, commandLineActor } from '../../platform/auth/actor.ts';
 import { importCommunes, importPlaces, setPlaceOrganisation } from '../lieux/index.ts';
 import { seedOrientationDemo } from './demo.ts';
-import { honourSlip, purgeOrientation } from './index.ts';
+import { honourSlip, purgeOrientation, sessionFormUrl } from './index.ts';
 import { slipCodes } from './slip-code.ts';
 
 // Tuesday 10 November 2026, 10:00 in Paris.
@@ -293,8 +293,12 @@ describe('the slip', () => {
     const receiver = await signIn('aidant@mediatheque.fr');
     const seen = await receiver.get(`/orientation/fiche/${display}`);
     expect(visibleText(seen.body)).toContain('Titre de séjour à renouveler avant le 30.');
-    expect(seen.body).toContain(
-      `/accompagnements/nouveau?fiche=${display}&amp;thematiques=aide_aux_demarches_administratives`,
+    // The support-session form is linked, pre-filled, once its module provides it.
+    const link = `/accompagnements/nouveau?fiche=${display}&amp;thematiques=aide_aux_demarches_administratives`;
+    if (t.app.hasRoute({ method: 'GET', url: '/accompagnements/nouveau' })) expect(seen.body).toContain(link);
+    else expect(seen.body).not.toContain('/accompagnements/nouveau');
+    expect(sessionFormUrl({ code, themes: ['email'], procedure: 'etranger', level: 'urgence' })).toBe(
+      `/accompagnements/nouveau?fiche=${display}&thematiques=email&demarche=etranger`,
     );
     const other = await signIn('aidant@autre.fr');
     const hidden = await other.get(`/orientation/fiche/${display}`);

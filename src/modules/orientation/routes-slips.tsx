@@ -157,7 +157,12 @@ export function orientationSlipRoutes(app: FastifyInstance, opts: SlipRouteOptio
     let pro: Parameters<typeof SummaryPage>[0]['pro'];
     if (actor && can(actor, orientationPolicy.lookUpSlips, null)) {
       const view = await professionalView(deps, actor, code);
-      pro = { ...view, sessionFormUrl: sessionFormUrl(prefillOf(await loadSlip(deps.db, code))) };
+      // The support-session form belongs to another module: link to it only where it exists.
+      const formExists = app.hasRoute({ method: 'GET', url: '/accompagnements/nouveau' });
+      pro = {
+        ...view,
+        sessionFormUrl: formExists ? sessionFormUrl(prefillOf(await loadSlip(deps.db, code))) : undefined,
+      };
     }
     return reply.page(
       pageOptions(lang, ctx.t('resume.titre', { code: displaySlipCode(code) }), { noindex: true }),

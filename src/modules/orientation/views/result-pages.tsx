@@ -388,7 +388,7 @@ export interface SummaryPageProps {
   ctx: ViewContext;
   summary: PublicSummary;
   /** Signed-in professional: note and actions. */
-  pro?: (ProfessionalView & { sessionFormUrl: string; honoured?: boolean }) | undefined;
+  pro?: (ProfessionalView & { sessionFormUrl: string | undefined }) | undefined;
 }
 
 /** GET /orientation/fiche/{code}: level, needs, deadline, date — and for professionals, the rest. */
@@ -467,17 +467,23 @@ function ProfessionalPart({
       ) : null}
       {pro.honourAs.length > 0 && !summary.honouredAt ? (
         <>
-          <p>
-            La personne est venue ? Enregistrez l'accompagnement à partir de cette fiche : les thèmes sont déjà cochés
-            et la fiche sera marquée « honorée ».
-          </p>
-          <ul class="fr-btns-group fr-btns-group--inline-sm">
-            <li>
-              <a class="fr-btn" href={pro.sessionFormUrl}>
-                Enregistrer l'accompagnement
-              </a>
-            </li>
-          </ul>
+          {pro.sessionFormUrl ? (
+            <>
+              <p>
+                La personne est venue ? Enregistrez l'accompagnement à partir de cette fiche : les thèmes sont déjà
+                cochés et la fiche sera marquée « honorée ».
+              </p>
+              <ul class="fr-btns-group fr-btns-group--inline-sm">
+                <li>
+                  <a class="fr-btn" href={pro.sessionFormUrl}>
+                    Enregistrer l'accompagnement
+                  </a>
+                </li>
+              </ul>
+            </>
+          ) : (
+            <p>La personne est venue ? Marquez la fiche « honorée » : l'orientation a abouti.</p>
+          )}
           {pro.honourAs.map((o) => (
             <form method="post" action={`/orientation/fiche/${display}/honorer`} class="fr-mb-2w">
               <Hidden name="_csrf" value={ctx.csrfToken} />
