@@ -15,6 +15,8 @@ SELECT 1`;
   it('numbers migrations in increasing order, each number once', () => {
     // Parallel branches take numbers from separate ranges (e.g. 0070–0079), so gaps are expected.
     const versions = listMigrations().map((m) => Number(m.version));
-    expect(versions.every((v, i) => Number.isInteger(v) && v > 0 && (i === 0 || v > (versions[i - 1] as number)))).toBe(true);
+    expect(versions.every((v, i) => Number.isInteger(v) && v > 0 && (i === 0 || v > (versions[i - 1] as number)))).toBe(
+      true,
+    );
   });
 });
