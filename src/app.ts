@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.ts';
 import { accountsPlugin, findOrganisation, listOrganisations, loadUser, OidcClient } from './modules/accounts/index.ts';
 import { lieuxPlugin } from './modules/lieux/index.ts';
+import { orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds } from './modules/pass/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import authPlugin from './platform/auth/auth-plugin.ts';
@@ -15,7 +16,7 @@ import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { registerErrorHandling } from './platform/http/error-handler.tsx';
 import { healthRoute } from './platform/http/health.ts';
-import httpPlatform from './platform/http/http-platform.ts';
+import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
 import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
 import { createDevMailboxMailer, createSmtpMailer, devMailboxPurge, type Mailer } from './platform/mail/mailer.ts';
@@ -123,6 +124,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
     organisations,
     apiRateLimit: config.rateLimits.publicApi,
+  });
+  await app.register(orientationPlugin, {
+    deps: { db, clock },
+    publicUrl: config.publicUrl,
+    secureCookies: isSecure(config),
+    publicApiRateLimit: config.rateLimits.publicApi,
+    passPlaceIds: () => qualifiedPlaceIds(db),
   });
 
   return app;

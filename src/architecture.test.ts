@@ -71,6 +71,9 @@ const tableOwners: Record<string, string> = {
   pass_statements: 'module:pass',
   pass_redemptions: 'module:pass',
   pass_api_tokens: 'module:pass',
+  orientation_sessions: 'module:orientation',
+  orientation_slips: 'module:orientation',
+  orientation_slip_notes: 'module:orientation',
 };
 
 describe('architecture', () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { countUsers, seedAccountsDemo } from './modules/accounts/index.ts';
 import { importCommunes, importPlaces, placesNear, setPlaceOrganisation } from './modules/lieux/index.ts';
+import { seedOrientationDemo } from './modules/orientation/index.ts';
 import { seedPassDemo } from './modules/pass/index.ts';
 import { commandLineActor } from './platform/auth/actor.ts';
 import type { Clock } from './platform/clock.ts';
@@ -44,10 +45,15 @@ export async function seedDemo(
     accounts.organisations,
     places.placeIds,
   );
+  const orientation = await seedOrientationDemo(
+    { db, clock },
+    { prescriberOrganisationId: accounts.organisations.ccas, placeIds: places.placeIds },
+  );
   const lines = [
     'Données de démonstration créées (structures et comptes marqués « Démo »).',
     places.line,
     pass,
+    orientation,
     `Connexion : ${config.publicUrl}/connexion`,
     `Mot de passe de tous les comptes de démonstration : ${accounts.password}`,
     ...accounts.accounts.map((a) => `  - ${a.email} : ${a.description}`),

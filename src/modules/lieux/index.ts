@@ -13,11 +13,13 @@ import { lieuxManageRoutes } from './routes-manage.tsx';
 import { lieuxPageRoutes } from './routes-pages.tsx';
 
 export { type ExportFormat, exportPlaces } from './export-places.ts';
-export { departementName, departements } from './gazetteer/departements.ts';
+export { departementName, departementOf, departements } from './gazetteer/departements.ts';
 export { departementOfPlace } from './gazetteer/place-departement.ts';
 export { type Location, resolveLocation } from './gazetteer/resolve-location.ts';
 export { type CommunesReport, importCommunes } from './import-communes.ts';
 export { ImportFileError, type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
+export { type NearbyPlace, nearbyPlaceById, nearbyPlaces, nearestCommune } from './nearby-places.ts';
+export { describeHours, type HoursView } from './opening-hours.ts';
 export {
   findPlace,
   type PlaceRecord,
@@ -30,7 +32,7 @@ export {
   setPlaceOrganisation,
 } from './places-repository.ts';
 export { ENUMS as STANDARD_ENUMS, SERVICE_LABELS } from './standard.ts';
-export { serviceLabel } from './views/format.ts';
+export { displayDistance, serviceLabel } from './views/format.ts';
 
 export interface LieuxDeps {
   db: Database;

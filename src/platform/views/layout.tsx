@@ -30,11 +30,17 @@ export interface PageOptions {
   wide?: boolean;
   /** Adds noindex for pages that make no sense in a search engine. */
   noindex?: boolean;
+  /** Language of the page's content (default fr); the header and footer stay French, marked so. */
+  lang?: string;
+  /** Right-to-left for Arabic pages. */
+  dir?: 'ltr' | 'rtl';
+  /** Extra stylesheets of a module by logical asset name ('orientation/orientation.css'). */
+  stylesheets?: string[];
 }
 
-function Header({ ctx }: { ctx: PageContext }) {
+function Header({ ctx, lang }: { ctx: PageContext; lang: string | undefined }) {
   return (
-    <header role="banner" class="fr-header">
+    <header role="banner" class="fr-header" lang={lang}>
       <div class="fr-header__body">
         <div class="fr-container">
           <div class="fr-header__body-row">
@@ -98,9 +104,9 @@ function Header({ ctx }: { ctx: PageContext }) {
   );
 }
 
-function Footer({ ctx }: { ctx: PageContext }) {
+function Footer({ ctx, lang }: { ctx: PageContext; lang: string | undefined }) {
   return (
-    <footer class="fr-footer" role="contentinfo" id="pied-de-page">
+    <footer class="fr-footer" role="contentinfo" id="pied-de-page" lang={lang}>
       <div class="fr-container">
         <div class="fr-footer__body">
           <div class="fr-footer__brand fr-enlarge-link">
@@ -175,8 +181,11 @@ export function FlashMessages({ flashes }: { flashes: Flash[] }) {
 
 export function renderPage(ctx: PageContext, options: PageOptions, body: ComponentChildren): string {
   const fullTitle = `${options.title} — ${ctx.operatorName}`;
+  const lang = options.lang ?? 'fr';
+  // The frame's own texts are French: say so when the page is in another language.
+  const frameLang = lang === 'fr' ? undefined : 'fr';
   const html = render(
-    <html lang="fr" data-fr-scheme="light">
+    <html lang={lang} dir={options.dir} data-fr-scheme="light">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -184,6 +193,9 @@ export function renderPage(ctx: PageContext, options: PageOptions, body: Compone
         {options.noindex ? <meta name="robots" content="noindex" /> : null}
         <meta name="theme-color" content="#000091" />
         <link rel="stylesheet" href={ctx.assets.url('app.css')} />
+        {(options.stylesheets ?? []).map((s) => (
+          <link rel="stylesheet" href={ctx.assets.url(s)} />
+        ))}
         <link rel="icon" type="image/svg+xml" href={ctx.assets.url('favicon.svg')} />
         {(options.scripts ?? []).map((s) => (
           <script type="module" src={ctx.assets.url(s)} />
@@ -191,7 +203,7 @@ export function renderPage(ctx: PageContext, options: PageOptions, body: Compone
       </head>
       <body>
         <div class="fr-skiplinks">
-          <nav role="navigation" aria-label="Accès rapide" class="fr-container">
+          <nav role="navigation" aria-label="Accès rapide" class="fr-container" lang={frameLang}>
             <ul class="fr-skiplinks__list">
               <li>
                 <a class="fr-link" href="#contenu">
@@ -206,7 +218,7 @@ export function renderPage(ctx: PageContext, options: PageOptions, body: Compone
             </ul>
           </nav>
         </div>
-        <Header ctx={ctx} />
+        <Header ctx={ctx} lang={frameLang} />
         <main id="contenu" role="main" tabindex={-1} class="fr-container fr-py-4w">
           <div class={options.wide ? '' : 'fr-grid-row'}>
             <div class={options.wide ? '' : 'fr-col-12 fr-col-lg-10'}>
@@ -215,7 +227,7 @@ export function renderPage(ctx: PageContext, options: PageOptions, body: Compone
             </div>
           </div>
         </main>
-        <Footer ctx={ctx} />
+        <Footer ctx={ctx} lang={frameLang} />
       </body>
     </html>,
   );
