@@ -16,6 +16,7 @@ import { applicationTables } from '../../src/platform/db/backup.ts';
 import { guardReadOnly, runReadOnly } from '../../src/platform/db/read-only-gets.ts';
 import { Agent } from '../support/agent.ts';
 import { populate } from '../support/database-snapshot.ts';
+import { makeActor } from '../support/factories.ts';
 import { signedInAgent } from '../support/sessions.ts';
 import { createTestApp, type TestApp, TestClock } from '../support/test-app.ts';
 
@@ -112,6 +113,14 @@ beforeAll(async () => {
     "SELECT id, email FROM users WHERE email LIKE '%@demo.passerelle.localhost' ORDER BY email",
   );
   for (const p of people) agents.push({ who: p.email, agent: await signedInAgent({ ...t, clock: clock.now }, p.id) });
+  // Someone whose role needs a second factor not set up yet: every page leads to its enrolment.
+  const newcomer = await makeActor(t.db, [{ organisationId: organisation, role: 'aidant' }], {
+    email: 'nouvelle-aidante@exemple.fr',
+  });
+  agents.push({
+    who: 'sans double authentification',
+    agent: await signedInAgent({ ...t, clock: clock.now }, newcomer.userId),
+  });
 }, 300_000);
 
 afterAll(async () => {
