@@ -157,6 +157,13 @@ describe('jobs', () => {
       "SELECT next_run_at FROM job_schedules WHERE name = 'test.morning'",
     );
     expect(schedule?.next_run_at.toISOString()).toBe('2026-11-13T07:30:00.000Z');
+    // The clock goes back a week (a test, a corrected server clock): the hourly job runs at once
+    // and keeps its period, instead of waiting a week for the time it was set for.
+    clock.set(new Date('2026-11-05T07:31:00Z'));
+    await Promise.all([a.runDue(), b.runDue()]);
+    expect(runs.filter((r) => r.startsWith('hourly'))).toHaveLength(3);
+    await Promise.all([a.runDue(), b.runDue()]);
+    expect(runs.filter((r) => r.startsWith('hourly'))).toHaveLength(3);
   });
 
   it('refuses a name that says not whose job it is, and a job registered twice', () => {

@@ -225,17 +225,22 @@ export class JobRunner {
       }
       this.schedulesStored = true;
     }
-    const due = await this.db.query<{ name: string }>(
-      'SELECT name FROM job_schedules WHERE next_run_at <= $1 AND name = ANY($2::text[])',
-      [now, [...this.schedules.keys()]],
+    const stored = await this.db.query<{ name: string; next_run_at: Date }>(
+      'SELECT name, next_run_at FROM job_schedules WHERE name = ANY($1::text[])',
+      [[...this.schedules.keys()]],
     );
-    for (const { name } of due) {
+    for (const { name, next_run_at } of stored) {
       const cadence = this.schedules.get(name) as Cadence;
+      const next = nextRunAfter(cadence, now);
+      // Due, or set further ahead than one period: the clock went back (a test moving it, a
+      // server clock corrected), and waiting for the old time would skip periods.
+      if (!(next_run_at <= now || next_run_at > next)) continue;
       await this.db.transaction(async (tx) => {
-        // Only one instance moves next_run_at forward; the others update no row.
+        // Only one instance moves next_run_at; the others update no row.
         const won = await tx.query(
-          'UPDATE job_schedules SET next_run_at = $2, last_run_at = $3 WHERE name = $1 AND next_run_at <= $3 RETURNING name',
-          [name, nextRunAfter(cadence, now), now],
+          `UPDATE job_schedules SET next_run_at = $2, last_run_at = $3
+           WHERE name = $1 AND (next_run_at <= $3 OR next_run_at > $2) RETURNING name`,
+          [name, next, now],
         );
         if (won.length > 0) await enqueue(tx, this.clock, name);
       });
