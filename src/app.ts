@@ -14,6 +14,7 @@ import { sitePlugin } from './modules/site/index.tsx';
 import authPlugin from './platform/auth/auth-plugin.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
+import { checkGetHandlersReadOnly, guardReadOnly } from './platform/db/read-only-gets.ts';
 import { registerErrorHandling } from './platform/http/error-handler.tsx';
 import { healthRoute } from './platform/http/health.ts';
 import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
@@ -60,7 +61,10 @@ function loggerOptions(config: Config, enabled: boolean): FastifyServerOptions['
 }
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
-  const { config, db } = options;
+  const { config } = options;
+  // Outside production, GET handlers run in READ ONLY transactions: a GET that writes fails.
+  const checkGets = config.env !== 'production';
+  const db = checkGets ? guardReadOnly(options.db) : options.db;
   const clock = options.clock ?? systemClock;
   const app = Fastify({
     logger: loggerOptions(config, options.logger ?? true),
@@ -72,6 +76,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
   });
+  checkGetHandlersReadOnly(app, { enforce: checkGets });
 
   const assets = await buildAssets({ stateBrand: config.stateBrand, cacheDir: path.join(config.dataDir, 'cache') });
   const devMailbox = config.env !== 'production' && !config.smtpUrl;

@@ -205,6 +205,8 @@ describe('Pass numérique journey', () => {
     await shown(manager.page.getByText("Le relevé de novembre 2026 n'est pas encore établi"));
     await audit.check(manager.page);
     server.clock.set(new Date('2026-12-03T09:00:00Z'));
+    // The hourly job draws November's statements up (a page never does).
+    await server.app.jobs.runDue();
     // Three weeks later: the earlier session has expired, the manager signs in again.
     await manager.context.close();
     const later = await signIn('rachid@mediatheque.fr');

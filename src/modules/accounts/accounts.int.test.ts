@@ -49,6 +49,10 @@ async function adminAgent(email = 'admin@exemple.fr') {
   const enrol = await agent.follow();
   const secret = /data-testid="totp-secret"[^>]*>([^<]+)</.exec(enrol.body)?.[1] as string;
   expect(secret).toBeTruthy();
+  // A reload shows the same secret (a scan made before it still works); nothing is stored yet.
+  const again = await agent.get('/compte/double-authentification');
+  expect(/data-testid="totp-secret"[^>]*>([^<]+)</.exec(again.body)?.[1]).toBe(secret);
+  expect(await t.db.query('SELECT id FROM users WHERE email = $1 AND totp_secret IS NOT NULL', [email])).toEqual([]);
   const done = await agent.post('/compte/double-authentification', { code: codeFor(secret) });
   expect(done.statusCode).toBe(200);
   expect(done.body).toContain('data-testid="recovery-codes"');

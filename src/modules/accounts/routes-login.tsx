@@ -403,7 +403,8 @@ export function loginRoutes(
       reply.setCookie(OIDC_COOKIE, JSON.stringify({ ...checks, retour }), cookieOptions);
       return reply.redirect(url, 303);
     });
-    app.get('/connexion/proconnect/retour', async (request: FastifyRequest, reply) => {
+    const callback = { writesOnGet: 'OpenID Connect callback: the provider redirects here to open the session' };
+    app.get('/connexion/proconnect/retour', { config: callback }, async (request: FastifyRequest, reply) => {
       const raw = request.cookies[OIDC_COOKIE];
       const unsigned = raw ? request.unsignCookie(raw) : undefined;
       reply.clearCookie(OIDC_COOKIE, { path: cookieOptions.path });
