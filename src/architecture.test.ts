@@ -55,6 +55,8 @@ const tableOwners: Record<string, string> = {
   schema_migrations: 'platform',
   jobs: 'platform',
   job_schedules: 'platform',
+  rate_limit_counters: 'platform',
+  sign_in_failures: 'platform',
   organisations: 'module:accounts',
   users: 'module:accounts',
   memberships: 'module:accounts',
