@@ -1,5 +1,6 @@
 /** SQL on the communes table (the gazetteer). */
 import type { Queryable } from '../../../platform/db/database.ts';
+import { escapeLike } from '../text.ts';
 import type { CommuneRow } from './read-laposte.ts';
 
 export interface CommuneMatch {
@@ -37,6 +38,13 @@ export async function replaceCommunes(tx: Queryable, rows: CommuneRow[]): Promis
       JSON.stringify(rows.slice(i, i + 2000)),
     ]);
   }
+  // The trigrams of each name, for similarCommunes (migration 0105).
+  await tx.query('DELETE FROM commune_name_trigrams');
+  await tx.query(
+    `INSERT INTO commune_name_trigrams (trigram, name_key, trigrams)
+     SELECT g, n.name_key, cardinality(lieux_trigrams(n.name_key))
+     FROM (SELECT DISTINCT name_key FROM communes) AS n, unnest(lieux_trigrams(n.name_key)) AS g`,
+  );
 }
 
 export async function countCommunes(db: Queryable): Promise<number> {
@@ -72,14 +80,30 @@ export async function communesByNameKey(db: Queryable, key: string): Promise<Com
   return rows.map(toMatch);
 }
 
-/** Close spellings, for « did you mean ». */
+/** pg_trgm's default threshold for « similar » (the % operator used before). */
+const SIMILARITY_THRESHOLD = 0.3;
+
+/**
+ * Close spellings, for « vouliez-vous dire ». Without pg_trgm (it can hang PGlite, ADR 0022)
+ * but with its measure: the trigrams a name shares with what was typed, over all the trigrams
+ * of both, counted through commune_name_trigrams (migration 0105) in plain SQL, so both engines
+ * give the same answers. A name beginning with what was typed is offered too.
+ */
 export async function similarCommunes(db: Queryable, key: string, limit = 8): Promise<CommuneMatch[]> {
   const rows = await db.query<MatchRow>(
-    `SELECT code_insee, min(code_postal) AS code_postal, min(name) AS name, min(departement) AS departement,
-            avg(latitude) AS latitude, avg(longitude) AS longitude, max(similarity(name_key, $1)) AS score
-     FROM communes WHERE name_key % $1 OR name_key LIKE $2
-     GROUP BY code_insee ORDER BY score DESC, min(name) LIMIT $3`,
-    [key, `${key.replace(/[\\%_]/g, '\\$&')}%`, limit],
+    `WITH typed AS MATERIALIZED (SELECT lieux_trigrams($1) AS t),
+     scored AS (
+       SELECT x.name_key, count(*)::float8 / (max(x.trigrams) + max(cardinality(typed.t)) - count(*)) AS score
+       FROM typed JOIN commune_name_trigrams x ON x.trigram = ANY (typed.t)
+       GROUP BY x.name_key
+       HAVING count(*)::float8 / (max(x.trigrams) + max(cardinality(typed.t)) - count(*)) >= ${SIMILARITY_THRESHOLD}
+           OR x.name_key LIKE $2
+     )
+     SELECT c.code_insee, min(c.code_postal) AS code_postal, min(c.name) AS name, min(c.departement) AS departement,
+            avg(c.latitude) AS latitude, avg(c.longitude) AS longitude, max(s.score) AS score
+     FROM scored s JOIN communes c ON c.name_key = s.name_key
+     GROUP BY c.code_insee ORDER BY score DESC, min(c.name), c.code_insee LIMIT $3`,
+    [key, `${escapeLike(key)}%`, limit],
   );
   return rows.map(toMatch);
 }

@@ -47,6 +47,22 @@ export function earthPoint(latitude: number, longitude: number): string {
   return `(${r * Math.cos(lat) * Math.cos(lon)}, ${r * Math.cos(lat) * Math.sin(lon)}, ${r * Math.sin(lat)})`;
 }
 
+/**
+ * Order of places matching every typed word, best first, the same on both engines and without
+ * pg_trgm (it can hang PGlite, ADR 0022): the words side by side as typed, then how many of
+ * them are whole words of the place's text, then how many begin a word. search_text and the
+ * words are folded (a-z, 0-9, single spaces), so a word boundary is a space.
+ */
+function textRank(words: string[], p: (v: unknown) => string): string {
+  const padded = "(' ' || search_text || ' ')";
+  const has = (pattern: string) => `(${padded} LIKE ${p(pattern)})::int`;
+  const keys: string[] = [];
+  if (words.length > 1) keys.push(`${has(`% ${escapeLike(words.join(' '))} %`)} DESC`);
+  keys.push(`(${words.map((w) => has(`% ${escapeLike(w)} %`)).join(' + ')}) DESC`);
+  keys.push(`(${words.map((w) => has(`% ${escapeLike(w)}%`)).join(' + ')}) DESC`);
+  return keys.join(', ');
+}
+
 export function buildSearchSql(spec: SearchSpec): {
   where: string;
   params: unknown[];
@@ -88,8 +104,7 @@ export function buildSearchSql(spec: SearchSpec): {
   }
   if (spec.openMinute !== undefined) where.push(`open_minutes @> ${p(spec.openMinute)}::int`);
   if (spec.onlyIds !== undefined) where.push(`id = ANY(${p(spec.onlyIds)}::text[])`);
-  if (!spec.center && spec.words.length > 0)
-    order = `word_similarity(${p(spec.words.join(' '))}, search_text) DESC, nom, id`;
+  if (!spec.center && spec.words.length > 0) order = `${textRank(spec.words, p)}, nom, id`;
   return { where: where.join(' AND '), params, distance, order };
 }
 
