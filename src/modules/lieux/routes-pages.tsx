@@ -68,7 +68,7 @@ export function lieuxPageRoutes(
       props.outcome?.kind === 'results' && props.outcome.whereLabel
         ? `Lieux d'aide près de ${props.outcome.whereLabel}`
         : "Trouver un lieu d'aide";
-    return reply.page({ title, scripts: ['lieux/position.js'] }, <SearchPage {...props} />, status);
+    return reply.page({ title, scripts: ['lieux/position.js'], stylesheets: ['lieux/lieux.css'] }, <SearchPage {...props} />, status);
   });
 
   app.get<{ Params: { id: string } }>('/lieux/:id', async (request, reply) => {
@@ -77,7 +77,7 @@ export function lieuxPageRoutes(
     const canEdit = can(request.actor, lieuxPolicy.editPlace, place);
     const organisationName = place.organisation_id ? await opts.organisationName(place.organisation_id) : undefined;
     return reply.page(
-      { title: place.nom },
+      { title: place.nom, stylesheets: ['lieux/lieux.css'] },
       <PlacePage
         place={place}
         hours={describeHours(place.horaires, deps.clock())}

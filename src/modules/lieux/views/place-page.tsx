@@ -94,10 +94,10 @@ export function PlacePage(props: {
       {p.itinerance.includes('Itinérant') ? (
         <p>Lieu itinérant : vérifiez où il se trouve le jour de votre visite.</p>
       ) : null}
-      <ul class="fr-btns-group fr-btns-group--inline-md fr-mb-3w">
+      <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w">
         {p.telephone ? (
           <li>
-            <a class="fr-btn fr-icon-phone-line fr-btn--icon-left" href={`tel:${p.telephone}`}>
+            <a class="fr-btn fr-icon-phone-line pa-call" href={`tel:${p.telephone}`}>
               Appeler le {formatPhone(p.telephone)}
             </a>
           </li>

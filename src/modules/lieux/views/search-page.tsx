@@ -67,10 +67,10 @@ function Result({ result }: { result: SearchResult & { hours: HoursView | null }
             </div>
           </div>
           <div class="fr-card__footer">
-            <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+            <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-btns-group--icon-left">
               {p.telephone ? (
                 <li>
-                  <a class="fr-btn fr-btn--secondary fr-icon-phone-line fr-btn--icon-left" href={`tel:${p.telephone}`}>
+                  <a class="fr-btn fr-btn--secondary fr-icon-phone-line pa-call" href={`tel:${p.telephone}`}>
                     Appeler le {formatPhone(p.telephone)}
                   </a>
                 </li>
