@@ -244,7 +244,7 @@ describe('what a person sees on a 320 px phone', () => {
     await context.close();
   });
 
-  it.skip('shows the first result on the first screen of a shared link, with and without JavaScript', async () => {
+  it('shows the first result on the first screen of a shared link, with and without JavaScript', async () => {
     for (const javaScriptEnabled of [false, true]) {
       const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 320, height: 640 } });
       const page = await context.newPage();
@@ -256,7 +256,7 @@ describe('what a person sees on a 320 px phone', () => {
     }
   });
 
-  it.skip('asks where the person is when the Pass numérique link has no place, and keeps the filter', async () => {
+  it('asks where the person is when the Pass numérique link has no place, and keeps the filter', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
     const page = await context.newPage();
     const response = await page.goto(`${server.url}/lieux?pass_numerique=oui`);
@@ -276,7 +276,7 @@ describe('what a person sees on a 320 px phone', () => {
     await context.close();
   });
 
-  it.skip('shows which places accept the Pass numérique, and the filter keeps only them', async () => {
+  it('shows which places accept the Pass numérique, and the filter keeps only them', async () => {
     const organisation = await makeOrganisation(server.db, 'FACE Var (essai)');
     await server.db.query(
       `INSERT INTO pass_qualifications (organisation_id, place_id, siret, services, commitments, status, requested_at, decided_at)

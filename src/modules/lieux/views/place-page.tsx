@@ -25,6 +25,7 @@ export function PlacePage(props: {
   hours: HoursView | null;
   canEdit: boolean;
   organisationName?: string | undefined;
+  acceptsPass?: boolean;
 }) {
   const p = props.place;
   const h = props.hours;
@@ -41,6 +42,9 @@ export function PlacePage(props: {
         </div>
       ) : null}
       <h1>{p.nom}</h1>
+      {props.acceptsPass ? (
+        <p class="fr-icon-checkbox-circle-line pa-pass">Accepte le Pass numérique : vos chèques y paient l'aide.</p>
+      ) : null}
       {p.presentation_resume ? <p class="fr-text--lead">{p.presentation_resume}</p> : null}
 
       <h2 class="fr-h4">Horaires</h2>
