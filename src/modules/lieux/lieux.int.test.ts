@@ -417,7 +417,8 @@ describe('pages', () => {
   it('keeps what was typed and explains errors on the page', async () => {
     const res = await t.app.inject('/lieux?commune=Toulon&rayon_km=-3');
     expect(res.statusCode).toBe(400);
-    expect(visibleText(res.body)).toContain('Le rayon doit être un nombre de kilomètres supérieur à 0.');
+    expect(visibleText(res.body)).toContain('Choisissez une distance dans la liste.');
+    expect(visibleText(res.body)).not.toContain('rayon_km');
     expect(res.body).toContain('value="Toulon"');
   });
 });

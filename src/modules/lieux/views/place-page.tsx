@@ -25,6 +25,7 @@ export function PlacePage(props: {
   hours: HoursView | null;
   canEdit: boolean;
   organisationName?: string | undefined;
+  acceptsPass?: boolean;
 }) {
   const p = props.place;
   const h = props.hours;
@@ -41,6 +42,9 @@ export function PlacePage(props: {
         </div>
       ) : null}
       <h1>{p.nom}</h1>
+      {props.acceptsPass ? (
+        <p class="fr-icon-checkbox-circle-line pa-pass">Accepte le Pass numérique : vos chèques y paient l'aide.</p>
+      ) : null}
       {p.presentation_resume ? <p class="fr-text--lead">{p.presentation_resume}</p> : null}
 
       <h2 class="fr-h4">Horaires</h2>
@@ -94,10 +98,10 @@ export function PlacePage(props: {
       {p.itinerance.includes('Itinérant') ? (
         <p>Lieu itinérant : vérifiez où il se trouve le jour de votre visite.</p>
       ) : null}
-      <ul class="fr-btns-group fr-btns-group--inline-md fr-mb-3w">
+      <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w">
         {p.telephone ? (
           <li>
-            <a class="fr-btn fr-icon-phone-line fr-btn--icon-left" href={`tel:${p.telephone}`}>
+            <a class="fr-btn fr-icon-phone-line pa-call" href={`tel:${p.telephone}`}>
               Appeler le {formatPhone(p.telephone)}
             </a>
           </li>
