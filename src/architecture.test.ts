@@ -64,6 +64,7 @@ const tableOwners: Record<string, string> = {
   invitations: 'module:accounts',
   password_resets: 'module:accounts',
   communes: 'module:lieux',
+  commune_name_trigrams: 'module:lieux',
   places: 'module:lieux',
   place_imports: 'module:lieux',
   pass_programmes: 'module:pass',
