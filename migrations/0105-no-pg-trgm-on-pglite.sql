@@ -2,7 +2,7 @@
 -- (electric-sql/pglite#1058), and with one connection that freezes the whole server. What used
 -- it now works the same on both engines without it (ADR 0022):
 -- * commune « vouliez-vous dire » suggestions count the trigrams a name shares with what was
---   typed through a plain table of each name's trigrams (below);
+--   typed through plain tables of trigrams (below);
 -- * the free-text ranking of places uses LIKE on word boundaries (search-repository.ts).
 -- Databases created by PGlite from now on never create pg_trgm (migrate.ts leaves those
 -- statements of 0001 and 0003 out); this removes it from PGlite databases made before.
@@ -19,18 +19,22 @@ AS $$
        generate_series(1, length(padded) - 2) AS i
 $$;
 
--- Which names hold which trigram: what pg_trgm's GIN index held, as a plain table read through
--- its primary key. Rewritten with the gazetteer (communes-repository.ts, replaceCommunes).
-CREATE TABLE commune_name_trigrams (
-  trigram text NOT NULL,
-  name_key text NOT NULL,
-  -- How many trigrams the name has, for the similarity (shared / all of both).
-  trigrams int NOT NULL,
-  PRIMARY KEY (trigram, name_key)
+-- Which names hold which trigram (what pg_trgm's GIN index held), and how many trigrams each
+-- name has. Rewritten with the gazetteer by replaceCommunes (communes-repository.ts, which
+-- computes the trigrams as lieux_trigrams does); filled here for databases made before.
+CREATE TABLE commune_trigram_names (
+  trigram text PRIMARY KEY,
+  name_keys text[] NOT NULL
 );
-INSERT INTO commune_name_trigrams (trigram, name_key, trigrams)
-SELECT g, n.name_key, cardinality(lieux_trigrams(n.name_key))
-FROM (SELECT DISTINCT name_key FROM communes) AS n, unnest(lieux_trigrams(n.name_key)) AS g;
+CREATE TABLE commune_name_trigram_counts (
+  name_key text PRIMARY KEY,
+  trigrams int NOT NULL
+);
+CREATE TEMPORARY TABLE name_trigrams ON COMMIT DROP AS
+SELECT n.name_key, lieux_trigrams(n.name_key) AS t FROM (SELECT DISTINCT name_key FROM communes) AS n;
+INSERT INTO commune_name_trigram_counts (name_key, trigrams) SELECT name_key, cardinality(t) FROM name_trigrams;
+INSERT INTO commune_trigram_names (trigram, name_keys)
+SELECT g, array_agg(name_key ORDER BY name_key) FROM name_trigrams, unnest(t) AS g GROUP BY g;
 
 DROP INDEX IF EXISTS communes_name_trgm_idx;
 

@@ -38,13 +38,53 @@ export async function replaceCommunes(tx: Queryable, rows: CommuneRow[]): Promis
       JSON.stringify(rows.slice(i, i + 2000)),
     ]);
   }
-  // The trigrams of each name, for similarCommunes (migration 0105).
-  await tx.query('DELETE FROM commune_name_trigrams');
-  await tx.query(
-    `INSERT INTO commune_name_trigrams (trigram, name_key, trigrams)
-     SELECT g, n.name_key, cardinality(lieux_trigrams(n.name_key))
-     FROM (SELECT DISTINCT name_key FROM communes) AS n, unnest(lieux_trigrams(n.name_key)) AS g`,
-  );
+  await writeNameTrigrams(tx, [...new Set(rows.map((r) => r.name_key))]);
+}
+
+/**
+ * The trigrams of a folded name (see communeKey): each word padded with two spaces before and
+ * one after, as pg_trgm does; each trigram once, sorted. The same as the SQL function
+ * lieux_trigrams of migration 0105 (tested), computed here because it is much faster.
+ */
+export function trigramsOf(key: string): string[] {
+  const set = new Set<string>();
+  for (const word of key.split(/[^a-z0-9]+/)) {
+    if (!word) continue;
+    const padded = `  ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i++) set.add(padded.slice(i, i + 3));
+  }
+  return [...set].sort();
+}
+
+/** Rewrites the trigram tables similarCommunes reads (migration 0105). */
+async function writeNameTrigrams(tx: Queryable, names: string[]): Promise<void> {
+  await tx.query('DELETE FROM commune_trigram_names');
+  await tx.query('DELETE FROM commune_name_trigram_counts');
+  const byTrigram = new Map<string, string[]>();
+  const counts: number[] = [];
+  for (const name of names) {
+    const trigrams = trigramsOf(name);
+    counts.push(trigrams.length);
+    for (const t of trigrams) {
+      const list = byTrigram.get(t);
+      if (list) list.push(name);
+      else byTrigram.set(t, [name]);
+    }
+  }
+  for (let i = 0; i < names.length; i += 10_000) {
+    await tx.query(
+      'INSERT INTO commune_name_trigram_counts (name_key, trigrams) SELECT * FROM unnest($1::text[], $2::int[])',
+      [names.slice(i, i + 10_000), counts.slice(i, i + 10_000)],
+    );
+  }
+  const entries = [...byTrigram.entries()];
+  for (let i = 0; i < entries.length; i += 2000) {
+    await tx.query(
+      `INSERT INTO commune_trigram_names (trigram, name_keys)
+       SELECT e->>0, ARRAY(SELECT jsonb_array_elements_text(e->1)) FROM jsonb_array_elements($1::jsonb) AS e`,
+      [JSON.stringify(entries.slice(i, i + 2000))],
+    );
+  }
 }
 
 export async function countCommunes(db: Queryable): Promise<number> {
@@ -86,24 +126,29 @@ const SIMILARITY_THRESHOLD = 0.3;
 /**
  * Close spellings, for « vouliez-vous dire ». Without pg_trgm (it can hang PGlite, ADR 0022)
  * but with its measure: the trigrams a name shares with what was typed, over all the trigrams
- * of both, counted through commune_name_trigrams (migration 0105) in plain SQL, so both engines
- * give the same answers. A name beginning with what was typed is offered too.
+ * of both (threshold 0.3), counted in plain SQL through the trigram tables of migration 0105,
+ * so both engines give the same answers. A name beginning with what was typed is offered too.
  */
 export async function similarCommunes(db: Queryable, key: string, limit = 8): Promise<CommuneMatch[]> {
+  const typed = trigramsOf(key);
+  if (typed.length === 0) return [];
   const rows = await db.query<MatchRow>(
-    `WITH typed AS MATERIALIZED (SELECT lieux_trigrams($1) AS t),
+    `WITH hits AS (
+       SELECT n AS name_key, count(*) AS shared
+       FROM commune_trigram_names t, unnest(t.name_keys) AS n
+       WHERE t.trigram = ANY ($1::text[])
+       GROUP BY n
+     ),
      scored AS (
-       SELECT x.name_key, count(*)::float8 / (max(x.trigrams) + max(cardinality(typed.t)) - count(*)) AS score
-       FROM typed JOIN commune_name_trigrams x ON x.trigram = ANY (typed.t)
-       GROUP BY x.name_key
-       HAVING count(*)::float8 / (max(x.trigrams) + max(cardinality(typed.t)) - count(*)) >= ${SIMILARITY_THRESHOLD}
-           OR x.name_key LIKE $2
+       SELECT h.name_key, h.shared::float8 / (c.trigrams + $2::int - h.shared) AS score
+       FROM hits h JOIN commune_name_trigram_counts c ON c.name_key = h.name_key
+       WHERE h.shared::float8 / (c.trigrams + $2::int - h.shared) >= ${SIMILARITY_THRESHOLD} OR h.name_key LIKE $3
      )
      SELECT c.code_insee, min(c.code_postal) AS code_postal, min(c.name) AS name, min(c.departement) AS departement,
             avg(c.latitude) AS latitude, avg(c.longitude) AS longitude, max(s.score) AS score
      FROM scored s JOIN communes c ON c.name_key = s.name_key
-     GROUP BY c.code_insee ORDER BY score DESC, min(c.name), c.code_insee LIMIT $3`,
-    [key, `${escapeLike(key)}%`, limit],
+     GROUP BY c.code_insee ORDER BY score DESC, min(c.name), c.code_insee LIMIT $4`,
+    [typed, typed.length, `${escapeLike(key)}%`, limit],
   );
   return rows.map(toMatch);
 }

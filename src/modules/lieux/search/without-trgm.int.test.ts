@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-db.ts';
 import { commandLineActor } from '../../../platform/auth/actor.ts';
-import { similarCommunes } from '../gazetteer/communes-repository.ts';
+import { similarCommunes, trigramsOf } from '../gazetteer/communes-repository.ts';
 import { importCommunes } from '../import-communes.ts';
 import { importPlaces } from '../import-places.ts';
 import { searchPlacesSql } from './search-repository.ts';
@@ -112,6 +112,14 @@ describe('without pg_trgm', () => {
       // PostgreSQL keeps the index that speeds up LIKE '%mot%'; nothing ranks or suggests with it.
       expect(trigramIndexes).toEqual(['places_search_trgm_idx']);
     }
+  });
+
+  it('computes trigrams in TypeScript as the migration did in SQL', async () => {
+    for (const key of ['toulon', 'saint maximin la sainte baume', 'marseille 01', 'a', 'l isle sur la sorgue 2']) {
+      const [row] = await db.query<{ t: string[] }>('SELECT lieux_trigrams($1) AS t', [key]);
+      expect(trigramsOf(key), key).toEqual(row?.t);
+    }
+    expect(trigramsOf('toulon')).toEqual(['  t', ' to', 'lon', 'on ', 'oul', 'tou', 'ulo']);
   });
 
   it('suggests close commune names, the same on both engines', async () => {
