@@ -296,22 +296,29 @@ describe('what a person sees on a 320 px phone', () => {
     await context.close();
   });
 
-  it.skip('keeps every usager page within the screen, every disclosure open, nothing cut off', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
-    const page = await context.newPage();
+  it('keeps every usager page within the screen, every disclosure open, nothing cut off', async () => {
     const problems: string[] = [];
-    for (const url of [
-      '/lieux',
-      '/lieux?commune=Toulon',
-      '/lieux?pass_numerique=oui',
-      '/lieux?commune=Saint-Martin',
-      '/lieux?commune=Tulon',
-      `/lieux/${FACE_VAR}`,
-    ]) {
-      await page.goto(`${server.url}${url}`);
-      problems.push(...(await cutOff(page)).map((p) => `${url} : ${p}`));
+    for (const javaScriptEnabled of [false, true]) {
+      const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 320, height: 640 } });
+      const page = await context.newPage();
+      for (const url of [
+        '/',
+        '/lieux',
+        '/lieux?commune=Toulon',
+        '/lieux?commune=Toulon&page=2',
+        '/lieux?commune=Toulon&rayon_km=abc',
+        '/lieux?pass_numerique=oui',
+        '/lieux?commune=Saint-Martin',
+        '/lieux?commune=Tulon',
+        `/lieux/${FACE_VAR}`,
+      ]) {
+        await page.goto(`${server.url}${url}`);
+        problems.push(
+          ...(await cutOff(page)).map((p) => `${url} (JavaScript ${javaScriptEnabled ? 'on' : 'off'}) : ${p}`),
+        );
+      }
+      await context.close();
     }
     expect(problems).toEqual([]);
-    await context.close();
   });
 });

@@ -62,19 +62,21 @@ export function PlacePage(props: {
           </p>
           <p>{h.today}</p>
           {h.week ? (
-            <TableFrame label="Horaires de la semaine" small>
-              <table>
-                <caption>Horaires de la semaine</caption>
-                <tbody>
-                  {h.week.map((d) => (
-                    <tr>
-                      <th scope="row">{d.day.charAt(0).toUpperCase() + d.day.slice(1)}</th>
-                      <td>{d.text}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableFrame>
+            <div class="pa-hours">
+              <TableFrame label="Horaires de la semaine" small>
+                <table>
+                  <caption>Horaires de la semaine</caption>
+                  <tbody>
+                    {h.week.map((d) => (
+                      <tr>
+                        <th scope="row">{d.day.charAt(0).toUpperCase() + d.day.slice(1)}</th>
+                        <td>{d.text}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableFrame>
+            </div>
           ) : null}
         </>
       ) : (

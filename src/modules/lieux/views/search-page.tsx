@@ -100,7 +100,7 @@ function Pagination({ criteria, page, pages }: { criteria: Partial<SearchCriteri
   if (pages <= 1) return null;
   const link = (n: number) => `/lieux?${searchQueryString(criteria, { page: n > 1 ? String(n) : undefined })}`;
   return (
-    <nav role="navigation" class="fr-pagination" aria-label="Pages de résultats">
+    <nav role="navigation" class="fr-pagination pa-pagination" aria-label="Pages de résultats">
       <ul class="fr-pagination__list">
         <li>
           {page > 1 ? (
@@ -272,7 +272,7 @@ function SearchForm(props: SearchPageProps & { heading: boolean }) {
       method="get"
       action="/lieux"
       role="search"
-      class="fr-mb-4w"
+      class="fr-mb-4w pa-search"
       id="recherche"
       aria-labelledby={props.heading ? 'recherche-titre' : undefined}
     >
