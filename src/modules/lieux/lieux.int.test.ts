@@ -517,6 +517,25 @@ describe('structures maintain their places', () => {
     await manager.post(`/lieux/${id}/rouvrir`);
     expect((await t.app.inject(`/api/v1/lieux/${id}`)).statusCode).toBe(200);
 
+    // Closed for a while: journaled, announced on the place page; a past period is refused.
+    await manager.get(`/lieux/${id}/modifier`);
+    await manager.post(`/lieux/${id}/fermeture`, { du: '2026-11-01', au: '2026-11-02' });
+    expect(
+      (await t.db.query<{ c: string | null }>('SELECT closed_until::text AS c FROM places WHERE id = $1', [id]))[0]?.c,
+    ).toBeNull();
+    expect((await manager.post(`/lieux/${id}/fermeture`, { du: '2026-11-20', au: '2026-12-31' })).statusCode).toBe(303);
+    expect(visibleText((await t.app.inject(`/lieux/${id}`)).body)).toContain(
+      'Fermé temporairement jusqu’au 31 décembre 2026',
+    );
+    const closures = await t.db.query<{ n: number }>(
+      "SELECT count(*) AS n FROM journal WHERE action = 'lieux.fermeture_temporaire' AND target_id = $1",
+      [id],
+    );
+    expect(closures[0]?.n).toBe(1);
+    await manager.get(`/lieux/${id}/modifier`);
+    await manager.post(`/lieux/${id}/fermeture/annuler`);
+    expect(visibleText((await t.app.inject(`/lieux/${id}`)).body)).not.toContain('Fermé temporairement');
+
     // Another place, not theirs.
     expect((await manager.post('/lieux/dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746/fermer')).statusCode).toBe(403);
   });

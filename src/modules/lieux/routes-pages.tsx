@@ -2,13 +2,16 @@
 import type { FastifyInstance } from 'fastify';
 import { can } from '../../platform/auth/policy.ts';
 import { type FieldErrors, NotFoundError, ValidationError } from '../../platform/http/errors.ts';
+import { parisDate } from '../../platform/print/index.ts';
 import type { LieuxDeps } from './index.ts';
+import { nearbyPlaces } from './nearby-places.ts';
 import { describeHours } from './opening-hours.ts';
 import { findPlace } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
 import { FILTER_FIELDS, parseSearchQuery, type SearchCriteria } from './search/search-criteria.ts';
 import { PageOutOfRangeError, searchPlaces } from './search/search-places.ts';
-import { PlacePage } from './views/place-page.tsx';
+import { closureOf, displayDistance } from './views/format.ts';
+import { type Alternative, PlacePage } from './views/place-page.tsx';
 import { SearchPage, type SearchPageProps, WherePage } from './views/search-page.tsx';
 
 function typedValues(query: Record<string, unknown>): Record<string, string> {
@@ -88,6 +91,7 @@ export function lieuxPageRoutes(
               ...r,
               hours: describeHours(r.place.horaires, now),
               acceptsPass: passPlaces.has(r.place.id),
+              closure: closureOf(r.place, parisDate(now)),
             })),
           };
         } else {
@@ -123,6 +127,27 @@ export function lieuxPageRoutes(
     const canEdit = can(request.actor, lieuxPolicy.editPlace, place);
     const organisationName = place.organisation_id ? await opts.organisationName(place.organisation_id) : undefined;
     const acceptsPass = ((await deps.passPlaceIds?.()) ?? []).includes(place.id);
+    const now = deps.clock();
+    const closure = closureOf(place, parisDate(now));
+    let alternatives: Alternative[] = [];
+    if ((place.status === 'closed' || closure?.now) && place.geo_lat !== null && place.geo_lon !== null) {
+      const near = await nearbyPlaces(
+        deps.db,
+        { latitude: place.geo_lat, longitude: place.geo_lon },
+        { radiusKm: 30, limit: 4, today: parisDate(now) },
+      );
+      alternatives = near
+        .filter((n) => n.id !== place.id)
+        .slice(0, 3)
+        .map((n) => ({
+          id: n.id,
+          nom: n.nom,
+          adresse: n.adresse,
+          commune: n.commune,
+          distance: displayDistance(n.distanceKm),
+          status: describeHours(n.horaires, now)?.status ?? null,
+        }));
+    }
     return reply.page(
       { title: place.nom, stylesheets: ['lieux/lieux.css'] },
       <PlacePage
@@ -131,6 +156,8 @@ export function lieuxPageRoutes(
         canEdit={canEdit}
         organisationName={organisationName}
         acceptsPass={acceptsPass}
+        closure={closure}
+        alternatives={alternatives}
       />,
     );
   });

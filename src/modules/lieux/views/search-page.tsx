@@ -1,12 +1,20 @@
 /** The search page for usagers: works without JavaScript, on a small phone. */
 import type { FieldErrors } from '../../../platform/http/errors.ts';
-import { formatPhone } from '../../../platform/print/index.ts';
+import { formatDate, formatPhone } from '../../../platform/print/index.ts';
 import { ChoiceGroup, ErrorSummary, InputField, SelectField } from '../../../platform/views/components.tsx';
 import type { Candidate } from '../gazetteer/resolve-location.ts';
 import type { HoursView } from '../opening-hours.ts';
 import { DEFAULT_RADIUS_KM, FILTER_FIELDS, type SearchCriteria, searchQueryString } from '../search/search-criteria.ts';
 import type { SearchResult } from '../search/search-places.ts';
-import { directionsUrl, displayCommune, displayDistance, filterLegends, optionsOf, serviceLabel } from './format.ts';
+import {
+  type Closure,
+  directionsUrl,
+  displayCommune,
+  displayDistance,
+  filterLegends,
+  optionsOf,
+  serviceLabel,
+} from './format.ts';
 
 export interface SearchPageProps {
   criteria: Partial<SearchCriteria>;
@@ -21,7 +29,7 @@ export interface SearchPageProps {
         total: number;
         page: number;
         pages: number;
-        results: Array<SearchResult & { hours: HoursView | null; acceptsPass?: boolean }>;
+        results: Array<SearchResult & { hours: HoursView | null; acceptsPass?: boolean; closure?: Closure }>;
       }
     | { kind: 'ambiguous'; query: string; candidates: Candidate[] }
     | { kind: 'unknown'; query: string; suggestions: Candidate[] }
@@ -45,8 +53,13 @@ function HoursBadge({ hours }: { hours: HoursView | null }) {
   );
 }
 
-function Result({ result }: { result: SearchResult & { hours: HoursView | null; acceptsPass?: boolean } }) {
+function Result({
+  result,
+}: {
+  result: SearchResult & { hours: HoursView | null; acceptsPass?: boolean; closure?: Closure };
+}) {
   const p = result.place;
+  const closedNow = result.closure?.now === true;
   const distance = displayDistance(result.distanceKm);
   return (
     <li class="fr-mb-3w">
@@ -61,7 +74,14 @@ function Result({ result }: { result: SearchResult & { hours: HoursView | null; 
               {p.frais_a_charge.length > 0 ? ` — ${p.frais_a_charge.join(', ')}` : ''}
             </p>
             <div class="fr-card__start">
-              <HoursBadge hours={result.hours} />
+              {closedNow && result.closure ? (
+                <>
+                  <p class="fr-badge fr-badge--sm fr-badge--warning fr-mb-1v">Fermé temporairement</p>
+                  <p class="fr-card__detail">Jusqu’au {formatDate(result.closure.until)} inclus</p>
+                </>
+              ) : (
+                <HoursBadge hours={result.hours} />
+              )}
               {result.acceptsPass ? <PassSign /> : null}
             </div>
             <div class="fr-card__end">
@@ -72,24 +92,26 @@ function Result({ result }: { result: SearchResult & { hours: HoursView | null; 
               </p>
             </div>
           </div>
-          <div class="fr-card__footer">
-            <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-btns-group--icon-left">
-              {p.telephone ? (
-                <li>
-                  <a class="fr-btn fr-btn--secondary fr-icon-phone-line pa-call" href={`tel:${p.telephone}`}>
-                    Appeler le {formatPhone(p.telephone)}
-                  </a>
-                </li>
-              ) : null}
-              {p.geo_lat !== null && p.geo_lon !== null && p.geo_precision === 'exact' ? (
-                <li>
-                  <a class="fr-btn fr-btn--tertiary" href={directionsUrl(p.geo_lat, p.geo_lon)} rel="noopener">
-                    Itinéraire vers {p.nom}
-                  </a>
-                </li>
-              ) : null}
-            </ul>
-          </div>
+          {closedNow ? null : (
+            <div class="fr-card__footer">
+              <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-btns-group--icon-left">
+                {p.telephone ? (
+                  <li>
+                    <a class="fr-btn fr-btn--secondary fr-icon-phone-line pa-call" href={`tel:${p.telephone}`}>
+                      Appeler le {formatPhone(p.telephone)}
+                    </a>
+                  </li>
+                ) : null}
+                {p.geo_lat !== null && p.geo_lon !== null && p.geo_precision === 'exact' ? (
+                  <li>
+                    <a class="fr-btn fr-btn--tertiary" href={directionsUrl(p.geo_lat, p.geo_lon)} rel="noopener">
+                      Itinéraire vers {p.nom}
+                    </a>
+                  </li>
+                ) : null}
+              </ul>
+            </div>
+          )}
         </div>
       </div>
     </li>
@@ -100,7 +122,7 @@ function Pagination({ criteria, page, pages }: { criteria: Partial<SearchCriteri
   if (pages <= 1) return null;
   const link = (n: number) => `/lieux?${searchQueryString(criteria, { page: n > 1 ? String(n) : undefined })}`;
   return (
-    <nav role="navigation" class="fr-pagination" aria-label="Pages de résultats">
+    <nav role="navigation" class="fr-pagination pa-pagination" aria-label="Pages de résultats">
       <ul class="fr-pagination__list">
         <li>
           {page > 1 ? (
@@ -272,7 +294,7 @@ function SearchForm(props: SearchPageProps & { heading: boolean }) {
       method="get"
       action="/lieux"
       role="search"
-      class="fr-mb-4w"
+      class="fr-mb-4w pa-search"
       id="recherche"
       aria-labelledby={props.heading ? 'recherche-titre' : undefined}
     >
