@@ -21,6 +21,7 @@ import { healthRoute } from './platform/http/health.ts';
 import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
 import { purgeRateLimitCounters } from './platform/http/rate-limit-store.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
+import { setJournalKey } from './platform/journal/journal.ts';
 import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
 import { createDevMailboxMailer, createSmtpMailer, devMailboxPurge, type Mailer } from './platform/mail/mailer.ts';
 import outboxPlugin from './platform/outbox/outbox-plugin.ts';
@@ -68,6 +69,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const checkGets = config.env !== 'production';
   const db = checkGets ? guardReadOnly(options.db) : options.db;
   const clock = options.clock ?? systemClock;
+  setJournalKey(config.secretKey);
   const app = Fastify({
     logger: loggerOptions(config, options.logger ?? true),
     genReqId: (req) => {

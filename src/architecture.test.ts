@@ -57,6 +57,7 @@ const tableOwners: Record<string, string> = {
   job_schedules: 'platform',
   rate_limit_counters: 'platform',
   sign_in_failures: 'platform',
+  journal_heads: 'platform',
   organisations: 'module:accounts',
   users: 'module:accounts',
   memberships: 'module:accounts',

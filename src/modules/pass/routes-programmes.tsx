@@ -19,6 +19,7 @@ import { SERVICE_LABELS, serviceLabel } from '../lieux/index.ts';
 import { bookletsCsv } from './booklet-csv.ts';
 import { writeBookletsPdf } from './booklet-pdf.ts';
 import { createProgramme } from './create-programme.ts';
+import { funderReportCsv } from './csv-files.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets } from './distribute-booklets.ts';
 import { issueBooklets } from './issue-booklets.ts';
@@ -602,27 +603,10 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     const actor = requireActor(request);
     const p = await programmeFor(request.params.id, actor);
     const r = await funderReport(deps.db, p, deps.clock());
-    const lines = [
-      'indicateur;detail;valeur',
-      `carnets;emis;${r.booklets.issued}`,
-      `carnets;remis;${r.booklets.distributed}`,
-      `carnets;commences;${r.booklets.started}`,
-      `carnets;entierement_utilises;${r.booklets.fullyUsed}`,
-      `cheques;utilises;${r.vouchers.used}`,
-      `cheques;remis;${r.vouchers.distributed}`,
-      `valeur_centimes;utilisee;${r.value.usedCents}`,
-      `valeur_centimes;remise_non_utilisee;${r.value.unusedDistributedCents}`,
-      `valeur_centimes;non_distribuee;${r.value.notDistributedCents}`,
-      `valeur_centimes;remboursable;${r.value.refundableCents}`,
-      ...r.byService.map((x) => `par_service;${x.label};${x.count}`),
-      ...r.byPlace.map((x) => `par_lieu;${x.label.replace(/;/g, ',')};${x.count}`),
-      ...r.byCommune.map((x) => `par_commune;${x.label};${x.count}`),
-      ...r.byMonth.map((x) => `par_mois;${x.label};${x.count}`),
-    ];
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="bilan.csv"')
-      .send(`\uFEFF${lines.join('\r\n')}\r\n`);
+      .send(funderReportCsv(r));
   });
 
   app.get('/pass/alertes', async (request, reply) => {
