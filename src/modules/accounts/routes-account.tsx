@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import { type Actor, requiresSecondFactor, roleLabels } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
-import { deleteSession, listSessions, markSecondFactorDone, type Session } from '../../platform/auth/session-store.ts';
-import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
+import { listSessions, markSecondFactorDone, type Session } from '../../platform/auth/session-store.ts';
+import type { AppError } from '../../platform/http/errors.ts';
 import { formError } from '../../platform/http/forms.ts';
 import { isSecure } from '../../platform/http/http-platform.ts';
 import { formatDateTime } from '../../platform/print/index.ts';
@@ -18,6 +18,7 @@ import {
   type Enrolment,
   startSecondFactorEnrolment,
 } from './enrol-second-factor.ts';
+import { closeSession } from './manage-sessions.ts';
 import { countUnusedRecoveryCodes } from './repository.ts';
 import { formatSecretForHumans } from './totp.ts';
 
@@ -221,8 +222,7 @@ export function accountRoutes(app: FastifyInstance, opts: { deps: AccountsDeps; 
   app.post('/compte/sessions/fermer', async (request, reply) => {
     const actor = requireActor(request, { allowMissingSecondFactor: true });
     const target = String((request.body as Record<string, unknown> | undefined)?.session ?? '');
-    if (!(await deleteSession(deps.db, target, actor.userId)))
-      throw new NotFoundError('Cette session est déjà fermée.');
+    await closeSession(deps, actor, target);
     reply.flash('success', "L'appareil a été déconnecté.");
     return reply.redirect('/compte', 303);
   });

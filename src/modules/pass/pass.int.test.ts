@@ -5,7 +5,7 @@ import { createTestApp, type TestApp, TestClock } from '../../../test/support/te
 import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
-import { importCommunes, importPlaces, setPlaceOrganisation } from '../lieux/index.ts';
+import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
 import { createProgramme } from './create-programme.ts';
 import type { PassDeps } from './deps.ts';
@@ -81,9 +81,27 @@ beforeAll(async () => {
     mediatheque: await makeOrganisation(t.db, 'Médiathèque'),
     marseille: await makeOrganisation(t.db, 'Espace Marseille'),
   };
-  await setPlaceOrganisation(t.db, 'pass-toulon', orgs.mediatheque);
-  await setPlaceOrganisation(t.db, 'pass-hyeres', orgs.mediatheque);
-  await setPlaceOrganisation(t.db, 'pass-marseille', orgs.marseille);
+  await assignPlace(
+    { db: t.db, clock: clock.now },
+    commandLineActor,
+    'pass-toulon',
+    orgs.mediatheque,
+    async () => true,
+  );
+  await assignPlace(
+    { db: t.db, clock: clock.now },
+    commandLineActor,
+    'pass-hyeres',
+    orgs.mediatheque,
+    async () => true,
+  );
+  await assignPlace(
+    { db: t.db, clock: clock.now },
+    commandLineActor,
+    'pass-marseille',
+    orgs.marseille,
+    async () => true,
+  );
   coordinator = await makeActor(t.db, [{ organisationId: orgs.coordination, role: 'coordinateur' }]);
   funder = await makeActor(t.db, [{ organisationId: orgs.funder, role: 'financeur' }]);
   distributor = await makeActor(t.db, [{ organisationId: orgs.ccas, role: 'prescripteur' }]);

@@ -12,7 +12,7 @@ import { createTestApp, type TestApp, TestClock } from '../../../test/support/te
 import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
-import { importCommunes, importPlaces, setPlaceOrganisation } from '../lieux/index.ts';
+import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
 import { createProgramme } from './create-programme.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
@@ -58,7 +58,7 @@ beforeAll(async () => {
     before: await makeOrganisation(t.db, 'Association Avant'),
     after: await makeOrganisation(t.db, 'Association Après'),
   };
-  await setPlaceOrganisation(t.db, 'releve-port', orgs.before);
+  await assignPlace({ db: t.db, clock: clock.now }, commandLineActor, 'releve-port', orgs.before, async () => true);
   users = {
     coordinator: await makeActor(t.db, [{ organisationId: orgs.coordination, role: 'coordinateur' }]),
     helperBefore: await makeActor(t.db, [{ organisationId: orgs.before, role: 'aidant' }]),
@@ -117,7 +117,7 @@ describe('a place that changes organisation in the middle of a month', () => {
     await redeem(users.helperBefore, codes[1] as string);
     // 18 November: the place moves to « Après », which redeems one more.
     clock.set(new Date('2026-11-18T09:00:00Z'));
-    await setPlaceOrganisation(t.db, 'releve-port', orgs.after);
+    await assignPlace({ db: t.db, clock: clock.now }, commandLineActor, 'releve-port', orgs.after, async () => true);
     await redeem(users.helperAfter, codes[2] as string);
 
     // 3 December: November is over and its undo window has passed.
