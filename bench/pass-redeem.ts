@@ -24,6 +24,7 @@ import type { Database } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { openPglite } from '../src/platform/db/pglite.ts';
 import { openPostgres } from '../src/platform/db/postgres.ts';
+import { setJournalKey } from '../src/platform/journal/journal.ts';
 import { summariseProfiles } from './cpu-profile.ts';
 import { openLoop } from './http-load.ts';
 import {
@@ -47,6 +48,9 @@ import {
   serverUrl,
   startServer,
 } from './support.ts';
+
+// Journal entries are keyed (ADR 0017): the server's SECRET_KEY when given, else a scratch key.
+setJournalKey(process.env.SECRET_KEY ?? 'bench-scratch-database-journal-key-0123456789');
 
 const PLACES = 50;
 const SERVICE = 'Aide aux démarches administratives';

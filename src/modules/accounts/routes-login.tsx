@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { requiresSecondFactor } from '../../platform/auth/actor.ts';
 import { markSecondFactorDone } from '../../platform/auth/session-store.ts';
-import type { AppError } from '../../platform/http/errors.ts';
+import { type SignInAttempt, type SignInThrottle, SignInThrottledError } from '../../platform/auth/sign-in-throttle.ts';
+import { type AppError, RuleError } from '../../platform/http/errors.ts';
 import { field, formError, safeReturnPath } from '../../platform/http/forms.ts';
 import { isSecure } from '../../platform/http/http-platform.ts';
 import { ErrorSummary, InputField, PostForm } from '../../platform/views/components.tsx';
@@ -14,6 +15,7 @@ import { loadUser } from './load-user.ts';
 import { logIn } from './log-in.ts';
 import { logOutEverywhere } from './manage-sessions.ts';
 import { logInWithOidc, type OidcChecks, type OidcClient } from './oidc-login.ts';
+import { findUserById, normaliseEmail } from './repository.ts';
 import { requestPasswordReset } from './request-password-reset.ts';
 import { checkPasswordResetLink, resetPassword } from './reset-password.ts';
 import { verifySecondFactor } from './verify-second-factor.ts';
@@ -219,9 +221,22 @@ export function NewPasswordForm(props: {
 
 export function loginRoutes(
   app: FastifyInstance,
-  opts: { deps: AccountsDeps; config: Config; oidc: OidcClient | undefined },
+  opts: { deps: AccountsDeps; config: Config; oidc: OidcClient | undefined; signInThrottle: SignInThrottle },
 ) {
-  const { deps, config, oidc } = opts;
+  const { deps, config, oidc, signInThrottle } = opts;
+
+  /** Refuses (429, with Retry-After) an account or address that failed too often lately. */
+  async function assertNotThrottled(reply: FastifyReply, attempt: SignInAttempt) {
+    try {
+      await signInThrottle.assertAllowed(attempt);
+    } catch (error) {
+      if (error instanceof SignInThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
+      throw error;
+    }
+  }
+  const isWrongSecret = (error: unknown) =>
+    error instanceof RuleError &&
+    ['bad_credentials', 'bad_second_factor', 'replayed_second_factor'].includes(error.code);
   const loginLimit = {
     rateLimit: { max: config.rateLimits.login, timeWindow: '15 minutes' },
   };
@@ -257,10 +272,13 @@ export function loginRoutes(
 
   app.post('/connexion', { config: loginLimit }, async (request, reply) => {
     const retour = safeReturnPath(field(request.body, 'retour'));
+    const attempt = { account: normaliseEmail(field(request.body, 'email')), address: request.ip };
     try {
+      await assertNotThrottled(reply, attempt);
       const result = await logIn(deps, request.body);
       return afterFirstFactor(reply, result, 'mot_de_passe', retour);
     } catch (error) {
+      if (isWrongSecret(error)) await signInThrottle.recordFailure(deps.db, attempt);
       const e = formError(error);
       return reply.page(
         { title: 'Connexion' },
@@ -290,8 +308,14 @@ export function loginRoutes(
     const retour = safeReturnPath(field(request.body, 'retour'));
     const pending = request.pendingSecondFactor;
     if (!pending) return reply.redirect('/connexion', 303);
+    const user = await findUserById(deps.db, pending.userId);
+    const attempt = { account: normaliseEmail(user?.email ?? pending.userId), address: request.ip };
     try {
-      const result = await verifySecondFactor(deps, pending.userId, request.body);
+      await assertNotThrottled(reply, attempt);
+      // A wrong code counts as a failed sign-in, journaled with it in one transaction.
+      const result = await verifySecondFactor(deps, pending.userId, request.body, (tx) =>
+        signInThrottle.recordFailure(tx, attempt),
+      );
       await markSecondFactorDone(deps.db, deps.clock, pending.session.idHash);
       if (result.usedRecoveryCode) {
         reply.flash(

@@ -21,7 +21,7 @@ export { redeemVoucher } from './redeem-voucher.ts';
 
 async function passModule(
   app: FastifyInstance,
-  opts: { deps: PassDeps; organisations: OrganisationDirectory; apiRateLimit: number },
+  opts: { deps: PassDeps; organisations: OrganisationDirectory; apiRateLimit: number; voucherChecksPerMinute: number },
 ) {
   programmeRoutes(app, opts);
   distributionRoutes(app, opts);

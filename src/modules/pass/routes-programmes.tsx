@@ -8,6 +8,7 @@ import { Breadcrumb } from '../../platform/views/components.tsx';
 import { bookletsCsv } from './booklet-csv.ts';
 import { writeBookletsPdf } from './booklet-pdf.ts';
 import { createProgramme } from './create-programme.ts';
+import { funderReportCsv } from './csv-files.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets } from './distribute-booklets.ts';
 import { issueBooklets } from './issue-booklets.ts';
@@ -15,7 +16,6 @@ import { passPolicy } from './policies.ts';
 import { bookletsOfProgramme, programmeCounts } from './programmes-repository.ts';
 import { funderReport } from './reports.ts';
 import { printableBooklets, programmeAlerts, programmeFor, visibleProgrammes } from './view-programmes.ts';
-import { funderReportCsv } from './views/funder-report-csv.ts';
 import { ProgrammeForm } from './views/programme-form.tsx';
 import { AlertsPage, FunderReportPage, ProgrammePage, ProgrammesPage } from './views/programme-pages.tsx';
 
