@@ -108,12 +108,12 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
         ) : null}
         {provisional.length > 0 && !month ? (
           <>
-            <h2 class="fr-h4">Mois en cours (provisoire)</h2>
+            <h2 class="fr-h4">Pas encore établi (provisoire)</h2>
             <ul data-testid="provisoire">
               {provisional.map((p) => (
                 <li>
-                  {places.get(p.place_id)?.nom ?? p.place_id} — financeur {orgs.get(p.funder_organisation_id)} :{' '}
-                  {p.vouchers} chèque(s), {euros(p.amount_cents)} à ce jour
+                  {monthLabel(p.month)} — {places.get(p.place_id)?.nom ?? p.place_id} — financeur{' '}
+                  {orgs.get(p.funder_organisation_id)} : {p.vouchers} chèque(s), {euros(p.amount_cents)} à ce jour
                 </li>
               ))}
             </ul>

@@ -11,7 +11,7 @@ import type { Queryable } from '../../platform/db/database.ts';
 import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
 import { parseInput, requiredText } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
-import { formatDate, MONTH_NAMES, parisDate } from '../../platform/print/index.ts';
+import { formatDate, MONTH_NAMES } from '../../platform/print/index.ts';
 import { type PassDeps, UNDO_WINDOW_MS } from './deps.ts';
 import { passPolicy } from './policies.ts';
 
@@ -50,15 +50,21 @@ export async function provisionalTotals(
   now: Date,
   filter: { organisationIds?: string[]; funderId?: string },
 ) {
-  const month = `${parisDate(now).slice(0, 7)}-01`;
-  return db.query<{ place_id: string; funder_organisation_id: string; vouchers: number; amount_cents: number }>(
-    `SELECT r.place_id, p.funder_organisation_id, count(*) AS vouchers, sum(r.amount_cents)::int AS amount_cents
+  // The open month, and a closed month whose statement the hourly job has not drawn up yet.
+  return db.query<{
+    month: string;
+    place_id: string;
+    funder_organisation_id: string;
+    vouchers: number;
+    amount_cents: number;
+  }>(
+    `SELECT to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') AS month,
+            r.place_id, p.funder_organisation_id, count(*) AS vouchers, sum(r.amount_cents)::int AS amount_cents
      FROM pass_redemptions r JOIN pass_programmes p ON p.id = r.programme_id
-     WHERE r.undone_at IS NULL AND r.statement_id IS NULL
-       AND to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') = $1
+     WHERE r.undone_at IS NULL AND r.statement_id IS NULL AND r.redeemed_at <= $1
        AND ($2::uuid[] IS NULL OR r.organisation_id = ANY($2::uuid[])) AND ($3::uuid IS NULL OR p.funder_organisation_id = $3)
-     GROUP BY 1, 2 ORDER BY 1`,
-    [month, filter.organisationIds ?? null, filter.funderId ?? null],
+     GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2`,
+    [now, filter.organisationIds ?? null, filter.funderId ?? null],
   );
 }
 
