@@ -20,7 +20,6 @@ export {
   type HonourOutcome,
   honourSlip,
   parseSlipCode,
-  purgeOrientation,
   type SlipPrefill,
   sessionFormUrl,
 } from './slips.ts';

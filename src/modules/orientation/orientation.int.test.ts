@@ -10,8 +10,9 @@ import { createTestApp, type TestApp, TestClock } from '../../../test/support/te
 import { type Actor, commandLineActor } from '../../platform/auth/actor.ts';
 import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
 import { seedOrientationDemo } from './demo.ts';
-import { honourSlip, purgeOrientation, sessionFormUrl } from './index.ts';
+import { honourSlip, sessionFormUrl } from './index.ts';
 import { slipCodes } from './slip-code.ts';
+import { purgeOrientation } from './slips.ts';
 
 // Tuesday 10 November 2026, 10:00 in Paris.
 const clock = new TestClock(new Date('2026-11-10T09:00:00Z'));
