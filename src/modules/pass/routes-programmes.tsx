@@ -503,7 +503,11 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
   app.get<{ Params: { id: string } }>('/pass/programmes/:id/carnets.pdf', async (request, reply) => {
     const actor = requireActor(request);
     const { programme, booklets, from, to } = await printable(request, actor);
-    reply.type('application/pdf').header('content-disposition', `attachment; filename="carnets-${from}-${to}.pdf"`);
+    // Voucher codes are money: never kept by a browser or a proxy cache.
+    reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="carnets-${from}-${to}.pdf"`)
+      .header('cache-control', 'no-store');
     const { PassThrough } = await import('node:stream');
     const stream = new PassThrough();
     writeBookletsPdf(stream, programme, booklets).catch((error) => stream.destroy(error as Error));
@@ -516,6 +520,7 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="codes-${from}-${to}.csv"`)
+      .header('cache-control', 'no-store')
       .send(bookletsCsv(programme, booklets));
   });
 
