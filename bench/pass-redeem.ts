@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { insertOrganisation, insertUser, upsertMembership } from '../src/modules/accounts/repository.ts';
-import { importPlaces, setPlaceOrganisation } from '../src/modules/lieux/index.ts';
+import { assignPlace, importPlaces } from '../src/modules/lieux/index.ts';
 import { createApiToken } from '../src/modules/pass/api-tokens.ts';
 import { createProgramme } from '../src/modules/pass/create-programme.ts';
 import type { PassDeps } from '../src/modules/pass/deps.ts';
@@ -105,7 +105,7 @@ async function buildWorld(
   const places: World['places'] = [];
   for (let i = 0; i < PLACES; i++) {
     const org = await insertOrganisation(db, { name: `Structure ${i}`, kind: 'association', siret: null });
-    await setPlaceOrganisation(db, `bench-${i}`, org.id);
+    await assignPlace({ db, clock: deps.clock }, commandLineActor, `bench-${i}`, org.id, async () => true);
     const user = await insertUser(db, {
       email: `responsable-${i}@bench.fr`,
       displayName: `R${i}`,

@@ -15,6 +15,7 @@ import authPlugin from './platform/auth/auth-plugin.ts';
 import { createSignInThrottle, purgeSignInFailures } from './platform/auth/sign-in-throttle.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
+import { checkGetHandlersReadOnly, guardReadOnly } from './platform/db/read-only-gets.ts';
 import { registerErrorHandling, sendEarlyError } from './platform/http/error-handler.tsx';
 import { AppError } from './platform/http/errors.ts';
 import { healthRoute } from './platform/http/health.ts';
@@ -77,7 +78,10 @@ function badUrlError(error: { code?: string }): AppError {
 }
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
-  const { config, db } = options;
+  const { config } = options;
+  // Outside production, GET handlers run in READ ONLY transactions: a GET that writes fails.
+  const checkGets = config.env !== 'production';
+  const db = checkGets ? guardReadOnly(options.db) : options.db;
   const clock = options.clock ?? systemClock;
   setJournalKey(config.secretKey);
   const app = Fastify({
@@ -92,6 +96,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // Malformed or overlong URLs never get Fastify's raw JSON: the usual French error.
     frameworkErrors: (error, request, reply) => sendEarlyError(request, reply, badUrlError(error)),
   });
+  checkGetHandlersReadOnly(app, { enforce: checkGets });
 
   const assets = await buildAssets({ stateBrand: config.stateBrand, cacheDir: path.join(config.dataDir, 'cache') });
   const devMailbox = config.env !== 'production' && !config.smtpUrl;

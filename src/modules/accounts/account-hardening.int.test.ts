@@ -27,10 +27,10 @@ async function person(): Promise<{ email: string; userId: string }> {
 
 async function withTotp(userId: string): Promise<() => string> {
   const deps = { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey, operatorName: 'Test' };
-  const { secret } = await startSecondFactorEnrolment(deps, userId);
+  const { secret, pending } = await startSecondFactorEnrolment(deps, userId);
   const code = () =>
     new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: t.clock.now().getTime() });
-  await confirmSecondFactorEnrolment(deps, userId, { code: code() });
+  await confirmSecondFactorEnrolment(deps, userId, { code: code() }, pending);
   t.clock.advance(30_000);
   return code;
 }

@@ -40,7 +40,7 @@ async function enrolTotp(email: string): Promise<string> {
   const user = await findUserByEmail(t.db, email);
   const deps = { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey, operatorName: 'Test' };
   const enrolment = await startSecondFactorEnrolment(deps, user?.id as string);
-  await confirmSecondFactorEnrolment(deps, user?.id as string, { code: totp(enrolment.secret) });
+  await confirmSecondFactorEnrolment(deps, user?.id as string, { code: totp(enrolment.secret) }, enrolment.pending);
   t.clock.advance(30_000);
   return enrolment.secret;
 }

@@ -4,7 +4,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { requiresSecondFactor } from '../../platform/auth/actor.ts';
-import { deleteAllSessions } from '../../platform/auth/session-store.ts';
 import { type SignInAttempt, type SignInThrottle, SignInThrottledError } from '../../platform/auth/sign-in-throttle.ts';
 import { type AppError, RuleError } from '../../platform/http/errors.ts';
 import { field, formError, safeReturnPath } from '../../platform/http/forms.ts';
@@ -13,6 +12,7 @@ import { ErrorSummary, InputField, PostForm } from '../../platform/views/compone
 import type { AccountsDeps } from './deps.ts';
 import { loadUser } from './load-user.ts';
 import { logIn } from './log-in.ts';
+import { logOutEverywhere } from './manage-sessions.ts';
 import { logInWithOidc, type OidcChecks, type OidcClient } from './oidc-login.ts';
 import { findUserById, normaliseEmail } from './repository.ts';
 import { requestPasswordReset } from './request-password-reset.ts';
@@ -346,7 +346,7 @@ export function loginRoutes(
 
   app.post('/deconnexion/partout', async (request, reply) => {
     const userId = request.actor?.userId ?? request.pendingSecondFactor?.userId;
-    if (userId) await deleteAllSessions(deps.db, userId);
+    if (userId) await logOutEverywhere(deps, userId);
     await reply.endSession();
     reply.flash('success', 'Vous êtes déconnecté de tous vos appareils.');
     return reply.redirect('/connexion', 303);
@@ -432,7 +432,8 @@ export function loginRoutes(
       reply.setCookie(OIDC_COOKIE, JSON.stringify({ ...checks, retour }), cookieOptions);
       return reply.redirect(url, 303);
     });
-    app.get('/connexion/proconnect/retour', async (request: FastifyRequest, reply) => {
+    const callback = { writesOnGet: 'OpenID Connect callback: the provider redirects here to open the session' };
+    app.get('/connexion/proconnect/retour', { config: callback }, async (request: FastifyRequest, reply) => {
       const raw = request.cookies[OIDC_COOKIE];
       const unsigned = raw ? request.unsignCookie(raw) : undefined;
       reply.clearCookie(OIDC_COOKIE, { path: cookieOptions.path });

@@ -83,10 +83,10 @@ describe('sign-in throttling', () => {
     const user = await findUserByEmail(t.db, email);
     const userId = user?.id as string;
     const deps = { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey, operatorName: 'Test' };
-    const { secret } = await startSecondFactorEnrolment(deps, userId);
+    const { secret, pending } = await startSecondFactorEnrolment(deps, userId);
     const code = () =>
       new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: t.clock.now().getTime() });
-    await confirmSecondFactorEnrolment(deps, userId, { code: code() });
+    await confirmSecondFactorEnrolment(deps, userId, { code: code() }, pending);
     t.clock.advance(30_000);
 
     const agent = new Agent(t.app);

@@ -12,6 +12,7 @@ import { programmeRoutes } from './routes-programmes.tsx';
 import { qualificationRoutes } from './routes-qualification.tsx';
 import { redeemRoutes } from './routes-redeem.tsx';
 import { statementRoutes } from './routes-statements.tsx';
+import { registerStatementJobs } from './statement-jobs.ts';
 
 export { seedPassDemo } from './demo.ts';
 export type { PassDeps } from './deps.ts';
@@ -28,6 +29,7 @@ async function passModule(
   redeemRoutes(app, opts);
   statementRoutes(app, opts);
   passApiRoutes(app, opts);
+  registerStatementJobs(app.jobs);
 }
 
 export const passPlugin = fp(passModule, { name: 'pass' });

@@ -13,7 +13,6 @@ import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
 import {
   assertMonthClosed,
-  drawUpDueStatements,
   listStatements,
   markStatementPaid,
   monthLabel,
@@ -72,7 +71,6 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
         notice = formError(error).userMessage;
       }
     }
-    await drawUpDueStatements(deps);
     const statements = notice ? [] : await visibleStatements(deps, actor, month);
     const s = scope(actor);
     const provisional = await provisionalTotals(
@@ -162,7 +160,6 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     const q = request.query as Record<string, string | undefined>;
     const month = q.mois && /^\d{4}-\d{2}$/.test(q.mois) ? `${q.mois}-01` : undefined;
     if (month) assertMonthClosed(month, deps.clock());
-    await drawUpDueStatements(deps);
     const statements = await visibleStatements(deps, actor, month);
     const places = await placeSummaries(
       deps.db,
