@@ -21,6 +21,7 @@ import { AppError } from './platform/http/errors.ts';
 import { healthRoute } from './platform/http/health.ts';
 import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
 import { purgeRateLimitCounters } from './platform/http/rate-limit-store.ts';
+import { recordRoutes } from './platform/http/route-table.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
 import { setJournalKey } from './platform/journal/journal.ts';
 import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
@@ -96,6 +97,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // Malformed or overlong URLs never get Fastify's raw JSON: the usual French error.
     frameworkErrors: (error, request, reply) => sendEarlyError(request, reply, badUrlError(error)),
   });
+  recordRoutes(app);
   checkGetHandlersReadOnly(app, { enforce: checkGets });
 
   const assets = await buildAssets({ stateBrand: config.stateBrand, cacheDir: path.join(config.dataDir, 'cache') });
