@@ -9,4 +9,12 @@ describe('log redaction', () => {
     );
     expect(redactUrlForLogs('/lieux?commune=Toulon')).toBe('/lieux?commune=Toulon');
   });
+
+  it('never logs a voucher code in clear, in a path or a query', () => {
+    expect(redactUrlForLogs('/api/v1/pass/cheques/K7MC3PX4TF?lieu_id=pass-toulon')).toBe(
+      '/api/v1/pass/cheques/…?lieu_id=pass-toulon',
+    );
+    expect(redactUrlForLogs('/API/V1/PASS/CHEQUES/k7mc-3px4-tf')).toBe('/API/V1/PASS/CHEQUES/…');
+    expect(redactUrlForLogs('/pass/encaisser?code=K7MC3PX4TF&lieu=x')).toBe('/pass/encaisser?code=…&lieu=x');
+  });
 });

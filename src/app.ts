@@ -16,10 +16,12 @@ import { createSignInThrottle, purgeSignInFailures } from './platform/auth/sign-
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { checkGetHandlersReadOnly, guardReadOnly } from './platform/db/read-only-gets.ts';
-import { registerErrorHandling } from './platform/http/error-handler.tsx';
+import { registerErrorHandling, sendEarlyError } from './platform/http/error-handler.tsx';
+import { AppError } from './platform/http/errors.ts';
 import { healthRoute } from './platform/http/health.ts';
 import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
 import { purgeRateLimitCounters } from './platform/http/rate-limit-store.ts';
+import { recordRoutes } from './platform/http/route-table.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
 import { setJournalKey } from './platform/journal/journal.ts';
 import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
@@ -43,8 +45,13 @@ export interface BuildOptions {
 
 /** Query parameters that carry secrets never reach the logs. */
 const SECRET_PARAMS = /([?&](?:jeton|token|code|state|session_state|id_token_hint|_csrf)=)[^&#]*/gi;
+/** Path segments that are secrets: a voucher code checked through the API. */
+const SECRET_SEGMENTS = /(\/api\/v\d+\/pass\/cheques\/)[^/?#]+/gi;
 export function redactUrlForLogs(url: string): string {
-  return url.replace(SECRET_PARAMS, '$1…').replace(/\/[A-Za-z0-9_-]{32,}(?=\/|\?|$)/g, '/…');
+  return url
+    .replace(SECRET_PARAMS, '$1…')
+    .replace(SECRET_SEGMENTS, '$1…')
+    .replace(/\/[A-Za-z0-9_-]{32,}(?=\/|\?|$)/g, '/…');
 }
 
 function loggerOptions(config: Config, enabled: boolean): FastifyServerOptions['logger'] {
@@ -63,6 +70,14 @@ function loggerOptions(config: Config, enabled: boolean): FastifyServerOptions['
   };
 }
 
+/** A URL the router refuses (bad percent-encoding, a segment over 200 characters), in French. */
+function badUrlError(error: { code?: string }): AppError {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new AppError('url_too_long', 414, "L'adresse demandée est trop longue : vérifiez le lien.");
+  }
+  return new AppError('bad_url', 400, "L'adresse demandée n'est pas valide : vérifiez le lien.");
+}
+
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
   // Outside production, GET handlers run in READ ONLY transactions: a GET that writes fails.
@@ -79,7 +94,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
+    // Malformed or overlong URLs never get Fastify's raw JSON: the usual French error.
+    frameworkErrors: (error, request, reply) => sendEarlyError(request, reply, badUrlError(error)),
   });
+  recordRoutes(app);
   checkGetHandlersReadOnly(app, { enforce: checkGets });
 
   const assets = await buildAssets({ stateBrand: config.stateBrand, cacheDir: path.join(config.dataDir, 'cache') });

@@ -45,7 +45,14 @@ export async function startOidcProvider(options: { redirectUris: string[]; port?
     ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 3600 },
     findAccount: async (_ctx, id) => ({
       accountId: id,
-      claims: async () => ({ sub: id, email: id, email_verified: true, given_name: 'Test', usual_name: 'Local' }),
+      // A login containing « non-verifiee » stands for an address the provider did not check.
+      claims: async () => ({
+        sub: id,
+        email: id,
+        email_verified: !id.includes('non-verifiee'),
+        given_name: 'Test',
+        usual_name: 'Local',
+      }),
     }),
   });
   provider.proxy = false;

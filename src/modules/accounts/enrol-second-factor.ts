@@ -6,7 +6,7 @@ import { appendJournal } from '../../platform/journal/journal.ts';
 import type { AccountsDeps } from './deps.ts';
 import { disableTotp, enableTotp, findUserById, replaceRecoveryCodes } from './repository.ts';
 import { hashRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret, totpQrSvgDataUrl, totpUri } from './totp.ts';
-import { TOTP_PURPOSE } from './verify-second-factor.ts';
+import { TOTP_PURPOSE, verifySecondFactor } from './verify-second-factor.ts';
 
 export interface Enrolment {
   secret: string;
@@ -91,18 +91,23 @@ export async function confirmSecondFactorEnrolment(
   return { recoveryCodes: codes };
 }
 
-/** Turns the second factor off, for people whose roles do not require it. */
+/**
+ * Turns the second factor off, for people whose roles do not require it, once they give a
+ * current code (or a recovery code) again: a session left open is not enough.
+ */
 export async function disableSecondFactor(
-  deps: Pick<AccountsDeps, 'db' | 'clock'>,
+  deps: Pick<AccountsDeps, 'db' | 'clock' | 'secretKey'>,
   userId: string,
   required: boolean,
+  input: unknown,
 ): Promise<void> {
   if (required) {
     throw new RuleError(
-      'second_factor_required',
+      'second_factor_unremovable',
       'Votre rôle demande la double authentification : elle ne peut pas être désactivée.',
     );
   }
+  await verifySecondFactor(deps, userId, input);
   await deps.db.transaction(async (tx) => {
     await disableTotp(tx, userId);
     await appendJournal(tx, deps.clock, {

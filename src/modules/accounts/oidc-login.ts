@@ -1,7 +1,8 @@
 /**
  * Sign-in of professionals through an OpenID Connect provider (ProConnect in production),
  * with openid-client (certified): authorization code + PKCE, state and nonce checked.
- * The provider proves the e-mail address; the person must already have an account here.
+ * The provider proves the e-mail address (email_verified must be true); the person must
+ * already have an account here.
  */
 import * as oidc from 'openid-client';
 import { RuleError } from '../../platform/http/errors.ts';
@@ -60,7 +61,10 @@ export class OidcClient {
       nonce: checks.nonce,
       code_challenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
       code_challenge_method: 'S256',
-      claims: JSON.stringify({ id_token: { email: { essential: true } }, userinfo: { email: { essential: true } } }),
+      claims: JSON.stringify({
+        id_token: { email: { essential: true }, email_verified: { essential: true } },
+        userinfo: { email: { essential: true }, email_verified: { essential: true } },
+      }),
     });
     return { url: url.href, checks };
   }
@@ -75,14 +79,23 @@ export class OidcClient {
       idTokenExpected: true,
     });
     const claims = tokens.claims();
-    let email = typeof claims?.email === 'string' ? claims.email : undefined;
-    if (!email && claims?.sub) {
+    // The address and its « verified » flag are read together, from one source.
+    let source: Record<string, unknown> | undefined = typeof claims?.email === 'string' ? claims : undefined;
+    if (!source && claims?.sub) {
       const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-      email = typeof info.email === 'string' ? info.email : undefined;
+      source = typeof info.email === 'string' ? info : undefined;
     }
-    if (!email)
+    if (!source)
       throw new RuleError('oidc_no_email', "Le fournisseur d'identité n'a pas transmis d'adresse e-mail.", 400);
-    return normaliseEmail(email);
+    // An address the provider did not verify proves nothing: never link an account with it.
+    if (source.email_verified !== true) {
+      throw new RuleError(
+        'oidc_email_not_verified',
+        "Le fournisseur d'identité n'a pas confirmé votre adresse e-mail : connectez-vous avec votre mot de passe.",
+        403,
+      );
+    }
+    return normaliseEmail(source.email as string);
   }
 }
 

@@ -86,8 +86,10 @@ export async function insertUser(
   return toUser(rows[0] as UserRow);
 }
 
+/** A new password; every reset link still out for the account stops working (issue 9). */
 export async function setPasswordHash(db: Queryable, userId: string, hash: string): Promise<void> {
   await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, hash]);
+  await db.query('UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [userId]);
 }
 
 export async function setPlatformAdmin(db: Queryable, userId: string, value: boolean): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from '../../../test/support/agent.ts';
+import { Agent, visibleText } from '../../../test/support/agent.ts';
 import { makeOrganisation, makePerson } from '../../../test/support/factories.ts';
 import { type LocalProvider, startOidcProvider } from '../../../test/support/oidc-provider.ts';
 import { walkOidcProvider } from '../../../test/support/oidc-walk.ts';
@@ -64,6 +64,7 @@ beforeAll(async () => {
   await makePerson(t.db, 'simple@exemple.fr', PASSWORD, [{ organisationId: org, role: 'aidant' }]);
   await makePerson(t.db, 'double@exemple.fr', PASSWORD, [{ organisationId: org, role: 'aidant' }]);
   secret = await enrolTotp('double@exemple.fr');
+  await makePerson(t.db, 'non-verifiee@exemple.fr', PASSWORD, [{ organisationId: org, role: 'aidant' }]);
 });
 afterAll(async () => {
   await t?.close();
@@ -131,5 +132,23 @@ describe('return path after signing in', () => {
       retour: '/lieux?q=centre%20social',
     });
     expect(res.headers.location).toBe('/lieux?q=centre%20social');
+  });
+});
+
+describe('OpenID Connect and e-mail addresses', () => {
+  it('never signs into an account through an address the provider did not verify', async () => {
+    const agent = new Agent(t.app);
+    const start = await agent.get('/connexion/proconnect?retour=/espace');
+    const back = await walkOidcProvider(
+      String(start.headers.location),
+      'non-verifiee@exemple.fr',
+      'http://localhost:3000',
+    );
+    const res = await agent.get(back);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/connexion');
+    expect(agent.hasCookie('pa_session')).toBe(false);
+    expect(visibleText((await agent.follow()).body)).toContain("n'a pas confirmé votre adresse e-mail");
+    expect((await agent.get('/espace')).statusCode).toBe(302);
   });
 });

@@ -5,9 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import { type Actor, requiresSecondFactor, roleLabels } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
-import { listSessions, markSecondFactorDone, type Session } from '../../platform/auth/session-store.ts';
+import { listSessions, type Session } from '../../platform/auth/session-store.ts';
 import type { AppError } from '../../platform/http/errors.ts';
-import { formError } from '../../platform/http/forms.ts';
+import { errorSentence, formError } from '../../platform/http/forms.ts';
 import { isSecure } from '../../platform/http/http-platform.ts';
 import { formatDateTime } from '../../platform/print/index.ts';
 import { Breadcrumb, ErrorSummary, InputField, PostForm, TableFrame } from '../../platform/views/components.tsx';
@@ -54,6 +54,15 @@ function AccountPage(props: { actor: Actor; sessions: Session[]; csrf: string; r
             <p class="pa-muted">Votre rôle demande la double authentification : elle reste active.</p>
           ) : (
             <PostForm action="/compte/double-authentification/desactiver" csrf={props.csrf}>
+              <InputField
+                name="code"
+                label="Code de votre application (ou un code de secours)"
+                hint="Pour confirmer que c’est bien vous."
+                idPrefix="desactiver"
+                autocomplete="one-time-code"
+                maxLength={20}
+                required
+              />
               <button class="fr-btn fr-btn--secondary" type="submit">
                 Désactiver la double authentification
               </button>
@@ -251,8 +260,12 @@ export function accountRoutes(app: FastifyInstance, opts: { deps: AccountsDeps; 
           request.cookies[ENROLMENT_COOKIE],
         );
         reply.clearCookie(ENROLMENT_COOKIE, { path: enrolmentCookie.path });
-        // This session has just proved the second factor.
-        if (request.session) await markSecondFactorDone(deps.db, deps.clock, request.session.idHash);
+        // This session has just proved the second factor: renewed, as after signing in with it.
+        await reply.startSession({
+          userId: actor.userId,
+          authMethod: request.session?.authMethod ?? 'mot_de_passe',
+          secondFactorDone: true,
+        });
         return reply.page({ title: 'Codes de secours', noindex: true }, <RecoveryCodesPage codes={recoveryCodes} />);
       } catch (error) {
         const e = formError(error);
@@ -272,10 +285,20 @@ export function accountRoutes(app: FastifyInstance, opts: { deps: AccountsDeps; 
     },
   );
 
-  app.post('/compte/double-authentification/desactiver', async (request, reply) => {
-    const actor = requireActor(request);
-    await disableSecondFactor(deps, actor.userId, requiresSecondFactor(actor));
-    reply.flash('success', 'La double authentification est désactivée.');
-    return reply.redirect('/compte', 303);
-  });
+  app.post(
+    '/compte/double-authentification/desactiver',
+    { config: { rateLimit: { max: 20, timeWindow: '15 minutes' } } },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      try {
+        // Re-authentication: a current code (or a recovery code) proves it is the account holder.
+        await disableSecondFactor(deps, actor.userId, requiresSecondFactor(actor), request.body);
+      } catch (error) {
+        reply.flash('error', errorSentence(formError(error)));
+        return reply.redirect('/compte', 303);
+      }
+      reply.flash('success', 'La double authentification est désactivée.');
+      return reply.redirect('/compte', 303);
+    },
+  );
 }

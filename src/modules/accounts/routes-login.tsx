@@ -4,7 +4,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { requiresSecondFactor } from '../../platform/auth/actor.ts';
-import { markSecondFactorDone } from '../../platform/auth/session-store.ts';
 import { type SignInAttempt, type SignInThrottle, SignInThrottledError } from '../../platform/auth/sign-in-throttle.ts';
 import { type AppError, RuleError } from '../../platform/http/errors.ts';
 import { field, formError, safeReturnPath } from '../../platform/http/forms.ts';
@@ -316,7 +315,12 @@ export function loginRoutes(
       const result = await verifySecondFactor(deps, pending.userId, request.body, (tx) =>
         signInThrottle.recordFailure(tx, attempt),
       );
-      await markSecondFactorDone(deps.db, deps.clock, pending.session.idHash);
+      // A new session id once the second factor is given: an id seen before is worth nothing.
+      await reply.startSession({
+        userId: pending.userId,
+        authMethod: pending.session.authMethod,
+        secondFactorDone: true,
+      });
       if (result.usedRecoveryCode) {
         reply.flash(
           'warning',
@@ -443,7 +447,12 @@ export function loginRoutes(
         email = await oidc.finish(new URL(request.url, config.publicUrl), saved);
       } catch (error) {
         request.log.warn({ err: { message: (error as Error).message } }, 'oidc sign-in failed');
-        reply.flash('error', `La connexion avec ${provider} n'a pas abouti. Réessayez ou utilisez votre mot de passe.`);
+        reply.flash(
+          'error',
+          error instanceof RuleError
+            ? error.userMessage
+            : `La connexion avec ${provider} n'a pas abouti. Réessayez ou utilisez votre mot de passe.`,
+        );
         return reply.redirect('/connexion', 303);
       }
       try {

@@ -61,7 +61,7 @@ describe('sign-in throttling', () => {
 
     t.clock.advance(15 * 60_000 + 1000);
     expect((await signIn(email, PASSWORD, '10.0.1.1')).statusCode).toBe(303);
-  });
+  }, 300_000); // ~25 password checks: slow by design (argon2), slower on a busy machine
 
   it('lets other people of one office in when one of them fails, up to a per-address limit well above', async () => {
     const office = '192.0.2.10';
@@ -76,7 +76,7 @@ describe('sign-in throttling', () => {
     const late = await person();
     expect((await signIn(late, PASSWORD, office)).statusCode).toBe(429);
     expect((await signIn(late, PASSWORD, '192.0.2.11')).statusCode).toBe(303);
-  });
+  }, 300_000);
 
   it('counts wrong second-factor codes and journals each', async () => {
     const email = await person();

@@ -101,7 +101,13 @@ export function orientationSlipRoutes(app: FastifyInstance, opts: SlipRouteOptio
 
   /** A code from the URL, or a 400 page saying what is wrong with it. */
   function codeParam(raw: string): string {
-    return parseSlipCode(decodeURIComponent(raw));
+    let text = raw;
+    try {
+      text = decodeURIComponent(raw);
+    } catch {
+      // Already decoded by the router and holding a lone « % »: read as it is (a 400 below).
+    }
+    return parseSlipCode(text);
   }
 
   app.get<{ Params: { code: string } }>(

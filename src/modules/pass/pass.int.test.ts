@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../test/support/agent.ts';
 import { makeActor, makeOrganisation, makePerson } from '../../../test/support/factories.ts';
+import { signedInAgent } from '../../../test/support/sessions.ts';
 import { createTestApp, type TestApp, TestClock } from '../../../test/support/test-app.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
@@ -168,6 +169,13 @@ describe('programme and booklets', () => {
     await expect(issueBooklets(deps, funder, programme.id, { count: '1' })).rejects.toMatchObject({
       code: 'forbidden',
     });
+    // The printed codes are money: no browser or proxy keeps a copy.
+    const agent = await signedInAgent({ ...t, clock: clock.now }, coordinator.userId);
+    for (const file of ['carnets.csv', 'carnets.pdf']) {
+      const res = await agent.get(`/pass/programmes/${programme.id}/${file}?de=1&a=2`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
   });
 
   it('assigns booklets to a distributor who hands one with pseudonymous facts only', async () => {
@@ -363,6 +371,10 @@ describe('redemption', () => {
     );
     expect(again.refusal).toBe('already_used');
     expect(again.message).toMatch(/déjà été utilisé le 10\snovembre 2026 à 10:00 à « Médiathèque du Port »/);
+    // Another organisation learns that it was used, not where nor when.
+    const elsewhere = await refusal(checkVoucher(deps, outsider, { code, placeId: 'pass-marseille' }));
+    expect(elsewhere.refusal).toBe('already_used');
+    expect(elsewhere.message).toBe('Ce chèque a déjà été utilisé.');
   });
 
   it('undoes within 24 hours with a reason, not after', async () => {

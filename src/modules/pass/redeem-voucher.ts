@@ -27,6 +27,7 @@ import type { Programme } from './programmes-repository.ts';
 import { readRedemptionContext } from './redemption-context.ts';
 import { formatVoucherCode, parseVoucherCode } from './voucher-code.ts';
 import {
+  ALREADY_USED,
   type PlaceFacts,
   type Redemption,
   redemptionColumns,
@@ -227,11 +228,13 @@ export async function redeemVoucher(
       if (replay?.voucher_code === code) return { redemption: replay, replayed: true };
       if (replay) throw keyReused();
       if (error.message === JUST_USED) {
-        const used = await whereUsed(deps.db, code);
+        const used = await whereUsed(deps.db, code, organisationId);
         throw withDetails(
           new VoucherRefused(
             'already_used',
-            `Ce chèque vient d’être utilisé à l’instant${used?.placeName ? ` à « ${used.placeName} »` : ''}.`,
+            used
+              ? `Ce chèque vient d’être utilisé à l’instant${used.placeName ? ` à « ${used.placeName} »` : ''}.`
+              : ALREADY_USED,
             409,
           ),
           used ? { utilise_le: used.redemption.redeemed_at.toISOString() } : {},

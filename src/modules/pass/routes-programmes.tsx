@@ -156,7 +156,11 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
       request.query,
       orgName,
     );
-    reply.type('application/pdf').header('content-disposition', `attachment; filename="carnets-${from}-${to}.pdf"`);
+    // Voucher codes are money: never kept by a browser or a proxy cache.
+    reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="carnets-${from}-${to}.pdf"`)
+      .header('cache-control', 'no-store');
     const { PassThrough } = await import('node:stream');
     const stream = new PassThrough();
     writeBookletsPdf(stream, programme, booklets).catch((error) => stream.destroy(error as Error));
@@ -175,6 +179,7 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="codes-${from}-${to}.csv"`)
+      .header('cache-control', 'no-store')
       .send(bookletsCsv(programme, booklets));
   });
 

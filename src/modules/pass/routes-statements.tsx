@@ -61,7 +61,7 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
   app.get('/pass/releves', async (request, reply) => {
     const actor = requireActor(request);
     const q = request.query as Record<string, string | undefined>;
-    const month = q.mois && /^\d{4}-\d{2}$/.test(q.mois) ? `${q.mois}-01` : undefined;
+    const month = q.mois && /^\d{4}-(0[1-9]|1[0-2])$/.test(q.mois) ? `${q.mois}-01` : undefined;
     const now = deps.clock();
     let notice: string | undefined;
     if (month) {
@@ -158,7 +158,7 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
   app.get('/pass/releves.csv', async (request, reply) => {
     const actor = requireActor(request);
     const q = request.query as Record<string, string | undefined>;
-    const month = q.mois && /^\d{4}-\d{2}$/.test(q.mois) ? `${q.mois}-01` : undefined;
+    const month = q.mois && /^\d{4}-(0[1-9]|1[0-2])$/.test(q.mois) ? `${q.mois}-01` : undefined;
     if (month) assertMonthClosed(month, deps.clock());
     const statements = await visibleStatements(deps, actor, month);
     const places = await placeSummaries(

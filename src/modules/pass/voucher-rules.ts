@@ -79,13 +79,20 @@ export async function liveRedemption(db: Queryable, code: string): Promise<Redem
   )[0];
 }
 
-/** Where a voucher was used, for the « already used » message: its live redemption and the place's name. */
+/** What another organisation is told: used, not where nor when (issue 9). */
+export const ALREADY_USED = 'Ce chèque a déjà été utilisé.';
+
+/**
+ * Where and when a voucher was used, for the « already used » message — only when it was used
+ * by the organisation asking (`askingOrganisationId`); undefined otherwise.
+ */
 export async function whereUsed(
   db: Queryable,
   code: string,
+  askingOrganisationId: string | null,
 ): Promise<{ redemption: Redemption; placeName: string | undefined } | undefined> {
   const redemption = await liveRedemption(db, code);
-  if (!redemption) return undefined;
+  if (!redemption || !askingOrganisationId || redemption.organisation_id !== askingOrganisationId) return undefined;
   return { redemption, placeName: (await findPlace(db, redemption.place_id))?.nom };
 }
 
@@ -105,12 +112,12 @@ export async function refusalFor(
 ): Promise<VoucherRefused | undefined> {
   const p = v.programme;
   if (v.status === 'redeemed') {
-    const used = await whereUsed(db, v.code);
+    const used = await whereUsed(db, v.code, place.organisation_id);
     return new VoucherRefused(
       'already_used',
       used
         ? `Ce chèque a déjà été utilisé le ${formatDateTime(used.redemption.redeemed_at)}${used.placeName ? ` à « ${used.placeName} »` : ''}.`
-        : 'Ce chèque a déjà été utilisé.',
+        : ALREADY_USED,
       409,
     );
   }

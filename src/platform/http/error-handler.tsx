@@ -65,6 +65,24 @@ export function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url.startsWith('/sante');
 }
 
+/**
+ * For errors raised before any route runs (a URL the router refuses, so no hook ran): the same
+ * problem+json under /api/, else a bare French page that loads nothing (CSP default-src 'none').
+ */
+export function sendEarlyError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  reply
+    .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'")
+    .header('x-content-type-options', 'nosniff')
+    .header('x-request-id', request.id);
+  if (wantsJson(request)) return sendProblem(reply, error);
+  return reply
+    .status(error.status)
+    .type('text/html; charset=utf-8')
+    .send(
+      `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${error.status === 414 ? 'Adresse trop longue' : 'Demande incorrecte'}</title></head><body><h1>${error.userMessage}</h1><p><a href="/">Retour à l'accueil</a></p></body></html>`,
+    );
+}
+
 function sendProblem(reply: FastifyReply, error: AppError) {
   return reply
     .status(error.status)

@@ -16,7 +16,7 @@ import type { Config } from '../../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Flash, FlashKind } from '../views/layout.tsx';
-import { TooManyRequestsError } from './errors.ts';
+import { AppError, TooManyRequestsError } from './errors.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 
 const FLASH_COOKIE = 'pa_flash';
@@ -113,6 +113,17 @@ async function httpPlatform(app: FastifyInstance, opts: { config: Config; db: Qu
     app.csrfProtection(request, reply, done);
   });
 
+  // A NUL byte is never meaningful in a form, a query or a path, and PostgreSQL refuses it in
+  // text (a 500): refused here, once for every route, with a clear message.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (holdsNul(request.params) || holdsNul(request.query) || holdsNul(request.body)) {
+      return done(
+        new AppError('nul_byte', 400, 'La demande contient un caractère invalide (octet nul) : corrigez la saisie.'),
+      );
+    }
+    done();
+  });
+
   app.decorateReply('flash', function flash(this: FastifyReply, kind: FlashKind, message: string) {
     const current = readFlashes(this.request);
     current.push({ kind, message });
@@ -131,6 +142,14 @@ async function httpPlatform(app: FastifyInstance, opts: { config: Config; db: Qu
     if (flashes.length > 0) reply.clearCookie(FLASH_COOKIE, { path: '/' });
     return flashes;
   });
+}
+
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 4 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false;
+  return Object.entries(value as Record<string, unknown>).some(
+    ([k, v]) => k.includes('\u0000') || holdsNul(v, depth + 1),
+  );
 }
 
 function readFlashes(request: FastifyRequest): Flash[] {

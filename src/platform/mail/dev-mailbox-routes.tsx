@@ -1,6 +1,7 @@
 /** The development mailbox: what would have been e-mailed, readable in the browser. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { NotFoundError } from '../http/errors.ts';
 import { formatDateTime } from '../print/index.ts';
 import { listDevMailbox } from './mailer.ts';
 
@@ -9,8 +10,21 @@ function linkify(text: string) {
   return text.split(/(https?:\/\/\S+)/g).map((part) => (/^https?:\/\//.test(part) ? <a href={part}>{part}</a> : part));
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Only for the developer's own machine — the client and the connection both loopback — or a
+ * signed-in platform administrator (issue 9: anyone reaching a development server read every
+ * invitation and password-reset link). Others get the ordinary 404.
+ */
+export function mayReadDevMailbox(request: FastifyRequest): boolean {
+  if (request.actor?.isPlatformAdmin) return true;
+  return LOOPBACK.test(request.ip) && LOOPBACK.test(request.raw.socket?.remoteAddress ?? '');
+}
+
 export function devMailboxRoutes(app: FastifyInstance, opts: { db: Database }) {
-  app.get('/dev/boite-mail', async (_request, reply) => {
+  app.get('/dev/boite-mail', async (request, reply) => {
+    if (!mayReadDevMailbox(request)) throw new NotFoundError();
     // Deliver what is waiting first, so that a mail just scheduled is already here.
     await app.outbox.drain();
     const mails = await listDevMailbox(opts.db);
