@@ -14,12 +14,15 @@ import { parisDate } from '../../platform/print/index.ts';
 import type { CommuneMatch } from './gazetteer/communes-repository.ts';
 import { communesByInsee, communesByPostcode, countCommunes } from './gazetteer/communes-repository.ts';
 import { DETAIL_LIMIT, type RowOutcome } from './import/check-file.ts';
+import { contentHash } from './import/computed.ts';
+import { distanceKm, gazetteerChecks } from './import/gazetteer-checks.ts';
 import { type ReasonCount, ReasonCounter } from './import/reasons.ts';
+import { quote } from './import/report.ts';
 import { runCheck } from './import/run-check.ts';
 import { existingPlaces, type PlaceWrite, recordImport, upsertPlaces } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
-import type { Place } from './standard.ts';
-import { communeKey } from './text.ts';
+import { formatDecimal, type Place } from './standard.ts';
+import { communeKey, foldText } from './text.ts';
 
 /** Rows per INSERT on PGlite (bench/import-responsiveness.ts). */
 const WRITE_BATCH_PGLITE = 100;
@@ -32,6 +35,11 @@ export interface ImportOptions {
    * meanwhile; false checks it on the calling thread (benchmark baseline only).
    */
   checkInWorker?: boolean;
+  /**
+   * Coordinates far from the place's commune are kept and flagged (default); true places such
+   * rows at their commune instead (still flagged).
+   */
+  placeFarAtCommune?: boolean;
   /** Progress for long files: phase and rows done out of total. */
   onProgress?: (phase: 'lecture' | 'vérification' | 'localisation' | 'écriture', done: number, total: number) => void;
 }
@@ -46,6 +54,30 @@ export interface ImportSummary {
   approximated: number;
   unlocated: number;
   corrected: number;
+  /** INSEE codes missing or unknown, found from the postcode and commune name. */
+  inseeDerived: number;
+  /** Coordinates far from the commune given (kept, or placed at the commune on request). */
+  farCoordinates: number;
+  /** Places with the same name and address as another of the file, under another id (kept). */
+  possibleDuplicates: number;
+}
+
+/** A place whose coordinates are far from its commune. */
+export interface FarCoordinates {
+  line: number;
+  id: string;
+  nom: string;
+  commune: string;
+  distanceKm: number;
+  allowedKm: number;
+  placedAtCommune: boolean;
+}
+
+/** Rows that look like the same place (same name and address, different ids). */
+export interface PossibleDuplicate {
+  nom: string;
+  adresse: string;
+  rows: Array<{ line: number; id: string }>;
 }
 
 export interface ImportReport {
@@ -62,6 +94,8 @@ export interface ImportReport {
   /** The first rows of each kind, in full. */
   rejections: RowOutcome[];
   corrections: RowOutcome[];
+  farCoordinates: FarCoordinates[];
+  possibleDuplicates: PossibleDuplicate[];
   unknownColumns: string[];
   renamedColumns: Array<{ from: string; to: string }>;
   warnings: string[];
@@ -148,6 +182,25 @@ export async function importPlaces(
     approximated: 0,
     unlocated: 0,
     corrected: file.corrected,
+    inseeDerived: 0,
+    farCoordinates: 0,
+    possibleDuplicates: 0,
+  };
+  const checks = gazetteerChecks(deps.db);
+  const gazetteerLoaded = (await countCommunes(deps.db)) > 0;
+  const farCoordinates: FarCoordinates[] = [];
+  const sameNameAndAddress = new Map<string, PossibleDuplicate>();
+  /** A correction found here (not while checking the file): counted, and the row once among « corrigés ». */
+  const correct = (row: (typeof accepted)[number], field: string, message: string) => {
+    const issue = { field, message };
+    correctionReasons.add(issue);
+    if (!row.corrected) {
+      row.corrected = true;
+      summary.corrected++;
+    }
+    const listed = corrections.find((c) => c.line === row.line);
+    if (listed) listed.issues.push(issue);
+    else if (corrections.length < DETAIL_LIMIT) corrections.push({ line: row.line, id: row.place.id, issues: [issue] });
   };
   const now = deps.clock();
   for (let i = 0; i < accepted.length; i++) {
@@ -156,17 +209,62 @@ export async function importPlaces(
       // Let other requests in between (most look-ups below are answered from a cache).
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    const { place, line, hash, searchText, openMinutes } = accepted[i] as (typeof accepted)[number];
-    let geo: Pick<PlaceWrite, 'geo_lat' | 'geo_lon' | 'geo_precision'>;
+    const row = accepted[i] as (typeof accepted)[number];
+    const { place, line, searchText, openMinutes } = row;
+    let hash = row.hash;
+    if (gazetteerLoaded && (place.code_insee === null || !(await checks.knowsInsee(place.code_insee)))) {
+      const derived = await checks.deriveInsee(place);
+      if (derived) {
+        correct(
+          row,
+          'code_insee',
+          place.code_insee === null
+            ? `Code INSEE déduit du code postal et de la commune : ${quote(derived)}.`
+            : `Code INSEE ${quote(place.code_insee)} inconnu, remplacé par celui du code postal et de la commune : ${quote(derived)}.`,
+        );
+        place.code_insee = derived;
+        hash = contentHash(place);
+        summary.inseeDerived++;
+      }
+    }
+    const sameKey = `${foldText(place.nom)}|${foldText(place.adresse)}|${place.code_postal}`;
+    const same = sameNameAndAddress.get(sameKey);
+    if (same) {
+      if (same.rows.length === 1) summary.possibleDuplicates++;
+      summary.possibleDuplicates++;
+      same.rows.push({ line, id: place.id });
+    } else sameNameAndAddress.set(sameKey, { nom: place.nom, adresse: place.adresse, rows: [{ line, id: place.id }] });
+    let geo: Pick<PlaceWrite, 'geo_lat' | 'geo_lon' | 'geo_precision' | 'geo_warning'>;
     if (place.latitude !== null && place.longitude !== null) {
-      geo = { geo_lat: place.latitude, geo_lon: place.longitude, geo_precision: 'exact' };
+      geo = { geo_lat: place.latitude, geo_lon: place.longitude, geo_precision: 'exact', geo_warning: null };
+      const commune = gazetteerLoaded ? await checks.reference(place) : null;
+      const away = commune && distanceKm({ lat: place.latitude, lon: place.longitude }, commune);
+      if (commune && away !== null && away > commune.allowedKm) {
+        const placed = options.placeFarAtCommune === true;
+        const warning = `Les coordonnées du fichier (${formatDecimal(place.latitude)}, ${formatDecimal(place.longitude)}) sont à ${Math.round(away)} km de ${commune.name} (${place.code_postal}) : ${placed ? 'lieu placé à sa commune' : 'vérifiez-les'}.`;
+        geo = placed
+          ? { geo_lat: commune.lat, geo_lon: commune.lon, geo_precision: 'commune', geo_warning: warning }
+          : { ...geo, geo_warning: warning };
+        summary.farCoordinates++;
+        if (farCoordinates.length < DETAIL_LIMIT) {
+          farCoordinates.push({
+            line,
+            id: place.id,
+            nom: place.nom,
+            commune: commune.name,
+            distanceKm: Math.round(away),
+            allowedKm: Math.round(commune.allowedKm),
+            placedAtCommune: placed,
+          });
+        }
+      }
     } else {
       const point = await locate(place);
       if (point) {
-        geo = { geo_lat: point.lat, geo_lon: point.lon, geo_precision: 'commune' };
+        geo = { geo_lat: point.lat, geo_lon: point.lon, geo_precision: 'commune', geo_warning: null };
         summary.approximated++;
       } else {
-        geo = { geo_lat: null, geo_lon: null, geo_precision: 'none' };
+        geo = { geo_lat: null, geo_lon: null, geo_precision: 'none', geo_warning: null };
         summary.unlocated++;
         if (corrections.length < DETAIL_LIMIT) {
           corrections.push({
@@ -219,6 +317,8 @@ export async function importPlaces(
     correctionReasons: correctionReasons.sorted(),
     rejections,
     corrections,
+    farCoordinates,
+    possibleDuplicates: [...sameNameAndAddress.values()].filter((d) => d.rows.length > 1).slice(0, DETAIL_LIMIT),
     unknownColumns: file.unknownColumns,
     renamedColumns: file.renamedColumns,
     warnings,

@@ -23,6 +23,8 @@ export interface PlaceWrite extends Place {
   geo_lat: number | null;
   geo_lon: number | null;
   geo_precision: GeoPrecision;
+  /** Why the position is doubtful (migration 0106); null or absent when nothing is doubted. */
+  geo_warning?: string | null;
   origin: string;
   imported_at: Date;
   updated_at: Date;
@@ -80,6 +82,7 @@ export async function upsertPlaces(tx: Queryable, places: PlaceWrite[], batchSiz
     'geo_lat',
     'geo_lon',
     'geo_precision',
+    'geo_warning',
     'origin',
     'imported_at',
     'updated_at',

@@ -24,6 +24,8 @@ export interface CheckedPlace {
   hash: string;
   searchText: string;
   openMinutes: string | null;
+  /** Whether normalising the row noted corrections (it counts once among « corrigés »). */
+  corrected: boolean;
 }
 
 export interface CheckSummary {
@@ -76,7 +78,7 @@ export function checkPlacesFile(
 
   file.rows.forEach((row, index) => {
     if (index % 2000 === 0) send({ type: 'progress', phase: 'vérification', done: index, total: file.rows.length });
-    const result = normaliseRow(row.values, { today: options.today });
+    const result = normaliseRow(row.values, { today: options.today, dropBadOptionalValues: true });
     const rawId =
       typeof row.values.id === 'string' || typeof row.values.id === 'number' ? String(row.values.id).trim() : undefined;
     if (!result.ok) {
@@ -101,6 +103,7 @@ export function checkPlacesFile(
     }
     const place = result.place;
     chunk.push({
+      corrected: result.corrections.length > 0,
       line: row.line,
       place,
       hash: contentHash(place),
