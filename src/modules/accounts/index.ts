@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
+import type { SignInThrottle } from '../../platform/auth/sign-in-throttle.ts';
 import type { AccountsDeps } from './deps.ts';
 import type { OidcClient } from './oidc-login.ts';
 import { accountRoutes } from './routes-account.tsx';
@@ -22,7 +23,7 @@ export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
 
 async function accountsModule(
   app: FastifyInstance,
-  opts: { deps: AccountsDeps; config: Config; oidc: OidcClient | undefined },
+  opts: { deps: AccountsDeps; config: Config; oidc: OidcClient | undefined; signInThrottle: SignInThrottle },
 ) {
   loginRoutes(app, opts);
   accountRoutes(app, opts);

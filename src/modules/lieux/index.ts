@@ -29,9 +29,9 @@ export {
   placesByDistance,
   placesNear,
   placesOfOrganisation,
-  setPlaceOrganisation,
 } from './places-repository.ts';
 export { ENUMS as STANDARD_ENUMS, SERVICE_LABELS } from './standard.ts';
+export { assignPlace } from './update-place.ts';
 export { displayDistance, serviceLabel } from './views/format.ts';
 
 export interface LieuxDeps {

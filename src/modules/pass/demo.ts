@@ -4,6 +4,7 @@
  * Never in production (checked by the caller).
  */
 import { commandLineActor } from '../../platform/auth/actor.ts';
+import { appendJournal } from '../../platform/journal/journal.ts';
 import { parisDate } from '../../platform/print/index.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
@@ -16,41 +17,53 @@ export async function seedPassDemo(
   placeIds: string[],
 ): Promise<string> {
   const now = deps.clock();
-  for (const placeId of placeIds) {
-    await deps.db.query(
-      `INSERT INTO pass_qualifications (organisation_id, place_id, siret, services, commitments, status, requested_at, decided_at, decision_reason)
-       VALUES ($1, $2, '73282932000074', $3, $4, 'qualified', $5, $5, 'Données de démonstration') ON CONFLICT (place_id) DO NOTHING`,
-      [
-        orgs.mediatheque,
-        placeId,
-        ['Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien'],
-        JSON.stringify({ demo: true }),
-        now,
-      ],
-    );
-  }
   const today = parisDate(now);
   const year = Number(today.slice(0, 4));
-  const programme = await insertProgramme(
-    deps.db,
-    {
-      name: 'Démo — Pass numérique du Var',
-      coordinator_organisation_id: orgs.coordination,
-      funder_organisation_id: orgs.coordination,
-      territory_departements: ['83'],
-      territory_communes: [],
-      target_publics: 'Données de démonstration',
-      face_value_cents: 1000,
-      vouchers_per_booklet: 5,
-      valid_from: `${year}-01-01`,
-      valid_until: `${year + 1}-12-31`,
-      tolerance_days: 31,
-      distribution_stop_days: 15,
-      services: ['Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien'],
-      created_by: null,
-    },
-    now,
-  );
+  // Qualified places and the programme: one transaction with its demo journal entry. Booklets
+  // are then issued, assigned and handed out through the use cases (journaled each).
+  const programme = await deps.db.transaction(async (tx) => {
+    for (const placeId of placeIds) {
+      await tx.query(
+        `INSERT INTO pass_qualifications (organisation_id, place_id, siret, services, commitments, status, requested_at, decided_at, decision_reason)
+         VALUES ($1, $2, '73282932000074', $3, $4, 'qualified', $5, $5, 'Données de démonstration') ON CONFLICT (place_id) DO NOTHING`,
+        [
+          orgs.mediatheque,
+          placeId,
+          ['Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien'],
+          JSON.stringify({ demo: true }),
+          now,
+        ],
+      );
+    }
+    const created = await insertProgramme(
+      tx,
+      {
+        name: 'Démo — Pass numérique du Var',
+        coordinator_organisation_id: orgs.coordination,
+        funder_organisation_id: orgs.coordination,
+        territory_departements: ['83'],
+        territory_communes: [],
+        target_publics: 'Données de démonstration',
+        face_value_cents: 1000,
+        vouchers_per_booklet: 5,
+        valid_from: `${year}-01-01`,
+        valid_until: `${year + 1}-12-31`,
+        tolerance_days: 31,
+        distribution_stop_days: 15,
+        services: ['Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien'],
+        created_by: null,
+      },
+      now,
+    );
+    await appendJournal(tx, deps.clock, {
+      action: 'demo.pass_cree',
+      organisationId: orgs.coordination,
+      targetType: 'programme',
+      targetId: created.id,
+      details: { lieux_habilites: placeIds.length },
+    });
+    return created;
+  });
   const organisationExists = async () => true;
   await issueBooklets(deps, commandLineActor, programme.id, { count: 10 });
   await assignBooklets({ ...deps, organisationExists }, commandLineActor, programme.id, {

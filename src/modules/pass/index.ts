@@ -12,6 +12,7 @@ import { programmeRoutes } from './routes-programmes.tsx';
 import { qualificationRoutes } from './routes-qualification.tsx';
 import { redeemRoutes } from './routes-redeem.tsx';
 import { statementRoutes } from './routes-statements.tsx';
+import { registerStatementJobs } from './statement-jobs.ts';
 
 export { seedPassDemo } from './demo.ts';
 export type { PassDeps } from './deps.ts';
@@ -20,7 +21,7 @@ export { redeemVoucher } from './redeem-voucher.ts';
 
 async function passModule(
   app: FastifyInstance,
-  opts: { deps: PassDeps; organisations: OrganisationDirectory; apiRateLimit: number },
+  opts: { deps: PassDeps; organisations: OrganisationDirectory; apiRateLimit: number; voucherChecksPerMinute: number },
 ) {
   programmeRoutes(app, opts);
   distributionRoutes(app, opts);
@@ -28,6 +29,7 @@ async function passModule(
   redeemRoutes(app, opts);
   statementRoutes(app, opts);
   passApiRoutes(app, opts);
+  registerStatementJobs(app.jobs);
 }
 
 export const passPlugin = fp(passModule, { name: 'pass' });

@@ -1,6 +1,6 @@
 /** The search query on places: radius (earthdistance + GiST), array filters, text, open now. */
 import type { Queryable } from '../../../platform/db/database.ts';
-import type { PlaceRecord } from '../places-repository.ts';
+import { closedOnSql, type PlaceRecord } from '../places-repository.ts';
 import { FIELDS } from '../standard.ts';
 import { escapeLike } from '../text.ts';
 
@@ -10,6 +10,8 @@ export interface SearchSpec {
   words: string[];
   filters: Record<string, string[]>;
   openMinute?: number;
+  /** Today in Paris (YYYY-MM-DD), with openMinute: places closed for a while are not open now. */
+  today?: string;
   /** Restrict to these place ids (e.g. places accepting the Pass numérique). */
   onlyIds?: string[];
   limit: number;
@@ -25,6 +27,8 @@ const columns = [
   'geo_precision',
   'organisation_id',
   'status',
+  'closed_from::text AS closed_from',
+  'closed_until::text AS closed_until',
   'origin',
   'imported_at',
   'updated_at',
@@ -103,6 +107,7 @@ export function buildSearchSql(spec: SearchSpec): {
       where.push(`${column(field)} && ${p(list)}::text[]`);
   }
   if (spec.openMinute !== undefined) where.push(`open_minutes @> ${p(spec.openMinute)}::int`);
+  if (spec.openMinute !== undefined && spec.today !== undefined) where.push(`NOT ${closedOnSql(p(spec.today))}`);
   if (spec.onlyIds !== undefined) where.push(`id = ANY(${p(spec.onlyIds)}::text[])`);
   if (!spec.center && spec.words.length > 0) order = `${textRank(spec.words, p)}, nom, id`;
   return { where: where.join(' AND '), params, distance, order };
