@@ -48,6 +48,9 @@ export function printPlacesReport(report: ImportReport, out: (l: string) => void
   out(`  corrigés            : ${s.corrected} (valeurs normalisées, voir ci-dessous)`);
   out(`  placés à la commune : ${s.approximated} (sans coordonnées)`);
   out(`  non localisés       : ${s.unlocated}`);
+  out(`  INSEE déduits       : ${s.inseeDerived} (du code postal et de la commune)`);
+  out(`  coordonnées loin    : ${s.farCoordinates} (de la commune indiquée, voir ci-dessous)`);
+  out(`  doublons possibles  : ${s.possibleDuplicates} (même nom et adresse, gardés)`);
   for (const w of report.warnings) out(`Attention : ${w}`);
   if (report.renamedColumns.length > 0) {
     out(`Colonnes renommées : ${report.renamedColumns.map((r) => `${r.from} → ${r.to}`).join(', ')}`);
@@ -64,6 +67,20 @@ export function printPlacesReport(report: ImportReport, out: (l: string) => void
     }
     if (report.rejections.length > 30)
       out(`  … et ${s.rejected - 30} autres (option --rapport pour tout enregistrer).`);
+  }
+  if (report.farCoordinates.length > 0) {
+    out('Coordonnées loin de la commune indiquée :');
+    for (const f of report.farCoordinates.slice(0, 30)) {
+      out(
+        `  ligne ${f.line} (${f.id}) « ${f.nom} » : à ${f.distanceKm} km de ${f.commune} — ${f.placedAtCommune ? 'placé à sa commune' : 'gardées, à vérifier (option --placer-a-la-commune)'}`,
+      );
+    }
+  }
+  if (report.possibleDuplicates.length > 0) {
+    out('Doublons possibles (gardés) :');
+    for (const d of report.possibleDuplicates.slice(0, 30)) {
+      out(`  « ${d.nom} », ${d.adresse} : ${d.rows.map((r) => `ligne ${r.line} (${r.id})`).join(', ')}`);
+    }
   }
   if (report.correctionReasons.length > 0) {
     out('Corrections appliquées :');
@@ -82,7 +99,11 @@ async function importLieux(ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: ctx.args,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' }, rapport: { type: 'string' } },
+    options: {
+      'dry-run': { type: 'boolean' },
+      rapport: { type: 'string' },
+      'placer-a-la-commune': { type: 'boolean' },
+    },
   });
   const file = positionals[0];
   const bytes = readInput(file, ctx.err);
@@ -90,6 +111,7 @@ async function importLieux(ctx: CliContext): Promise<number> {
   const report = await importPlaces({ db: ctx.db, clock: systemClock }, commandLineActor, bytes, {
     fileName: path.basename(file as string),
     dryRun: values['dry-run'] === true,
+    placeFarAtCommune: values['placer-a-la-commune'] === true,
     onProgress: (phase, done, total) => ctx.progress(`${phase} : ${done}/${total}`),
   });
   ctx.progress('');
@@ -141,7 +163,7 @@ async function exportLieux(ctx: CliContext): Promise<number> {
 
 export const cliCommands: Record<string, Command> = {
   'import lieux': {
-    usage: 'import lieux <fichier.csv|fichier.json> [--dry-run] [--rapport rapport.json]',
+    usage: 'import lieux <fichier.csv|fichier.json> [--dry-run] [--rapport rapport.json] [--placer-a-la-commune]',
     summary: 'importe des lieux au format du standard national et affiche le rapport',
     run: importLieux,
   },

@@ -4,7 +4,6 @@
  * transaction — and a report of what happened to each row. Re-importing the same file
  * changes nothing; --dry-run reports without writing.
  */
-import { createHash } from 'node:crypto';
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -14,26 +13,35 @@ import { appendJournal } from '../../platform/journal/journal.ts';
 import { parisDate } from '../../platform/print/index.ts';
 import type { CommuneMatch } from './gazetteer/communes-repository.ts';
 import { communesByInsee, communesByPostcode, countCommunes } from './gazetteer/communes-repository.ts';
-import { normaliseRow } from './import/normalise-row.ts';
-import { readPlacesFile } from './import/read-file.ts';
-import type { Issue } from './import/report.ts';
-import { weeklyIntervals } from './opening-hours.ts';
+import { DETAIL_LIMIT, type RowOutcome } from './import/check-file.ts';
+import { contentHash } from './import/computed.ts';
+import { distanceKm, gazetteerChecks } from './import/gazetteer-checks.ts';
+import { type ReasonCount, ReasonCounter } from './import/reasons.ts';
+import { quote } from './import/report.ts';
+import { runCheck } from './import/run-check.ts';
 import { existingPlaces, type PlaceWrite, recordImport, upsertPlaces } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
-import { FIELDS, type Place } from './standard.ts';
+import { formatDecimal, type Place } from './standard.ts';
 import { communeKey, foldText } from './text.ts';
+
+/** Rows per INSERT on PGlite (bench/import-responsiveness.ts). */
+const WRITE_BATCH_PGLITE = 100;
 
 export interface ImportOptions {
   fileName: string;
   dryRun: boolean;
+  /**
+   * Read and check the file in a worker thread (default), so that the server keeps answering
+   * meanwhile; false checks it on the calling thread (benchmark baseline only).
+   */
+  checkInWorker?: boolean;
+  /**
+   * Coordinates far from the place's commune are kept and flagged (default); true places such
+   * rows at their commune instead (still flagged).
+   */
+  placeFarAtCommune?: boolean;
   /** Progress for long files: phase and rows done out of total. */
   onProgress?: (phase: 'lecture' | 'vérification' | 'localisation' | 'écriture', done: number, total: number) => void;
-}
-
-export interface RowOutcome {
-  line: number;
-  id?: string;
-  issues: Issue[];
 }
 
 export interface ImportSummary {
@@ -46,6 +54,30 @@ export interface ImportSummary {
   approximated: number;
   unlocated: number;
   corrected: number;
+  /** INSEE codes missing or unknown, found from the postcode and commune name. */
+  inseeDerived: number;
+  /** Coordinates far from the commune given (kept, or placed at the commune on request). */
+  farCoordinates: number;
+  /** Places with the same name and address as another of the file, under another id (kept). */
+  possibleDuplicates: number;
+}
+
+/** A place whose coordinates are far from its commune. */
+export interface FarCoordinates {
+  line: number;
+  id: string;
+  nom: string;
+  commune: string;
+  distanceKm: number;
+  allowedKm: number;
+  placedAtCommune: boolean;
+}
+
+/** Rows that look like the same place (same name and address, different ids). */
+export interface PossibleDuplicate {
+  nom: string;
+  adresse: string;
+  rows: Array<{ line: number; id: string }>;
 }
 
 export interface ImportReport {
@@ -62,12 +94,12 @@ export interface ImportReport {
   /** The first rows of each kind, in full. */
   rejections: RowOutcome[];
   corrections: RowOutcome[];
+  farCoordinates: FarCoordinates[];
+  possibleDuplicates: PossibleDuplicate[];
   unknownColumns: string[];
   renamedColumns: Array<{ from: string; to: string }>;
   warnings: string[];
 }
-
-const DETAIL_LIMIT = 500;
 
 export class ImportFileError extends RuleError {
   constructor(message: string) {
@@ -75,72 +107,9 @@ export class ImportFileError extends RuleError {
   }
 }
 
-/** A reason without the quoted value, so that many rows group under one line. */
-function reasonOf(issue: Issue): string {
-  return `${issue.field} : ${issue.message
-    .replace(/«[^»]*»/g, '«…»')
-    .replace(/\(reçu[^)]*\)/g, '')
-    .trim()}`;
-}
-
-/**
- * A reason and how many times it was met; when values were left out of it, its most frequent
- * exact message (e.g. « CNFS » remplacé par « Conseillers numériques ») and how often.
- */
-export interface ReasonCount {
-  reason: string;
-  count: number;
-  example?: { message: string; count: number };
-}
-
-class ReasonCounter {
-  private readonly byReason = new Map<string, { count: number; messages: Map<string, number> }>();
-
-  add(issue: Issue): void {
-    const reason = reasonOf(issue);
-    const entry = this.byReason.get(reason) ?? { count: 0, messages: new Map<string, number>() };
-    entry.count++;
-    entry.messages.set(issue.message, (entry.messages.get(issue.message) ?? 0) + 1);
-    this.byReason.set(reason, entry);
-  }
-
-  sorted(): ReasonCount[] {
-    return [...this.byReason.entries()]
-      .map(([reason, { count, messages }]) => {
-        const [message, n] = [...messages.entries()].reduce((a, b) => (b[1] > a[1] ? b : a));
-        // Always the same message: say it whole rather than with its values left out.
-        if (messages.size === 1) return { reason: `${reason.slice(0, reason.indexOf(' : '))} : ${message}`, count };
-        return message.includes('«') ? { reason, count, example: { message, count: n } } : { reason, count };
-      })
-      .sort((a, b) => b.count - a.count);
-  }
-}
-
-export function contentHash(place: Place): string {
-  const h = createHash('sha256');
-  for (const f of FIELDS) h.update(`${f}=${JSON.stringify(place[f])}\n`);
-  return h.digest('hex');
-}
-
-export function searchTextOf(place: Place): string {
-  return foldText(
-    [
-      place.nom,
-      place.commune,
-      place.code_postal,
-      place.adresse,
-      place.structure_parente ?? '',
-      place.presentation_resume ?? '',
-      place.typologie.join(' '),
-    ].join(' '),
-  );
-}
-
-export function openMinutesOf(horaires: string | null): string | null {
-  const intervals = weeklyIntervals(horaires);
-  if (!intervals || intervals.length === 0) return null;
-  return `{${intervals.map(([a, b]) => `[${a},${b})`).join(',')}}`;
-}
+export { contentHash, openMinutesOf, searchTextOf } from './import/computed.ts';
+export type { ReasonCount } from './import/reasons.ts';
+export type { RowOutcome };
 
 /** Where a place without coordinates is shown: its commune (INSEE code, else postcode and name). */
 export async function locator(db: Queryable) {
@@ -176,51 +145,19 @@ export async function importPlaces(
   const today = parisDate(startedAt);
   const progress = options.onProgress ?? (() => {});
 
-  progress('lecture', 0, 1);
-  const file = readPlacesFile(bytes, options.fileName);
-  if (!file.ok) throw new ImportFileError(file.error);
-
-  const rejectionReasons = new ReasonCounter();
-  const correctionReasons = new ReasonCounter();
-  const rejections: RowOutcome[] = [];
-  const corrections: RowOutcome[] = [];
-  const accepted: Array<{ line: number; place: Place }> = [];
-  const firstLineOfId = new Map<string, number>();
-  let corrected = 0;
-
-  const reject = (outcome: RowOutcome) => {
-    for (const issue of outcome.issues) rejectionReasons.add(issue);
-    if (rejections.length < DETAIL_LIMIT) rejections.push(outcome);
-  };
-
-  file.rows.forEach((row, index) => {
-    if (index % 2000 === 0) progress('vérification', index, file.rows.length);
-    const result = normaliseRow(row.values, { today });
-    const rawId =
-      typeof row.values.id === 'string' || typeof row.values.id === 'number' ? String(row.values.id).trim() : undefined;
-    if (!result.ok) {
-      reject({ line: row.line, ...(rawId ? { id: rawId } : {}), issues: result.errors });
-      return;
-    }
-    const seenAt = firstLineOfId.get(result.place.id);
-    if (seenAt !== undefined) {
-      reject({
-        line: row.line,
-        id: result.place.id,
-        issues: [{ field: 'id', message: `Identifiant en double dans le fichier : déjà utilisé ligne ${seenAt}.` }],
-      });
-      return;
-    }
-    firstLineOfId.set(result.place.id, row.line);
-    if (result.corrections.length > 0) {
-      corrected++;
-      for (const issue of result.corrections) correctionReasons.add(issue);
-      if (corrections.length < DETAIL_LIMIT)
-        corrections.push({ line: row.line, id: result.place.id, issues: result.corrections });
-    }
-    accepted.push({ line: row.line, place: result.place });
+  const checked = await runCheck(bytes, {
+    fileName: options.fileName,
+    today,
+    inWorker: options.checkInWorker ?? true,
+    onProgress: progress,
   });
-  progress('vérification', file.rows.length, file.rows.length);
+  if (!checked.ok) throw new ImportFileError(checked.error);
+  const file = checked.summary;
+  const accepted = checked.accepted;
+  const rejections = file.rejections;
+  const corrections = file.corrections;
+  const rejectionReasons = new ReasonCounter(file.rejectionReasons);
+  const correctionReasons = new ReasonCounter(file.correctionReasons);
 
   const warnings: string[] = [];
   const needLocating = accepted.filter((a) => a.place.latitude === null || a.place.longitude === null).length;
@@ -236,30 +173,98 @@ export async function importPlaces(
   );
   const writes: PlaceWrite[] = [];
   const summary: ImportSummary = {
-    rows: file.rows.length,
+    rows: file.rows,
     created: 0,
     updated: 0,
     unchanged: 0,
     keptNewer: 0,
-    rejected: file.rows.length - accepted.length,
+    rejected: file.rows - accepted.length,
     approximated: 0,
     unlocated: 0,
-    corrected,
+    corrected: file.corrected,
+    inseeDerived: 0,
+    farCoordinates: 0,
+    possibleDuplicates: 0,
+  };
+  const checks = gazetteerChecks(deps.db);
+  const gazetteerLoaded = (await countCommunes(deps.db)) > 0;
+  const farCoordinates: FarCoordinates[] = [];
+  const sameNameAndAddress = new Map<string, PossibleDuplicate>();
+  /** A correction found here (not while checking the file): counted, and the row once among « corrigés ». */
+  const correct = (row: (typeof accepted)[number], field: string, message: string) => {
+    const issue = { field, message };
+    correctionReasons.add(issue);
+    if (!row.corrected) {
+      row.corrected = true;
+      summary.corrected++;
+    }
+    const listed = corrections.find((c) => c.line === row.line);
+    if (listed) listed.issues.push(issue);
+    else if (corrections.length < DETAIL_LIMIT) corrections.push({ line: row.line, id: row.place.id, issues: [issue] });
   };
   const now = deps.clock();
   for (let i = 0; i < accepted.length; i++) {
-    if (i % 2000 === 0) progress('localisation', i, accepted.length);
-    const { place, line } = accepted[i] as { line: number; place: Place };
-    let geo: Pick<PlaceWrite, 'geo_lat' | 'geo_lon' | 'geo_precision'>;
+    if (i % 2000 === 0) {
+      progress('localisation', i, accepted.length);
+      // Let other requests in between (most look-ups below are answered from a cache).
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const row = accepted[i] as (typeof accepted)[number];
+    const { place, line, searchText, openMinutes } = row;
+    let hash = row.hash;
+    if (gazetteerLoaded && (place.code_insee === null || !(await checks.knowsInsee(place.code_insee)))) {
+      const derived = await checks.deriveInsee(place);
+      if (derived) {
+        correct(
+          row,
+          'code_insee',
+          place.code_insee === null
+            ? `Code INSEE déduit du code postal et de la commune : ${quote(derived)}.`
+            : `Code INSEE ${quote(place.code_insee)} inconnu, remplacé par celui du code postal et de la commune : ${quote(derived)}.`,
+        );
+        place.code_insee = derived;
+        hash = contentHash(place);
+        summary.inseeDerived++;
+      }
+    }
+    const sameKey = `${foldText(place.nom)}|${foldText(place.adresse)}|${place.code_postal}`;
+    const same = sameNameAndAddress.get(sameKey);
+    if (same) {
+      if (same.rows.length === 1) summary.possibleDuplicates++;
+      summary.possibleDuplicates++;
+      same.rows.push({ line, id: place.id });
+    } else sameNameAndAddress.set(sameKey, { nom: place.nom, adresse: place.adresse, rows: [{ line, id: place.id }] });
+    let geo: Pick<PlaceWrite, 'geo_lat' | 'geo_lon' | 'geo_precision' | 'geo_warning'>;
     if (place.latitude !== null && place.longitude !== null) {
-      geo = { geo_lat: place.latitude, geo_lon: place.longitude, geo_precision: 'exact' };
+      geo = { geo_lat: place.latitude, geo_lon: place.longitude, geo_precision: 'exact', geo_warning: null };
+      const commune = gazetteerLoaded ? await checks.reference(place) : null;
+      const away = commune && distanceKm({ lat: place.latitude, lon: place.longitude }, commune);
+      if (commune && away !== null && away > commune.allowedKm) {
+        const placed = options.placeFarAtCommune === true;
+        const warning = `Les coordonnées du fichier (${formatDecimal(place.latitude)}, ${formatDecimal(place.longitude)}) sont à ${Math.round(away)} km de ${commune.name} (${place.code_postal}) : ${placed ? 'lieu placé à sa commune' : 'vérifiez-les'}.`;
+        geo = placed
+          ? { geo_lat: commune.lat, geo_lon: commune.lon, geo_precision: 'commune', geo_warning: warning }
+          : { ...geo, geo_warning: warning };
+        summary.farCoordinates++;
+        if (farCoordinates.length < DETAIL_LIMIT) {
+          farCoordinates.push({
+            line,
+            id: place.id,
+            nom: place.nom,
+            commune: commune.name,
+            distanceKm: Math.round(away),
+            allowedKm: Math.round(commune.allowedKm),
+            placedAtCommune: placed,
+          });
+        }
+      }
     } else {
       const point = await locate(place);
       if (point) {
-        geo = { geo_lat: point.lat, geo_lon: point.lon, geo_precision: 'commune' };
+        geo = { geo_lat: point.lat, geo_lon: point.lon, geo_precision: 'commune', geo_warning: null };
         summary.approximated++;
       } else {
-        geo = { geo_lat: null, geo_lon: null, geo_precision: 'none' };
+        geo = { geo_lat: null, geo_lon: null, geo_precision: 'none', geo_warning: null };
         summary.unlocated++;
         if (corrections.length < DETAIL_LIMIT) {
           corrections.push({
@@ -276,7 +281,6 @@ export async function importPlaces(
         }
       }
     }
-    const hash = contentHash(place);
     const before = existing.get(place.id);
     if (before?.contentHash === hash) {
       summary.unchanged++;
@@ -295,8 +299,8 @@ export async function importPlaces(
       imported_at: now,
       updated_at: now,
       content_hash: hash,
-      search_text: searchTextOf(place),
-      open_minutes: openMinutesOf(place.horaires),
+      search_text: searchText,
+      open_minutes: openMinutes,
     });
   }
   progress('localisation', accepted.length, accepted.length);
@@ -313,6 +317,8 @@ export async function importPlaces(
     correctionReasons: correctionReasons.sorted(),
     rejections,
     corrections,
+    farCoordinates,
+    possibleDuplicates: [...sameNameAndAddress.values()].filter((d) => d.rows.length > 1).slice(0, DETAIL_LIMIT),
     unknownColumns: file.unknownColumns,
     renamedColumns: file.renamedColumns,
     warnings,
@@ -321,7 +327,8 @@ export async function importPlaces(
 
   progress('écriture', 0, writes.length);
   report.importId = await deps.db.transaction(async (tx) => {
-    await upsertPlaces(tx, writes);
+    // PGlite runs each statement on this thread: batches short enough to keep /sante answering.
+    await upsertPlaces(tx, writes, deps.db.engine === 'pglite' ? WRITE_BATCH_PGLITE : 1000);
     const id = await recordImport(tx, {
       kind: 'places',
       fileName: options.fileName,

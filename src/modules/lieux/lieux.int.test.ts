@@ -183,12 +183,16 @@ describe('import', () => {
       ['bad-3', '12345678901234', 'Loin', 'Toulon', '83000', '1 rue E', '2026-01-10', '', '', '40.7', '-74.0', ''],
     ]);
     const report = await importPlaces(deps(), commandLineActor, file, { fileName: 'mix.csv', dryRun: false });
-    expect(report.summary).toMatchObject({ rows: 5, created: 1, rejected: 4 });
+    // Only what makes a place unusable is rejected; a bad optional value is dropped (corrected).
+    expect(report.summary).toMatchObject({ rows: 5, created: 3, rejected: 2 });
     const byLine = new Map(report.rejections.map((r) => [r.line, r.issues.map((i) => i.field)]));
     expect(byLine.get(3)).toContain('code_postal');
-    expect(byLine.get(4)).toContain('services');
     expect(byLine.get(5)).toContain('id');
-    expect(byLine.get(6)?.some((f) => f === 'latitude' || f === 'longitude' || f === 'coordonnées')).toBe(true);
+    const fixed = new Map(report.corrections.map((r) => [r.line, r.issues.map((i) => i.field)]));
+    expect(fixed.get(4)).toContain('services');
+    expect(fixed.get(6)?.some((f) => f === 'latitude' || f === 'longitude')).toBe(true);
+    const abroad = await t.db.query("SELECT geo_precision FROM places WHERE id = 'bad-3'");
+    expect(abroad).toEqual([{ geo_precision: 'commune' }]);
     const place = await t.db.query<{ telephone: string; geo_precision: string }>(
       "SELECT telephone, geo_precision FROM places WHERE id = 'ok-1'",
     );

@@ -26,6 +26,8 @@ export interface PlaceWrite extends Place {
   geo_lat: number | null;
   geo_lon: number | null;
   geo_precision: GeoPrecision;
+  /** Why the position is doubtful (migration 0106); null or absent when nothing is doubted. */
+  geo_warning?: string | null;
   origin: string;
   imported_at: Date;
   updated_at: Date;
@@ -72,12 +74,18 @@ export async function existingPlaces(
  * Inserts or updates places by id in batches. The owning organisation and the open/closed
  * status are the platform's own facts: an import never changes them.
  */
-export async function upsertPlaces(tx: Queryable, places: PlaceWrite[]): Promise<void> {
+/**
+ * Writes places in batches of `batchSize`, letting the event loop turn between two: on the
+ * embedded PGlite each statement runs on the server's own thread, so smaller batches keep
+ * other requests (health checks) answered during a long import.
+ */
+export async function upsertPlaces(tx: Queryable, places: PlaceWrite[], batchSize = 1000): Promise<void> {
   const columns = [
     ...FIELDS,
     'geo_lat',
     'geo_lon',
     'geo_precision',
+    'geo_warning',
     'origin',
     'imported_at',
     'updated_at',
@@ -88,13 +96,14 @@ export async function upsertPlaces(tx: Queryable, places: PlaceWrite[]): Promise
   const updates = [...columns, 'api_json']
     .filter((c) => c !== 'id' && c !== 'imported_at')
     .map((c) => `${c} = EXCLUDED.${c}`);
-  for (let i = 0; i < places.length; i += 1000) {
+  for (let i = 0; i < places.length; i += batchSize) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
     await tx.query(
       `INSERT INTO places (${columns.join(', ')}, api_json)
        SELECT ${columns.map((c) => `r.${c}`).join(', ')}, ${placeApiJsonSql('r')}
        FROM jsonb_populate_recordset(NULL::places, $1::jsonb) r
        ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
-      [JSON.stringify(places.slice(i, i + 1000))],
+      [JSON.stringify(places.slice(i, i + batchSize))],
     );
   }
 }

@@ -56,6 +56,9 @@ export function ReportView({ report }: { report: ImportReport }) {
     ['Lignes corrigées automatiquement', s.corrected],
     ['Placés au centre de leur commune', s.approximated],
     ['Non localisés', s.unlocated],
+    ['Codes INSEE déduits du code postal et de la commune', s.inseeDerived],
+    ['Coordonnées loin de la commune indiquée', s.farCoordinates],
+    ['Doublons possibles (même nom et adresse, gardés)', s.possibleDuplicates],
   ];
   return (
     <>
@@ -108,6 +111,31 @@ export function ReportView({ report }: { report: ImportReport }) {
               <li>
                 Ligne {r.line}
                 {r.id ? ` (${r.id})` : ''} : {r.issues.map((i) => `${i.field} — ${i.message}`).join(' ; ')}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {report.farCoordinates.length > 0 ? (
+        <>
+          <h2 class="fr-h4">Coordonnées loin de la commune indiquée</h2>
+          <ul data-testid="import-far-coordinates">
+            {report.farCoordinates.map((f) => (
+              <li>
+                Ligne {f.line} ({f.id}) « {f.nom} » : à {f.distanceKm} km de {f.commune} (au-delà de {f.allowedKm} km
+                pour cette commune) — {f.placedAtCommune ? 'placé à sa commune' : 'coordonnées gardées, à vérifier'}.
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {report.possibleDuplicates.length > 0 ? (
+        <>
+          <h2 class="fr-h4">Doublons possibles (gardés)</h2>
+          <ul data-testid="import-duplicates">
+            {report.possibleDuplicates.map((d) => (
+              <li>
+                « {d.nom} », {d.adresse} : {d.rows.map((r) => `ligne ${r.line} (${r.id})`).join(', ')}.
               </li>
             ))}
           </ul>
@@ -169,6 +197,13 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
             <input type="checkbox" id="simulation" name="simulation" value="oui" />
             <label class="fr-label" for="simulation">
               Simulation : voir le rapport sans rien enregistrer
+            </label>
+          </div>
+          <div class="fr-checkbox-group fr-mb-2w">
+            <input type="checkbox" id="placer_commune" name="placer_commune" value="oui" />
+            <label class="fr-label" for="placer_commune">
+              Placer à leur commune les lieux dont les coordonnées sont loin de la commune indiquée
+              <span class="fr-hint-text">Sinon, leurs coordonnées sont gardées et signalées dans le rapport.</span>
             </label>
           </div>
           <div class="fr-upload-group fr-mb-2w">
@@ -234,6 +269,7 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
       const report = await importPlaces(deps, actor, file.bytes, {
         fileName: file.name,
         dryRun: file.fields.simulation === 'oui',
+        placeFarAtCommune: file.fields.placer_commune === 'oui',
       });
       return reply.page(
         { title: "Rapport d'import" },

@@ -32,6 +32,12 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * The embedded PGlite only (one connection): while a transaction holds it, when that
+   * transaction last finished a statement; null when none runs. A health check then sees the
+   * database working without waiting behind a long import's transaction.
+   */
+  transactionProgress?(): { lastStatementAt: number } | null;
   close(): Promise<void>;
 }
 

@@ -47,9 +47,12 @@ export async function openPglite(options: PgliteOptions): Promise<PgliteDatabase
     release?.();
     throw error;
   }
+  // When the running transaction last finished a statement (see transactionProgress).
+  let transactionProgress: { lastStatementAt: number } | null = null;
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T>(sql: string, params?: readonly unknown[]) {
       const result = await q.query<T>(sql, params as unknown[] | undefined);
+      if (transactionProgress) transactionProgress.lastStatementAt = Date.now();
       return result.rows;
     },
   });
@@ -59,15 +62,21 @@ export async function openPglite(options: PgliteOptions): Promise<PgliteDatabase
     query: base.query,
     // PGlite serves one connection; its transaction() holds a lock so that other queries wait.
     transaction: (fn) =>
-      pg.transaction((tx) => {
+      pg.transaction(async (tx) => {
         const handle: Transaction = {
           ...wrap(tx),
           exec: async (sql) => {
             await tx.exec(sql);
           },
         };
-        return fn(handle);
+        transactionProgress = { lastStatementAt: Date.now() };
+        try {
+          return await fn(handle);
+        } finally {
+          transactionProgress = null;
+        }
       }),
+    transactionProgress: () => transactionProgress,
     exec: async (sql) => {
       await pg.exec(sql);
     },

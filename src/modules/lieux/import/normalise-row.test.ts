@@ -267,29 +267,10 @@ describe('normaliseRow: what is rejected', () => {
       'code_postal',
       'Le champ code_postal doit compter 5 chiffres (reçu : « 123 »).',
     ],
-    ['INSEE', { code_insee: '20000' }, 'code_insee', 'code commune INSEE'],
     ['pivot', { pivot: '12-34' }, 'pivot', 'SIRET'],
-    ['phone', { telephone: '12 34' }, 'telephone', "n'est pas valide"],
-    ['foreign phone', { telephone: '+1 212 555 0100' }, 'telephone', "n'est pas valide"],
-    ['itinerance', { itinerance: 'Partout' }, 'itinerance', 'Valeurs acceptées : Itinérant ; Fixe.'],
-    [
-      'service',
-      { services: 'Cuisine|Aide aux démarches administratives' },
-      'services',
-      "« Cuisine » n'est pas reconnue",
-    ],
-    ['old public', { publics_accueillis: 'Martiens' }, 'publics_accueillis', "n'est pas reconnue"],
-    ['latitude range', { latitude: '91', longitude: '5' }, 'latitude', 'entre -90 et 90'],
-    ['longitude range', { latitude: '45', longitude: '-190' }, 'longitude', 'entre -180 et 180'],
-    ['not a number', { latitude: 'abc', longitude: '5' }, 'latitude', "« abc » n'est pas un nombre"],
-    ['abroad', { latitude: '40.7', longitude: '-74.0' }, 'latitude', 'en dehors de la France'],
-    ['latitude alone', { latitude: '43.7' }, 'longitude', 'La latitude est renseignée mais pas la longitude.'],
     ['impossible date', { date_maj: '31/02/2023' }, 'date_maj', "n'est pas une date valide"],
     ['words', { date_maj: 'hier' }, 'date_maj', "n'est pas une date valide"],
     ['future', { date_maj: '2027-01-01' }, 'date_maj', "postérieure à aujourd'hui"],
-    ['e-mail', { courriels: 'contact@' }, 'courriels', "L'adresse e-mail « contact@ » n'est pas valide."],
-    ['URL', { site_web: 'pas un site' }, 'site_web', "n'est pas une adresse web valide"],
-    ['script', { prise_rdv: 'javascript:alert(1)' }, 'prise_rdv', "n'est pas une adresse web valide"],
     ['object', { nom: { fr: 'x' } }, 'nom', 'Valeur illisible'],
     [
       'cells',
@@ -322,6 +303,71 @@ describe('normaliseRow: what is rejected', () => {
       'services',
       'telephone',
     ]);
+  });
+});
+
+describe('normaliseRow for an import: a bad optional value is dropped, the place kept', () => {
+  const normaliseImported = (change: Record<string, unknown>) =>
+    normaliseRow({ ...base, ...change }, { today, dropBadOptionalValues: true });
+
+  it.each<[string, Record<string, unknown>, string, string, (p: Place) => unknown, unknown]>([
+    ['INSEE', { code_insee: '20000' }, 'code_insee', 'code commune INSEE', (p) => p.code_insee, null],
+    ['INSEE 0null', { code_insee: '0null' }, 'code_insee', 'code commune INSEE', (p) => p.code_insee, null],
+    ['phone', { telephone: '12 34' }, 'telephone', "n'est pas valide", (p) => p.telephone, null],
+    ['foreign phone', { telephone: '+1 212 555 0100' }, 'telephone', "n'est pas valide", (p) => p.telephone, null],
+    ['itinerance', { itinerance: 'Partout' }, 'itinerance', 'Valeurs acceptées', (p) => p.itinerance, []],
+    [
+      'service',
+      { services: 'Cuisine|Aide aux démarches administratives' },
+      'services',
+      "« Cuisine » n'est pas reconnue",
+      (p) => p.services,
+      ['Aide aux démarches administratives'],
+    ],
+    ['old public', { publics_accueillis: 'Martiens' }, 'publics_accueillis', "n'est pas reconnue", () => 0, 0],
+    ['latitude range', { latitude: '91', longitude: '5' }, 'latitude', 'entre -90 et 90', (p) => p.latitude, null],
+    [
+      'longitude range',
+      { latitude: '45', longitude: '-190' },
+      'longitude',
+      'entre -180 et 180',
+      (p) => p.longitude,
+      null,
+    ],
+    [
+      'not a number',
+      { latitude: 'abc', longitude: '5' },
+      'latitude',
+      "« abc » n'est pas un nombre",
+      (p) => p.longitude,
+      null,
+    ],
+    ['abroad', { latitude: '40.7', longitude: '-74.0' }, 'latitude', 'en dehors de la France', (p) => p.latitude, null],
+    ['latitude alone', { latitude: '43.7' }, 'longitude', 'pas la longitude', (p) => p.latitude, null],
+    [
+      'e-mail without domain',
+      { courriels: 'contact@|accueil@mediatheque.fr' },
+      'courriels',
+      "L'adresse e-mail « contact@ » n'est pas valide.",
+      (p) => p.courriels,
+      ['accueil@mediatheque.fr'],
+    ],
+    ['URL', { site_web: 'pas un site' }, 'site_web', "n'est pas une adresse web valide", (p) => p.site_web, []],
+    [
+      'script',
+      { prise_rdv: 'javascript:alert(1)' },
+      'prise_rdv',
+      "n'est pas une adresse web valide",
+      (p) => p.prise_rdv,
+      null,
+    ],
+  ])('%s', (_name, change, field, message, value, expected) => {
+    const result = accepted(normaliseImported(change));
+    expect(value(result.place)).toEqual(expected);
+    // Where a person can correct it (the edit form), the same value is refused.
+    expect(rejected(normalise(change)).map((e) => e.field)).toContain(field);
+    const noted = result.corrections.find((c) => c.field === field && c.message.includes(message));
+    expect(noted?.message).toContain('Valeur retirée : le lieu est gardé sans elle.');
   });
 });
 

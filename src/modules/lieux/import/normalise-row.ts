@@ -26,13 +26,17 @@ import {
 import { isInFrance } from './france.ts';
 import { type Moves, mergeMoves, readEnumList, readFreeList, readLegacyPublics } from './lists.ts';
 import { CELL_COUNT_MISMATCH, type CellCountMismatch } from './read-file.ts';
-import { asText, cleanParagraphs, type Issue, quote, RowReport, readText } from './report.ts';
+import { asText, cleanParagraphs, DROPPED, type Issue, quote, RowReport, readText } from './report.ts';
 
 export { isInFrance } from './france.ts';
 export type { Issue } from './report.ts';
 
 export type NormaliseResult = { ok: true; place: Place; corrections: Issue[] } | { ok: false; errors: Issue[] };
-export type NormaliseOptions = { today: string };
+export type NormaliseOptions = {
+  today: string;
+  /** Imports: drop a bad optional value (noted) rather than reject the row (see RowReport). */
+  dropBadOptionalValues?: boolean;
+};
 
 function readCoordinate(raw: unknown, field: 'latitude' | 'longitude', report: RowReport): number | null {
   if (typeof raw === 'number') {
@@ -52,7 +56,16 @@ function readCoordinate(raw: unknown, field: 'latitude' | 'longitude', report: R
   return null;
 }
 
+/** Coordinates, or none when they cannot be used (the place is then located at its commune). */
 function readCoordinates(values: Record<string, unknown>, report: RowReport): [number | null, number | null] {
+  const [errors, corrections] = [report.errors.length, report.corrections.length];
+  const coordinates = readCoordinatePair(values, report);
+  const unusable =
+    report.errors.length > errors || report.corrections.slice(corrections).some((c) => c.message.endsWith(DROPPED));
+  return unusable ? [null, null] : coordinates;
+}
+
+function readCoordinatePair(values: Record<string, unknown>, report: RowReport): [number | null, number | null] {
   let lat = readCoordinate(values.latitude, 'latitude', report);
   let lon = readCoordinate(values.longitude, 'longitude', report);
   const latWritten = lat !== null || asText(values.latitude, 'latitude', new RowReport()) !== null;
@@ -133,7 +146,7 @@ function readOtherLabels(values: Record<string, unknown>, report: RowReport, mov
 }
 
 export function normaliseRow(values: Record<string, unknown>, options: NormaliseOptions): NormaliseResult {
-  const report = new RowReport();
+  const report = new RowReport(options.dropBadOptionalValues === true);
   const mismatch = values[CELL_COUNT_MISMATCH] as CellCountMismatch | undefined;
   if (mismatch) {
     const message = `La ligne compte ${mismatch.found} cellules au lieu de ${mismatch.expected} : vérifiez les séparateurs et les guillemets.`;

@@ -1,15 +1,33 @@
 /** What normalising a row found: errors reject the row, corrections are kept for the report. */
 import { looksLikeFormula } from '../../../platform/print/csv.ts';
-import { formatDecimal } from '../standard.ts';
+import { formatDecimal, REQUIRED } from '../standard.ts';
 
 export type Issue = { field: string; message: string };
+
+/**
+ * Fields without which a place cannot be kept (the standard's required fields, and the row
+ * itself). A bad value in any other field is dropped and noted: real files have one bad
+ * optional value (an e-mail without its domain, « 0null » as INSEE code, a phone with a typo)
+ * in otherwise good rows, and rejecting the row would hide a real place.
+ */
+const ESSENTIAL: ReadonlySet<string> = new Set([...REQUIRED, 'ligne']);
+
+export const DROPPED = 'Valeur retirée : le lieu est gardé sans elle.';
 
 export class RowReport {
   readonly errors: Issue[] = [];
   readonly corrections: Issue[] = [];
 
+  /**
+   * dropBadOptionalValues (imports): a bad value of a field that is not essential is dropped
+   * and noted instead of rejecting the row. Off where a person can correct it (the edit form).
+   */
+  constructor(private readonly dropBadOptionalValues = false) {}
+
+  /** An unusable value: rejects the row, or is dropped and noted (see the constructor). */
   error(field: string, message: string): void {
-    this.errors.push({ field, message });
+    if (!this.dropBadOptionalValues || ESSENTIAL.has(field)) this.errors.push({ field, message });
+    else this.corrections.push({ field, message: `${message} ${DROPPED}` });
   }
 
   fix(field: string, message: string): void {
