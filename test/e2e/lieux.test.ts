@@ -421,4 +421,30 @@ describe('what a person sees on a 320 px phone', () => {
     await server.db.query('UPDATE places SET what_to_bring = NULL WHERE id = $1', [FACE_VAR]);
     await context.close();
   });
+
+  it('forgives how people type where they are, and says which commune it used', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    const title = async (commune: string) => {
+      await page.goto(`${server.url}/lieux?commune=${encodeURIComponent(commune)}`);
+      return textOf(page.locator('h1'));
+    };
+    expect(await title('83 000')).toMatch(/^\d+ lieux à moins de 20 km de 83000 \(Toulon\)/);
+    expect(await title('La Seyne')).toMatch(/^\d+ lieux à moins de 20 km de La Seyne-sur-Mer$/);
+    expect(await title('Marseille')).toMatch(/^\d+ lieux à moins de 20 km de Marseille$/);
+    // « Aix » alone is a village of Corrèze, yet people mean Aix-en-Provence: ask.
+    await page.goto(`${server.url}/lieux?commune=Aix`);
+    await shown(page.getByText("Plusieurs communes s'appellent « Aix » : laquelle ?"));
+    const choices = page.locator('.fr-callout li a');
+    expect(await choices.first().textContent()).toMatch(/^Aix-en-Provence \(13/);
+    expect(await choices.allTextContents()).toContainEqual(expect.stringMatching(/^Aix \(19/));
+    // A typo suggests the whole city once, not its sixteen arrondissements.
+    await page.goto(`${server.url}/lieux?commune=Marseile`);
+    await shown(page.getByText('Vouliez-vous dire'));
+    const suggestions = await page.locator('main li a').allTextContents();
+    expect(suggestions.filter((s) => s.startsWith('Marseille'))).toEqual([expect.stringMatching(/^Marseille \(/)]);
+    await page.getByRole('link', { name: /^Marseille \(/ }).click();
+    expect(await textOf(page.locator('h1'))).toMatch(/^\d+ lieux à moins de 20 km de Marseille$/);
+    await context.close();
+  });
 });

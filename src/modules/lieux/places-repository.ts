@@ -137,6 +137,22 @@ export async function placeIdByShortCode(db: Queryable, code: string): Promise<s
   return rows.length === 1 ? rows[0]?.id : undefined;
 }
 
+/** How many places open to the public lie within `radiusM` of a point (GiST index, bounded box). */
+export async function countOpenPlacesNear(
+  db: Queryable,
+  point: { latitude: number; longitude: number },
+  radiusM: number,
+): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM places
+     WHERE status = 'open' AND geo_lat IS NOT NULL
+       AND earth_box(ll_to_earth($1::float8, $2::float8), $3::float8) @> geo_earth
+       AND earth_distance(ll_to_earth($1::float8, $2::float8), geo_earth) <= $3::float8`,
+    [point.latitude, point.longitude, radiusM],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** SQL true when the place (its row aliased `row`, if given) is closed for a while on the date `day`. */
 export function closedOnSql(day: string, row?: string): string {
   const c = row ? `${row}.` : '';
