@@ -304,7 +304,7 @@ export function EditPlacePage(props: {
           value={place.what_to_bring ?? ''}
         />
         <button class="fr-btn fr-btn--secondary" type="submit">
-          Enregistrer
+          Mettre à jour ce qu’il faut apporter
         </button>
       </PostForm>
 
@@ -325,7 +325,7 @@ export function EditPlacePage(props: {
           <InputField name="du" label="Premier jour de fermeture" type="date" />
           <InputField name="au" label="Dernier jour de fermeture" type="date" />
           <button class="fr-btn fr-btn--secondary" type="submit">
-            Enregistrer la fermeture
+            Déclarer cette fermeture
           </button>
         </PostForm>
       )}
