@@ -156,7 +156,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     name: async (id: string) => (await findOrganisation(db, id))?.name,
   };
   await app.register(lieuxPlugin, {
-    deps: { db, clock },
+    deps: { db, clock, publicUrl: config.publicUrl },
     publicApiRateLimit: config.rateLimits.publicApi,
     organisations,
     // « Accepte le Pass numérique »: the places the pass module has qualified.

@@ -365,4 +365,86 @@ describe('what a person sees on a 320 px phone', () => {
     server.clock.set(before);
     await context.close();
   });
+
+  it('shares a place by SMS, prints a place and a list, and never shows a placeholder date', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    // « 1970-01-01 » in the source means « unknown », not « updated in 1970 ».
+    await page.goto(`${server.url}/lieux/mediation-numerique-cr93-93`);
+    await shown(page.locator('h1'));
+    expect(await page.locator('main').innerText()).not.toMatch(/1970|mises à jour le/);
+
+    await page.goto(`${server.url}/lieux/${FACE_VAR}`);
+    const href = (await page.getByRole('link', { name: 'Envoyer par SMS' }).getAttribute('href')) as string;
+    expect(href).toMatch(/^sms:/);
+    const body = decodeURIComponent(href.slice(href.indexOf('body=') + 5));
+    expect(body).toContain('FACE VAR');
+    expect(body).toContain('25 Rue Victor Clappier, 83000 Toulon');
+    expect(body).toContain('04 94 36 00 85');
+    const link = /https?:\/\/\S+\/l\/[0-9a-f]{12}/.exec(body)?.[0] as string;
+    expect(link.length, 'a short link').toBeLessThan(60);
+    await page.goto(link);
+    expect(await textOf(page.locator('h1'))).toBe('FACE VAR');
+
+    await page.evaluate(() => {
+      const w = window as unknown as { printed: number };
+      w.printed = 0;
+      window.print = () => {
+        w.printed += 1;
+      };
+    });
+    await page.getByRole('button', { name: 'Imprimer' }).click();
+    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.fr-header').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Imprimer' }).isVisible()).toBe(false);
+    expect(await page.getByRole('link', { name: 'Itinéraire' }).isVisible()).toBe(false);
+    expect(await page.getByText('04 94 36 00 85').first().isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Horaires' }).isVisible()).toBe(true);
+
+    await page.emulateMedia({ media: 'screen' });
+    await page.goto(`${server.url}/lieux?commune=Toulon`);
+    await shown(page.getByRole('button', { name: 'Imprimer la liste' }));
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#recherche').isVisible()).toBe(false);
+    expect(await page.locator('ol.pa-list-plain > li h2').first().isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+
+    // « Ce qu'il faut apporter » when the structure has said it.
+    await server.db.query(`UPDATE places SET what_to_bring = $2 WHERE id = $1`, [
+      FACE_VAR,
+      "Votre pièce d'identité et vos identifiants",
+    ]);
+    await page.goto(`${server.url}/lieux/${FACE_VAR}`);
+    await shown(page.getByRole('heading', { name: 'Ce qu’il faut apporter' }));
+    await shown(page.getByText("Votre pièce d'identité et vos identifiants"));
+    await server.db.query('UPDATE places SET what_to_bring = NULL WHERE id = $1', [FACE_VAR]);
+    await context.close();
+  });
+
+  it('forgives how people type where they are, and says which commune it used', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    const title = async (commune: string) => {
+      await page.goto(`${server.url}/lieux?commune=${encodeURIComponent(commune)}`);
+      return textOf(page.locator('h1'));
+    };
+    expect(await title('83 000')).toMatch(/^\d+ lieux à moins de 20 km de 83000 \(Toulon\)/);
+    expect(await title('La Seyne')).toMatch(/^\d+ lieux à moins de 20 km de La Seyne-sur-Mer$/);
+    expect(await title('Marseille')).toMatch(/^\d+ lieux à moins de 20 km de Marseille$/);
+    // « Aix » alone is a village of Corrèze, yet people mean Aix-en-Provence: ask.
+    await page.goto(`${server.url}/lieux?commune=Aix`);
+    await shown(page.getByText("Plusieurs communes s'appellent « Aix » : laquelle ?"));
+    const choices = page.locator('.fr-callout li a');
+    expect(await choices.first().textContent()).toMatch(/^Aix-en-Provence \(13/);
+    expect(await choices.allTextContents()).toContainEqual(expect.stringMatching(/^Aix \(19/));
+    // A typo suggests the whole city once, not its sixteen arrondissements.
+    await page.goto(`${server.url}/lieux?commune=Marseile`);
+    await shown(page.getByText('Vouliez-vous dire'));
+    const suggestions = await page.locator('main li a').allTextContents();
+    expect(suggestions.filter((s) => s.startsWith('Marseille'))).toEqual([expect.stringMatching(/^Marseille \(/)]);
+    await page.getByRole('link', { name: /^Marseille \(/ }).click();
+    expect(await textOf(page.locator('h1'))).toMatch(/^\d+ lieux à moins de 20 km de Marseille$/);
+    await context.close();
+  });
 });

@@ -37,6 +37,8 @@ export { displayDistance, serviceLabel } from './views/format.ts';
 export interface LieuxDeps {
   db: Database;
   clock: Clock;
+  /** The site's public address, for the short links sent by SMS. */
+  publicUrl?: string | undefined;
   /** Places accepting the Pass numérique, for the search filter (provided by app.ts). */
   passPlaceIds?: (() => Promise<string[]>) | undefined;
 }

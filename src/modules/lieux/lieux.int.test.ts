@@ -540,6 +540,13 @@ describe('structures maintain their places', () => {
     await manager.post(`/lieux/${id}/fermeture/annuler`);
     expect(visibleText((await t.app.inject(`/lieux/${id}`)).body)).not.toContain('Fermé temporairement');
 
+    // « Ce qu'il faut apporter », said by the structure, shown on the place page.
+    await manager.get(`/lieux/${id}/modifier`);
+    expect((await manager.post(`/lieux/${id}/a-apporter`, { a_apporter: "Pièce d'identité" })).statusCode).toBe(303);
+    const withBring = visibleText((await t.app.inject(`/lieux/${id}`)).body);
+    expect(withBring).toContain('Ce qu’il faut apporter');
+    expect(withBring).toContain("Pièce d'identité");
+
     // Another place, not theirs.
     expect((await manager.post('/lieux/dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746/fermer')).statusCode).toBe(403);
   });

@@ -15,6 +15,10 @@ export interface PlaceRecord extends Place {
   /** A temporary or exceptional closure, inclusive Paris dates (YYYY-MM-DD), both or neither. */
   closed_from: string | null;
   closed_until: string | null;
+  /** « Ce qu'il faut apporter », as the structure wrote it. */
+  what_to_bring: string | null;
+  /** The code of the short link /l/CODE (derived from the id). */
+  short_code: string;
   origin: string;
   imported_at: Date;
   updated_at: Date;
@@ -53,7 +57,7 @@ export function placeApiJsonSql(row: string): string {
   return `json_strip_nulls(json_build_object(${fields.join(', ')},
     'localisation', CASE ${row}.geo_precision WHEN 'exact' THEN 'exacte' WHEN 'commune' THEN 'commune' ELSE 'inconnue' END))::text`;
 }
-const recordColumns = `${standardColumns}, geo_lat, geo_lon, geo_precision, organisation_id, status, closed_from::text AS closed_from, closed_until::text AS closed_until, origin, imported_at, updated_at, content_hash`;
+const recordColumns = `${standardColumns}, geo_lat, geo_lon, geo_precision, organisation_id, status, closed_from::text AS closed_from, closed_until::text AS closed_until, what_to_bring, short_code, origin, imported_at, updated_at, content_hash`;
 
 export async function existingPlaces(
   db: Queryable,
@@ -130,6 +134,32 @@ export async function setPlaceClosure(
     period?.until ?? null,
     at,
   ]);
+}
+
+export async function setPlaceWhatToBring(tx: Queryable, id: string, text: string | null, at: Date): Promise<void> {
+  await tx.query('UPDATE places SET what_to_bring = $2, updated_at = $3 WHERE id = $1', [id, text, at]);
+}
+
+/** The place a short link (/l/CODE) leads to, when exactly one has this code. */
+export async function placeIdByShortCode(db: Queryable, code: string): Promise<string | undefined> {
+  const rows = await db.query<{ id: string }>('SELECT id FROM places WHERE short_code = $1 LIMIT 2', [code]);
+  return rows.length === 1 ? rows[0]?.id : undefined;
+}
+
+/** How many places open to the public lie within `radiusM` of a point (GiST index, bounded box). */
+export async function countOpenPlacesNear(
+  db: Queryable,
+  point: { latitude: number; longitude: number },
+  radiusM: number,
+): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM places
+     WHERE status = 'open' AND geo_lat IS NOT NULL
+       AND earth_box(ll_to_earth($1::float8, $2::float8), $3::float8) @> geo_earth
+       AND earth_distance(ll_to_earth($1::float8, $2::float8), geo_earth) <= $3::float8`,
+    [point.latitude, point.longitude, radiusM],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** SQL true when the place (its row aliased `row`, if given) is closed for a while on the date `day`. */

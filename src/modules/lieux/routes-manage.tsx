@@ -4,12 +4,14 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
+import { formatDate } from '../../platform/print/index.ts';
 import { Breadcrumb } from '../../platform/views/components.tsx';
 import type { LieuxDeps, OrganisationsPort } from './index.ts';
 import { findPlace, placesOfOrganisation } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
-import { assignPlace, changePlaceClosure, changePlaceStatus, updatePlace } from './update-place.ts';
+import { assignPlace, changePlaceClosure, changePlaceStatus, changeWhatToBring, updatePlace } from './update-place.ts';
 import { EditPlacePage, placeToValues } from './views/edit-page.tsx';
+import { isPlaceholderDate } from './views/format.ts';
 
 export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps; organisations: OrganisationsPort }) {
   const { deps, organisations } = opts;
@@ -44,7 +46,10 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
                 {places.map((p) => (
                   <li>
                     <a href={`/lieux/${encodeURIComponent(p.id)}`}>{p.nom}</a> — {p.commune}
-                    {p.status === 'closed' ? ' (fermé)' : ''} — mis à jour le {p.date_maj}
+                    {p.status === 'closed' ? ' (fermé)' : ''} —{' '}
+                    {isPlaceholderDate(p.date_maj)
+                      ? 'date de mise à jour inconnue'
+                      : `mis à jour le ${formatDate(p.date_maj)}`}
                     {can(actor, lieuxPolicy.editPlace, p) ? (
                       <>
                         {' '}
@@ -137,6 +142,19 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
     try {
       await changePlaceClosure(deps, actor, id, { from: field(request.body, 'du'), until: field(request.body, 'au') });
       reply.flash('success', 'La fermeture est enregistrée : la page du lieu l’annonce et propose d’autres lieux.');
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      reply.flash('error', errorSentence(formError(error)));
+    }
+    return reply.redirect(`/lieux/${encodeURIComponent(id)}/modifier`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/lieux/:id/a-apporter', async (request, reply) => {
+    const actor = requireActor(request);
+    const id = request.params.id;
+    try {
+      await changeWhatToBring(deps, actor, id, field(request.body, 'a_apporter'));
+      reply.flash('success', '« Ce qu’il faut apporter » est enregistré.');
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       reply.flash('error', errorSentence(formError(error)));

@@ -6,7 +6,7 @@ import { parisDate } from '../../platform/print/index.ts';
 import type { LieuxDeps } from './index.ts';
 import { nearbyPlaces } from './nearby-places.ts';
 import { describeHours } from './opening-hours.ts';
-import { findPlace } from './places-repository.ts';
+import { findPlace, placeIdByShortCode } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
 import { FILTER_FIELDS, parseSearchQuery, type SearchCriteria } from './search/search-criteria.ts';
 import { PageOutOfRangeError, searchPlaces } from './search/search-places.ts';
@@ -71,7 +71,11 @@ export function lieuxPageRoutes(
         // Filters without a place (the Pass numérique link on booklets): ask where, keep them.
         const emptied = 'commune' in query && !typed.commune;
         return reply.page(
-          { title: 'Où êtes-vous ?', scripts: ['lieux/position.js'], stylesheets: ['lieux/lieux.css'] },
+          {
+            title: 'Où êtes-vous ?',
+            scripts: ['lieux/position.js', 'lieux/print.js'],
+            stylesheets: ['lieux/lieux.css'],
+          },
           <WherePage criteria={criteria} error={emptied ? 'Indiquez votre ville ou votre code postal.' : undefined} />,
           emptied ? 400 : 200,
         );
@@ -115,10 +119,18 @@ export function lieuxPageRoutes(
         ? `Lieux d'aide près de ${props.outcome.whereLabel}`
         : "Trouver un lieu d'aide";
     return reply.page(
-      { title, scripts: ['lieux/position.js'], stylesheets: ['lieux/lieux.css'] },
+      { title, scripts: ['lieux/position.js', 'lieux/print.js'], stylesheets: ['lieux/lieux.css'] },
       <SearchPage {...props} />,
       status,
     );
+  });
+
+  // The short link sent by SMS (« /l/3f2a9c1b7d4e »).
+  app.get<{ Params: { code: string } }>('/l/:code', async (request, reply) => {
+    const code = request.params.code.toLowerCase();
+    const id = /^[0-9a-f]{12}$/.test(code) ? await placeIdByShortCode(deps.db, code) : undefined;
+    if (!id) throw new NotFoundError('Ce lien ne mène à aucun lieu. Cherchez un lieu près de chez vous.');
+    return reply.redirect(`/lieux/${encodeURIComponent(id)}`, 301);
   });
 
   app.get<{ Params: { id: string } }>('/lieux/:id', async (request, reply) => {
@@ -149,7 +161,7 @@ export function lieuxPageRoutes(
         }));
     }
     return reply.page(
-      { title: place.nom, stylesheets: ['lieux/lieux.css'] },
+      { title: place.nom, stylesheets: ['lieux/lieux.css'], scripts: ['lieux/print.js'] },
       <PlacePage
         place={place}
         hours={describeHours(place.horaires, deps.clock())}
@@ -158,6 +170,7 @@ export function lieuxPageRoutes(
         acceptsPass={acceptsPass}
         closure={closure}
         alternatives={alternatives}
+        shortLink={`${deps.publicUrl ?? `${request.protocol}://${request.host}`}/l/${place.short_code}`}
       />,
     );
   });

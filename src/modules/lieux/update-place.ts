@@ -20,6 +20,7 @@ import {
   setPlaceClosure,
   setPlaceOrganisation,
   setPlaceStatus,
+  setPlaceWhatToBring,
   upsertPlaces,
 } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
@@ -165,6 +166,31 @@ export async function changePlaceClosure(
       targetType: 'lieu',
       targetId: id,
       details: period ? { du: period.from, au: period.until } : { du: place.closed_from, au: place.closed_until },
+    });
+  });
+}
+
+/** « Ce qu'il faut apporter »: free text from the structure, shown on the place page; empty clears it. */
+export async function changeWhatToBring(
+  deps: LieuxUseCaseDeps,
+  actor: Actor | undefined,
+  id: string,
+  text: string,
+): Promise<void> {
+  const place = await placeFor(deps, id);
+  authorize(actor, lieuxPolicy.editPlace, place);
+  const value = text.trim().replace(/\r\n/g, '\n') || null;
+  if (value && value.length > 1000)
+    throw new ValidationError({ a_apporter: 'Ce texte est trop long : 1 000 caractères au plus.' });
+  if (value === place.what_to_bring) return;
+  await deps.db.transaction(async (tx) => {
+    await setPlaceWhatToBring(tx, id, value, deps.clock());
+    await appendJournal(tx, deps.clock, {
+      action: 'lieux.a_apporter',
+      actorUserId: accountIdOf(actor),
+      organisationId: place.organisation_id,
+      targetType: 'lieu',
+      targetId: id,
     });
   });
 }

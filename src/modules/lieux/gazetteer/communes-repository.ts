@@ -120,6 +120,18 @@ export async function communesByNameKey(db: Queryable, key: string): Promise<Com
   return rows.map(toMatch);
 }
 
+/**
+ * Communes whose name starts with these whole words (« la seyne » → La Seyne-sur-Mer, « aix » →
+ * Aix-en-Provence, Aix-les-Bains…), for a partial name. Word by word: « marseille » never
+ * finds Marseillan.
+ */
+export async function communesByWordPrefix(db: Queryable, key: string): Promise<CommuneMatch[]> {
+  const rows = await db.query<MatchRow>(perCommune.replace('%WHERE%', 'name_key LIKE $1 OR city_key LIKE $1'), [
+    `${escapeLike(key)} %`,
+  ]);
+  return rows.map(toMatch);
+}
+
 /** pg_trgm's default threshold for « similar » (the % operator used before). */
 const SIMILARITY_THRESHOLD = 0.3;
 

@@ -6,8 +6,9 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Queryable } from '../../../platform/db/database.ts';
 import { RuleError } from '../../../platform/http/errors.ts';
 import { parisDate } from '../../../platform/print/index.ts';
-import { type Candidate, resolveLocation } from '../gazetteer/resolve-location.ts';
+import { type Candidate, type Location, resolveLocation } from '../gazetteer/resolve-location.ts';
 import { minuteOfWeekInParis } from '../opening-hours.ts';
+import { countOpenPlacesNear } from '../places-repository.ts';
 import { foldText } from '../text.ts';
 import type { SearchCriteria } from './search-criteria.ts';
 import { type SearchRow, type SearchSpec, searchPlacesJson, searchPlacesSql } from './search-repository.ts';
@@ -61,6 +62,8 @@ async function resolve(deps: SearchDeps, criteria: SearchCriteria): Promise<Reso
     if (location.kind === 'ambiguous') return location;
     if (location.kind === 'unknown') return location;
     if (location.kind === 'unlocated') return { kind: 'unknown', query: criteria.commune, suggestions: [] };
+    const asked = await meantAnother(deps, location, criteria);
+    if (asked) return asked;
     where = { label: location.label, latitude: location.latitude, longitude: location.longitude };
   }
   const words = criteria.q
@@ -83,6 +86,37 @@ async function resolve(deps: SearchDeps, criteria: SearchCriteria): Promise<Reso
       limit: criteria.perPage,
       offset: (criteria.page - 1) * criteria.perPage,
     },
+  };
+}
+
+/**
+ * « Aix » is a village of Corrèze, yet a person typing it surely means Aix-en-Provence or
+ * Aix-les-Bains. When the commune of that exact name has no place around it while communes
+ * whose name starts with it do, ask which one — those with places first.
+ */
+async function meantAnother(
+  deps: SearchDeps,
+  location: Extract<Location, { kind: 'found' }>,
+  criteria: SearchCriteria,
+): Promise<Resolved | undefined> {
+  const exact = location.self;
+  if (!location.others || location.others.length === 0 || !exact) return undefined;
+  const radiusM = criteria.radiusKm * 1000;
+  if ((await countOpenPlacesNear(deps.db, location, radiusM)) > 0) return undefined;
+  const counted = await Promise.all(
+    location.others.map(async (o) => ({ o, n: await countOpenPlacesNear(deps.db, o, radiusM) })),
+  );
+  if (counted.every((c) => c.n === 0)) return undefined;
+  const withPlaces = counted.filter((c) => c.n > 0).sort((a, b) => b.n - a.n);
+  const without = counted.filter((c) => c.n === 0);
+  return {
+    kind: 'ambiguous',
+    query: criteria.commune as string,
+    candidates: [...withPlaces.map((c) => c.o), exact, ...without.map((c) => c.o)].map((c) => ({
+      label: c.label,
+      codeInsee: c.codeInsee,
+      codePostal: c.codePostal,
+    })),
   };
 }
 

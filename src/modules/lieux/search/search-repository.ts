@@ -29,6 +29,8 @@ const columns = [
   'status',
   'closed_from::text AS closed_from',
   'closed_until::text AS closed_until',
+  'what_to_bring',
+  'short_code',
   'origin',
   'imported_at',
   'updated_at',

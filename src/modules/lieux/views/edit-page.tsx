@@ -295,6 +295,19 @@ export function EditPlacePage(props: {
           </button>
         </PostForm>
       )}
+      <h2 class="fr-h4 fr-mt-6w">Ce qu’il faut apporter</h2>
+      <PostForm action={`${path}/a-apporter`} csrf={props.csrf}>
+        <TextArea
+          name="a_apporter"
+          label="Ce que la personne doit apporter (facultatif)"
+          hint="Par exemple : pièce d'identité, identifiants, dernier avis d'imposition. Affiché sur la page du lieu."
+          value={place.what_to_bring ?? ''}
+        />
+        <button class="fr-btn fr-btn--secondary" type="submit">
+          Mettre à jour ce qu’il faut apporter
+        </button>
+      </PostForm>
+
       <h2 class="fr-h4 fr-mt-6w">Fermeture temporaire ou exceptionnelle</h2>
       {place.closed_from && place.closed_until ? (
         <PostForm action={`${path}/fermeture/annuler`} csrf={props.csrf}>
@@ -312,7 +325,7 @@ export function EditPlacePage(props: {
           <InputField name="du" label="Premier jour de fermeture" type="date" />
           <InputField name="au" label="Dernier jour de fermeture" type="date" />
           <button class="fr-btn fr-btn--secondary" type="submit">
-            Enregistrer la fermeture
+            Déclarer cette fermeture
           </button>
         </PostForm>
       )}

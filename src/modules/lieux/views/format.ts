@@ -60,3 +60,21 @@ export function closureOf(p: { closed_from: string | null; closed_until: string 
   if (!p.closed_from || !p.closed_until || p.closed_until < today) return null;
   return { now: p.closed_from <= today, from: p.closed_from, until: p.closed_until };
 }
+
+/** Dates some sources put when they do not know (« 1970-01-01 »): never shown as an update date. */
+export function isPlaceholderDate(iso: string | null | undefined): boolean {
+  return !iso || iso < '2000-01-01';
+}
+
+/** The SMS a prescripteur sends to a person's phone: name, address, phone, short link. */
+export function smsHref(
+  p: { nom: string; adresse: string; code_postal: string; commune: string; telephone: string | null },
+  link: string,
+  phone: (n: string) => string,
+): string {
+  const lines = [p.nom, `${p.adresse}, ${p.code_postal} ${displayCommune(p.commune)}`];
+  if (p.telephone) lines.push(`Tél. ${phone(p.telephone)}`);
+  lines.push(link);
+  // « sms:?&body= » is understood by Android and iOS alike.
+  return `sms:?&body=${encodeURIComponent(lines.join('\n'))}`;
+}

@@ -4,7 +4,15 @@ import { formatDate, formatPhone } from '../../../platform/print/index.ts';
 import { Breadcrumb, TableFrame } from '../../../platform/views/components.tsx';
 import type { HoursView } from '../opening-hours.ts';
 import type { PlaceRecord } from '../places-repository.ts';
-import { type Closure, directionsUrl, displayCommune, mapUrl, serviceLabel } from './format.ts';
+import {
+  type Closure,
+  directionsUrl,
+  displayCommune,
+  isPlaceholderDate,
+  mapUrl,
+  serviceLabel,
+  smsHref,
+} from './format.ts';
 
 function Facts({ title, values }: { title: string; values: readonly string[] }) {
   if (values.length === 0) return null;
@@ -67,6 +75,8 @@ export function PlacePage(props: {
   acceptsPass?: boolean;
   closure?: Closure;
   alternatives?: Alternative[];
+  /** Absolute short link to this page (/l/CODE), for the SMS. */
+  shortLink?: string;
 }) {
   const p = props.place;
   const h = props.hours;
@@ -161,7 +171,7 @@ export function PlacePage(props: {
         <p>Lieu itinérant : vérifiez où il se trouve le jour de votre visite.</p>
       ) : null}
       {closedNow ? null : (
-        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w">
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-3w pa-actions">
           {p.telephone ? (
             <li>
               <a class="fr-btn fr-icon-phone-line pa-call" href={`tel:${p.telephone}`}>
@@ -191,6 +201,13 @@ export function PlacePage(props: {
       )}
       {p.geo_precision === 'commune' ? (
         <p class="fr-text--sm">Position approximative : le centre de la commune.</p>
+      ) : null}
+
+      {p.what_to_bring && !closedNow ? (
+        <>
+          <h2 class="fr-h4">Ce qu’il faut apporter</h2>
+          <p class="pa-pre">{p.what_to_bring}</p>
+        </>
       ) : null}
 
       <h2 class="fr-h4">Ce que propose ce lieu</h2>
@@ -244,8 +261,38 @@ export function PlacePage(props: {
         </>
       )}
 
+      {closedNow ? null : (
+        <div class="pa-share fr-mt-4w">
+          <h2 class="fr-h4">Partager ou imprimer</h2>
+          <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+            {props.shortLink ? (
+              <li>
+                <a
+                  class="fr-btn fr-btn--secondary fr-icon-message-2-line"
+                  href={smsHref(p, props.shortLink, formatPhone)}
+                >
+                  Envoyer par SMS
+                </a>
+              </li>
+            ) : null}
+            <li>
+              <button type="button" class="fr-btn fr-btn--tertiary fr-icon-printer-line pa-print" hidden>
+                Imprimer
+              </button>
+            </li>
+          </ul>
+          {props.shortLink ? (
+            <p class="fr-text--sm">
+              Lien court vers cette page : <span class="pa-link">{props.shortLink}</span>
+            </p>
+          ) : null}
+        </div>
+      )}
+
       <p class="fr-text--sm fr-mt-4w">
-        Informations mises à jour le {formatDate(p.date_maj)}
+        {isPlaceholderDate(p.date_maj)
+          ? 'Date de mise à jour inconnue'
+          : `Informations mises à jour le ${formatDate(p.date_maj)}`}
         {p.source ? ` (source : ${p.source})` : ''}
         {props.organisationName ? `, tenues à jour par ${props.organisationName}` : ''}.
       </p>

@@ -94,7 +94,7 @@ function Result({
           </div>
           {closedNow ? null : (
             <div class="fr-card__footer">
-              <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-btns-group--icon-left">
+              <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-btns-group--icon-left pa-actions">
                 {p.telephone ? (
                   <li>
                     <a class="fr-btn fr-btn--secondary fr-icon-phone-line pa-call" href={`tel:${p.telephone}`}>
@@ -385,6 +385,15 @@ export function SearchPage(props: SearchPageProps) {
           <a href="#recherche">
             modifier<span class="fr-sr-only"> la recherche</span>
           </a>
+        </p>
+        <p class="fr-mb-2w">
+          <button
+            type="button"
+            class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-printer-line fr-btn--icon-left pa-print"
+            hidden
+          >
+            Imprimer la liste
+          </button>
         </p>
         {outcome.total === 0 ? (
           <p>
