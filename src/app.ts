@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import { accountsPlugin, findOrganisation, listOrganisations, loadUser, OidcClient } from './modules/accounts/index.ts';
 import { lieuxPlugin } from './modules/lieux/index.ts';
 import { orientationPlugin } from './modules/orientation/index.ts';
-import { passPlugin, qualifiedPlaceIds } from './modules/pass/index.ts';
+import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import authPlugin from './platform/auth/auth-plugin.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -119,6 +119,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     organisations,
     // « Accepte le Pass numérique »: the places the pass module has qualified.
     passPlaceIds: () => qualifiedPlaceIds(db),
+    // A place given to another organisation loses its qualification (it belonged to the former one).
+    onPlaceReassigned: (tx, change) => suspendQualificationOnReassignment(tx, clock, change),
   });
   await app.register(passPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database, Queryable } from '../../platform/db/database.ts';
 import { lieuxAdminRoutes } from './routes-admin.tsx';
 import { apiDocumentationRoute, lieuxApiRoutes } from './routes-api.tsx';
 import { lieuxManageRoutes } from './routes-manage.tsx';
@@ -24,6 +24,7 @@ export {
   findPlace,
   type PlaceRecord,
   type PlaceSummary,
+  placeInTerritorySql,
   placeSummaries,
   placeSummarySubquery,
   placesByDistance,
@@ -31,6 +32,7 @@ export {
   placesOfOrganisation,
   setPlaceOrganisation,
 } from './places-repository.ts';
+export { lieuxPolicy, placeLocation } from './policies.ts';
 export { ENUMS as STANDARD_ENUMS, SERVICE_LABELS } from './standard.ts';
 export { displayDistance, serviceLabel } from './views/format.ts';
 
@@ -39,7 +41,17 @@ export interface LieuxDeps {
   clock: Clock;
   /** Places accepting the Pass numérique, for the search filter (provided by app.ts). */
   passPlaceIds?: (() => Promise<string[]>) | undefined;
+  /**
+   * Told inside the transaction that gives a place to another organisation (provided by app.ts:
+   * the pass module suspends the place's qualification, which belonged to the former one).
+   */
+  onPlaceReassigned?: PlaceReassignedHook | undefined;
 }
+
+export type PlaceReassignedHook = (
+  tx: Queryable,
+  change: { placeId: string; from: string | null; to: string | null; actorUserId: string | null },
+) => Promise<void>;
 
 /** What the module needs to know about organisations, provided by app.ts from the accounts module. */
 export type OrganisationsPort = OrganisationDirectory;
@@ -51,9 +63,10 @@ async function lieuxModule(
     publicApiRateLimit: number;
     organisations: OrganisationsPort;
     passPlaceIds?: () => Promise<string[]>;
+    onPlaceReassigned?: PlaceReassignedHook;
   },
 ) {
-  const deps: LieuxDeps = { ...opts.deps, passPlaceIds: opts.passPlaceIds };
+  const deps: LieuxDeps = { ...opts.deps, passPlaceIds: opts.passPlaceIds, onPlaceReassigned: opts.onPlaceReassigned };
   lieuxApiRoutes(app, { deps, rateLimit: opts.publicApiRateLimit });
   apiDocumentationRoute(app);
   lieuxPageRoutes(app, { deps, organisationName: (id) => opts.organisations.name(id) });

@@ -48,6 +48,8 @@ export async function seedPassDemo(
       distribution_stop_days: 15,
       services: ['Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien'],
       created_by: null,
+      // The demo funder consents with the creation (ADR 0009: a programme is active once accepted).
+      accepted: true,
     },
     now,
   );

@@ -5,7 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
+import type { Queryable } from '../../platform/db/database.ts';
+import { journalMigratedAcceptances } from './consent.ts';
 import type { PassDeps } from './deps.ts';
+import type { Programme } from './programmes-repository.ts';
 import { passApiRoutes } from './routes-api.tsx';
 import { distributionRoutes } from './routes-distribution.tsx';
 import { programmeRoutes } from './routes-programmes.tsx';
@@ -15,13 +18,24 @@ import { statementRoutes } from './routes-statements.tsx';
 
 export { seedPassDemo } from './demo.ts';
 export type { PassDeps } from './deps.ts';
-export { qualifiedPlaceIds } from './qualifications.ts';
+export type { Programme } from './programmes-repository.ts';
+export { qualifiedPlaceIds, suspendQualificationOnReassignment } from './qualifications.ts';
 export { redeemVoucher } from './redeem-voucher.ts';
 
 async function passModule(
   app: FastifyInstance,
-  opts: { deps: PassDeps; organisations: OrganisationDirectory; apiRateLimit: number },
+  opts: {
+    deps: PassDeps;
+    organisations: OrganisationDirectory;
+    apiRateLimit: number;
+    /** Told inside the creating transaction when a programme waits for its funder (the e-mail). */
+    onProgrammeAwaitingConsent?: (tx: Queryable, programme: Programme) => Promise<void>;
+  },
 ) {
+  // The data step of migration 0080: programmes that existed before it are journaled as accepted.
+  app.addHook('onReady', async () => {
+    await journalMigratedAcceptances(opts.deps.db, opts.deps.clock);
+  });
   programmeRoutes(app, opts);
   distributionRoutes(app, opts);
   qualificationRoutes(app, opts);

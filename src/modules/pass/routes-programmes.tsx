@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
+import type { Queryable } from '../../platform/db/database.ts';
 import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { formatDate, formatDateTime, formatEuros } from '../../platform/print/index.ts';
@@ -18,11 +19,19 @@ import {
 import { SERVICE_LABELS, serviceLabel } from '../lieux/index.ts';
 import { bookletsCsv } from './booklet-csv.ts';
 import { writeBookletsPdf } from './booklet-pdf.ts';
+import { AWAITING_CONSENT, acceptProgramme } from './consent.ts';
 import { createProgramme } from './create-programme.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets } from './distribute-booklets.ts';
 import { issueBooklets } from './issue-booklets.ts';
-import { passPolicy } from './policies.ts';
+import {
+  consentScope,
+  coordinatesWithoutTerritory,
+  coordinatingOrganisations,
+  managedProgrammeScope,
+  passPolicy,
+  programmeScope,
+} from './policies.ts';
 import {
   bookletsInRange,
   bookletsOfProgramme,
@@ -169,7 +178,14 @@ function ProgrammeForm(props: {
   );
 }
 
-export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; organisations: OrganisationDirectory }) {
+export function programmeRoutes(
+  app: FastifyInstance,
+  opts: {
+    deps: PassDeps;
+    organisations: OrganisationDirectory;
+    onProgrammeAwaitingConsent?: (tx: Queryable, programme: Programme) => Promise<void>;
+  },
+) {
   const { deps, organisations } = opts;
   const orgName = async (id: string) => (await organisations.name(id)) ?? 'structure inconnue';
 
@@ -177,31 +193,56 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     title: 'Pass numérique',
     description: 'Programmes de chèques : émission, distribution, habilitation des lieux, relevés et bilans.',
     href: '/pass',
-    visible: (actor) =>
-      actor.isPlatformAdmin || actor.memberships.some((m) => ['coordinateur', 'financeur'].includes(m.role)),
+    visible: (actor) => passPolicy.seesPassWorkspace(actor, null),
   });
-
-  async function visibleProgrammes(actor: Parameters<typeof passPolicy.viewProgramme>[0]) {
-    return (await listProgrammes(deps.db)).filter((p) => passPolicy.viewProgramme(actor, p));
-  }
 
   app.get('/pass', async (request, reply) => {
     const actor = requireActor(request);
-    const programmes = await visibleProgrammes(actor);
+    const [programmes, pending] = await Promise.all([
+      listProgrammes(deps.db, programmeScope(actor)),
+      listProgrammes(deps.db, consentScope(actor), { pendingOnly: true }),
+    ]);
+    const csrf = reply.pageContext().csrfToken;
     return reply.page(
       { title: 'Pass numérique' },
       <>
         <Breadcrumb items={[{ label: 'Mon espace', href: '/espace' }, { label: 'Pass numérique' }]} />
         <h1>Pass numérique</h1>
+        {coordinatesWithoutTerritory(actor) ? (
+          <div class="fr-alert fr-alert--warning fr-mb-3w" data-testid="sans-territoire">
+            <p>
+              Votre structure n’a pas encore de territoire : en tant que coordinateur, vous n’agissez nulle part tant
+              qu’un administrateur de la plateforme ne l’a pas défini.
+            </p>
+          </div>
+        ) : null}
+        {pending.length > 0 ? (
+          <section data-testid="programmes-en-attente">
+            <h2 class="fr-h4">Programmes en attente de votre accord</h2>
+            <ul class="pa-list-plain">
+              {pending.map((p) => (
+                <li class="fr-mb-2w">
+                  <a href={`/pass/programmes/${p.id}`}>{p.name}</a> — {territoryLabel(p)}, chèques de{' '}
+                  {formatEuros(p.face_value_cents)}, du {formatDate(p.valid_from)} au {formatDate(p.valid_until)}
+                  <PostForm action={`/pass/programmes/${p.id}/accepter`} csrf={csrf}>
+                    <button class="fr-btn fr-btn--sm" type="submit">
+                      Accepter de financer « {p.name} »
+                    </button>
+                  </PostForm>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <ul class="fr-btns-group fr-btns-group--inline-md">
-          {can(actor, passPolicy.createProgramme, null) ? (
+          {can(actor, passPolicy.mayCreateProgrammes, null) ? (
             <li>
               <a class="fr-btn" href="/pass/programmes/nouveau">
                 Nouveau programme
               </a>
             </li>
           ) : null}
-          {can(actor, passPolicy.decideQualification, null) ? (
+          {can(actor, passPolicy.reviewQualifications, null) ? (
             <li>
               <a class="fr-btn fr-btn--secondary" href="/pass/habilitations">
                 Habilitation des lieux
@@ -213,7 +254,7 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
               Relevés
             </a>
           </li>
-          {can(actor, passPolicy.decideQualification, null) ? (
+          {can(actor, passPolicy.reviewQualifications, null) ? (
             <li>
               <a class="fr-btn fr-btn--tertiary" href="/pass/alertes">
                 Alertes
@@ -228,6 +269,7 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
             <li>
               <a href={`/pass/programmes/${p.id}`}>{p.name}</a> — du {formatDate(p.valid_from)} au{' '}
               {formatDate(p.valid_until)}
+              {p.funder_accepted_at === null ? ' — en attente de l’accord du financeur' : ''}
             </li>
           ))}
         </ul>
@@ -237,17 +279,16 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
 
   async function programmeFormOptions(actor: ReturnType<typeof requireActor>) {
     const all = await organisations.list();
-    const coordinatorOrgs = actor.isPlatformAdmin
-      ? all.map((o) => ({ value: o.id, label: o.name }))
-      : actor.memberships
-          .filter((m) => m.role === 'coordinateur')
-          .map((m) => ({ value: m.organisationId, label: m.organisationName }));
+    const coordinatorOrgs = (actor.isPlatformAdmin ? all : coordinatingOrganisations(actor)).map((o) => ({
+      value: o.id,
+      label: o.name,
+    }));
     return { coordinatorOrgs, funders: all.map((o) => ({ value: o.id, label: o.name })) };
   }
 
   app.get('/pass/programmes/nouveau', async (request, reply) => {
     const actor = requireActor(request);
-    authorize(actor, passPolicy.createProgramme, null);
+    authorize(actor, passPolicy.mayCreateProgrammes, null);
     const options = await programmeFormOptions(actor);
     return reply.page(
       { title: 'Nouveau programme' },
@@ -261,14 +302,23 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
 
   app.post('/pass/programmes/nouveau', async (request, reply) => {
     const actor = requireActor(request);
-    authorize(actor, passPolicy.createProgramme, null);
+    authorize(actor, passPolicy.mayCreateProgrammes, null);
     try {
       const programme = await createProgramme(
-        { ...deps, organisationExists: async (id) => (await organisations.name(id)) !== undefined },
+        {
+          ...deps,
+          organisationExists: async (id) => (await organisations.name(id)) !== undefined,
+          onProgrammeAwaitingConsent: opts.onProgrammeAwaitingConsent,
+        },
         actor,
         request.body,
       );
-      reply.flash('success', `Le programme « ${programme.name} » est créé. Émettez maintenant les carnets.`);
+      reply.flash(
+        'success',
+        programme.funder_accepted_at === null
+          ? `Le programme « ${programme.name} » est créé. Il attend l’accord de son financeur, prévenu par courriel.`
+          : `Le programme « ${programme.name} » est créé. Émettez maintenant les carnets.`,
+      );
       return reply.redirect(`/pass/programmes/${programme.id}`, 303);
     } catch (error) {
       const e = formError(error);
@@ -300,7 +350,7 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
   app.get<{ Params: { id: string } }>('/pass/programmes/:id', async (request, reply) => {
     const actor = requireActor(request);
     const p = await programmeFor(request.params.id, actor);
-    const manage = can(actor, passPolicy.manageProgramme, p);
+    const manage = can(actor, passPolicy.manageProgramme, p) && p.funder_accepted_at !== null;
     const [counts, booklets, orgs] = await Promise.all([
       programmeCounts(deps.db, p.id),
       bookletsOfProgramme(deps.db, p.id, 50, 0),
@@ -324,6 +374,18 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
           <li>Services payés : {p.services.map(serviceLabel).join(', ')}</li>
           {p.target_publics ? <li>Publics visés : {p.target_publics}</li> : null}
         </ul>
+        {p.funder_accepted_at === null ? (
+          <div class="fr-alert fr-alert--info fr-mb-3w" data-testid="accord-financeur">
+            <p>{AWAITING_CONSENT}</p>
+            {can(actor, passPolicy.acceptProgramme, p) ? (
+              <PostForm action={`/pass/programmes/${p.id}/accepter`} csrf={csrf}>
+                <button class="fr-btn fr-btn--sm" type="submit">
+                  Accepter de financer ce programme
+                </button>
+              </PostForm>
+            ) : null}
+          </div>
+        ) : null}
         <p data-testid="programme-counts">
           {counts.booklets} carnets émis ({counts.vouchers} chèques), {counts.assigned} attribués à des distributeurs,{' '}
           {counts.distributed} remis à des bénéficiaires, {counts.redeemed} chèques encaissés.
@@ -426,6 +488,17 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
         ) : null}
       </>,
     );
+  });
+
+  app.post<{ Params: { id: string } }>('/pass/programmes/:id/accepter', async (request, reply) => {
+    const actor = requireActor(request);
+    try {
+      const p = await acceptProgramme(deps, actor, request.params.id);
+      reply.flash('success', `Vous financez « ${p.name} » : son coordinateur peut émettre les carnets.`);
+    } catch (error) {
+      reply.flash('error', errorSentence(formError(error)));
+    }
+    return reply.redirect(`/pass/programmes/${request.params.id}`, 303);
   });
 
   app.post<{ Params: { id: string } }>('/pass/programmes/:id/emettre', async (request, reply) => {
@@ -627,8 +700,10 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
 
   app.get('/pass/alertes', async (request, reply) => {
     const actor = requireActor(request);
-    authorize(actor, passPolicy.decideQualification, null);
-    const programmes = (await listProgrammes(deps.db)).filter((p) => passPolicy.manageProgramme(actor, p));
+    authorize(actor, passPolicy.reviewQualifications, null);
+    const programmes = (await listProgrammes(deps.db, managedProgrammeScope(actor))).filter((p) =>
+      passPolicy.manageProgramme(actor, p),
+    );
     const alerts = await suspiciousPatterns(
       deps.db,
       programmes.map((p) => p.id),

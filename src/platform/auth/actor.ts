@@ -54,14 +54,6 @@ export function hasRole(actor: Actor, organisationId: string, ...wanted: Role[])
   return actor.memberships.some((m) => m.organisationId === organisationId && wanted.includes(m.role));
 }
 
-/**
- * @deprecated National power for a local role: the cause of issue 9. Being replaced by
- * territoryWhere/actsAt/actsOver in each module's policies, then removed.
- */
-export function hasRoleAnywhere(actor: Actor, ...wanted: Role[]): boolean {
-  return actor.memberships.some((m) => wanted.includes(m.role));
-}
-
 /** The organisations in which the actor holds one of these roles. */
 export function organisationsWhere(actor: Actor, ...wanted: Role[]): string[] {
   return [...new Set(actor.memberships.filter((m) => wanted.includes(m.role)).map((m) => m.organisationId))];
