@@ -157,6 +157,8 @@ export async function seedTwoTerritories(t: TestApp): Promise<TwoTerritories> {
     };
   }
   const admin = (await makeActor(t.db, [], { admin: true, email: 'admin@exemple.fr' })).userId;
+  // An administrator works with a second factor: enrolled here, as its session says it was given.
+  await t.db.query('UPDATE users SET totp_enabled_at = $2 WHERE id = $1', [admin, t.clock.now()]);
   const tiersLieu = await makeOrganisation(t.db, 'Tiers-lieu du Mourillon', 'association', territoryOf.var);
   await setPlaceOrganisation(t.db, 'lieu-var-attaquant', tiersLieu);
   const selfApprover = await makeActor(t.db, [{ organisationId: tiersLieu, role: 'coordinateur' }], {

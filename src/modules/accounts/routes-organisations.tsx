@@ -2,8 +2,9 @@
  * Workspace home, organisations and their members, invitations.
  */
 import type { FastifyInstance } from 'fastify';
-import { type Actor, type Role, roleLabels, roles } from '../../platform/auth/actor.ts';
+import { type Actor, type Role, roleLabels } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
+import { grantableRoles, roleMayActOnBehalf } from '../../platform/auth/grants.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
 import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
@@ -40,7 +41,7 @@ import {
 } from './repository.ts';
 import { NewPasswordForm } from './routes-login.tsx';
 
-const roleOptions = roles.map((r) => ({ value: r, label: roleLabels[r] }));
+const optionsOf = (list: readonly Role[]) => list.map((r) => ({ value: r, label: roleLabels[r] }));
 
 function WorkspacePage(props: { actor: Actor; entries: WorkspaceEntry[] }) {
   const { actor } = props;
@@ -97,6 +98,9 @@ function WorkspacePage(props: { actor: Actor; entries: WorkspaceEntry[] }) {
 
 function InviteForm(props: {
   organisationId: string;
+  /** The roles the actor may give here (grants.ts), and whether it may habilitate. */
+  grantable: Role[];
+  canHabilitate: boolean;
   csrf: string;
   error?: AppError | undefined;
   values?: Record<string, string>;
@@ -120,18 +124,20 @@ function InviteForm(props: {
         <SelectField
           name="role"
           label="Rôle dans la structure"
-          options={roleOptions}
-          value={props.values?.role ?? 'aidant'}
+          options={optionsOf(props.grantable)}
+          value={props.values?.role ?? props.grantable.find((r) => roleMayActOnBehalf(r)) ?? props.grantable[0]}
           error={fe.role}
         />
-        <ChoiceGroup
-          kind="checkbox"
-          name="canActOnBehalf"
-          legend="Habilitation"
-          hint="Pour un aidant formé qui pourra agir pour le compte d'une personne (mandat). La double authentification lui sera demandée."
-          options={[{ value: 'on', label: "Habilité à agir pour le compte d'autrui" }]}
-          selected={props.values?.canActOnBehalf === 'on' ? ['on'] : []}
-        />
+        {props.canHabilitate ? (
+          <ChoiceGroup
+            kind="checkbox"
+            name="canActOnBehalf"
+            legend="Habilitation"
+            hint="Pour un aidant formé qui pourra agir pour le compte d'une personne (mandat). La double authentification lui sera demandée."
+            options={[{ value: 'on', label: "Habilité à agir pour le compte d'autrui" }]}
+            selected={props.values?.canActOnBehalf === 'on' ? ['on'] : []}
+          />
+        ) : null}
         <button class="fr-btn" type="submit">
           Envoyer l'invitation
         </button>
@@ -145,6 +151,8 @@ function OrganisationPage(props: {
   members: MemberView[];
   invitations: InvitationRecord[];
   canManage: boolean;
+  grantable: Role[];
+  canHabilitate: boolean;
   csrf: string;
   actor: Actor;
   inviteError?: AppError | undefined;
@@ -200,17 +208,21 @@ function OrganisationPage(props: {
                         name="role"
                         idPrefix={`${m.userId}-`}
                         label={`Rôle de ${m.displayName}`}
-                        options={roleOptions}
+                        options={optionsOf(
+                          props.grantable.includes(m.role) ? props.grantable : [m.role, ...props.grantable],
+                        )}
                         value={m.role}
                       />
-                      <ChoiceGroup
-                        kind="checkbox"
-                        name="canActOnBehalf"
-                        idPrefix={`${m.userId}-`}
-                        legend={`Habilitation de ${m.displayName}`}
-                        options={[{ value: 'on', label: 'Agir pour autrui' }]}
-                        selected={m.canActOnBehalf ? ['on'] : []}
-                      />
+                      {props.canHabilitate || m.canActOnBehalf ? (
+                        <ChoiceGroup
+                          kind="checkbox"
+                          name="canActOnBehalf"
+                          idPrefix={`${m.userId}-`}
+                          legend={`Habilitation de ${m.displayName}`}
+                          options={[{ value: 'on', label: 'Agir pour autrui' }]}
+                          selected={m.canActOnBehalf ? ['on'] : []}
+                        />
+                      ) : null}
                       <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
                         Enregistrer
                       </button>
@@ -254,7 +266,14 @@ function OrganisationPage(props: {
               </ul>
             </>
           ) : null}
-          <InviteForm organisationId={o.id} csrf={props.csrf} error={props.inviteError} values={props.inviteValues} />
+          <InviteForm
+            organisationId={o.id}
+            grantable={props.grantable}
+            canHabilitate={props.canHabilitate}
+            csrf={props.csrf}
+            error={props.inviteError}
+            values={props.inviteValues}
+          />
         </>
       ) : null}
     </>
@@ -379,7 +398,9 @@ export function organisationRoutes(app: FastifyInstance, opts: { deps: AccountsD
     const organisation = await findOrganisation(deps.db, organisationId);
     if (!organisation) throw new NotFoundError('Cette structure est introuvable.');
     authorize(actor, accountsPolicy.viewOrganisation, organisation);
-    const canManage = can(actor, accountsPolicy.manageMembers, organisation);
+    const canHabilitate = can(actor, accountsPolicy.habilitateHelpers, organisation);
+    const canManage = can(actor, accountsPolicy.manageMembers, organisation) || canHabilitate;
+    const grantable = grantableRoles(actor, organisation);
     const [members, invitations] = await Promise.all([
       membersOf(deps.db, organisation.id),
       canManage ? pendingInvitations(deps.db, organisation.id, deps.clock()) : Promise.resolve([]),
@@ -390,6 +411,8 @@ export function organisationRoutes(app: FastifyInstance, opts: { deps: AccountsD
         members={members}
         invitations={invitations}
         canManage={canManage}
+        grantable={grantable}
+        canHabilitate={canHabilitate}
         csrf={csrf}
         actor={actor}
         inviteError={invite?.error}
