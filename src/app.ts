@@ -7,7 +7,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { accountsPlugin, findOrganisation, listOrganisations, loadUser, OidcClient } from './modules/accounts/index.ts';
-import { lieuxPlugin } from './modules/lieux/index.ts';
+import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
@@ -108,7 +108,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     : undefined;
 
   await app.register(sitePlugin, { operatorName: config.operatorName });
-  await app.register(accountsPlugin, { deps, config, oidc });
+  // Territories are typed by name and checked against the gazetteer of the lieux module.
+  await app.register(accountsPlugin, { deps, config, oidc, territories: territoryGazetteer(db) });
   const organisations = {
     list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
     name: async (id: string) => (await findOrganisation(db, id))?.name,

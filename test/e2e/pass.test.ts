@@ -244,6 +244,8 @@ describe('Pass numérique journey', () => {
       distributor.context.close(),
       helper.context.close(),
       funder.context.close(),
+      consenting.context.close(),
     ]);
-  });
+    // A journey of six people through twenty pages: more than the default time on a busy machine.
+  }, 300_000);
 });

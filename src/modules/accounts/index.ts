@@ -6,11 +6,13 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
+import type { TerritoryGazetteer } from '../../platform/auth/territory.ts';
 import type { AccountsDeps } from './deps.ts';
 import type { OidcClient } from './oidc-login.ts';
 import { accountRoutes } from './routes-account.tsx';
 import { loginRoutes } from './routes-login.tsx';
 import { organisationRoutes } from './routes-organisations.tsx';
+import { territoryRoutes } from './routes-territory.tsx';
 
 export { createAdministrator } from './create-administrator.ts';
 export { type DemoOrganisations, seedAccountsDemo } from './demo.ts';
@@ -22,11 +24,18 @@ export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
 
 async function accountsModule(
   app: FastifyInstance,
-  opts: { deps: AccountsDeps; config: Config; oidc: OidcClient | undefined },
+  opts: {
+    deps: AccountsDeps;
+    config: Config;
+    oidc: OidcClient | undefined;
+    /** The gazetteer behind organisations' territories (the lieux module's, wired in app.ts). */
+    territories: TerritoryGazetteer;
+  },
 ) {
   loginRoutes(app, opts);
   accountRoutes(app, opts);
   organisationRoutes(app, opts);
+  territoryRoutes(app, opts);
 }
 
 export const accountsPlugin = fp(accountsModule, { name: 'accounts' });

@@ -2,7 +2,7 @@
  * Workspace home, organisations and their members, invitations.
  */
 import type { FastifyInstance } from 'fastify';
-import { type Actor, type Role, roleLabels } from '../../platform/auth/actor.ts';
+import { type Actor, holdsTerritorialRoleWithoutTerritory, type Role, roleLabels } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { grantableRoles, roleMayActOnBehalf } from '../../platform/auth/grants.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
@@ -53,6 +53,14 @@ function WorkspacePage(props: { actor: Actor; entries: WorkspaceEntry[] }) {
           <p class="fr-callout__text">
             Votre compte n'est rattaché à aucune structure. Demandez au ou à la responsable de votre structure de vous
             inviter.
+          </p>
+        </div>
+      ) : null}
+      {holdsTerritorialRoleWithoutTerritory(actor) ? (
+        <div class="fr-alert fr-alert--warning fr-mb-3w" data-testid="sans-territoire">
+          <p>
+            Votre structure n'a pas encore de territoire : en tant que coordinateur, vous n'agissez sur aucun lieu,
+            programme ni relevé tant qu'un administrateur de la plateforme ne l'a pas défini.
           </p>
         </div>
       ) : null}
@@ -295,7 +303,11 @@ function AdminOrganisationsPage(props: {
         {props.organisations.map((o) => (
           <li>
             <a href={`/organisations/${o.id}`}>{o.name}</a> — {o.members} membre{o.members > 1 ? 's' : ''}
-            {o.isDemo ? ' (démo)' : ''}
+            {o.isDemo ? ' (démo)' : ''} —{' '}
+            <a href={`/admin/organisations/${o.id}/territoire`}>
+              territoire{o.territory.departements.length + o.territory.communes.length === 0 ? ' (aucun)' : ''}
+              <span class="fr-sr-only"> de {o.name}</span>
+            </a>
           </li>
         ))}
       </ul>

@@ -16,6 +16,7 @@ export { type ExportFormat, exportPlaces } from './export-places.ts';
 export { departementName, departementOf, departements } from './gazetteer/departements.ts';
 export { departementOfPlace } from './gazetteer/place-departement.ts';
 export { type Location, resolveLocation } from './gazetteer/resolve-location.ts';
+export { territoryGazetteer } from './gazetteer/territory-gazetteer.ts';
 export { type CommunesReport, importCommunes } from './import-communes.ts';
 export { ImportFileError, type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
 export { type NearbyPlace, nearbyPlaceById, nearbyPlaces, nearestCommune } from './nearby-places.ts';

@@ -12,6 +12,7 @@ import {
   actsAt,
   hasRole,
   holdsAnyRole,
+  holdsTerritorialRoleWithoutTerritory,
   isMember,
   organisationsWhere,
   type Role,
@@ -134,7 +135,7 @@ export const passPolicy = definePolicy({
 
 /** Whether a coordinateur's organisation holds no territory yet (the workspace says so). */
 export function coordinatesWithoutTerritory(actor: Actor): boolean {
-  return actor.memberships.some((m) => m.role === 'coordinateur' && isEmptyTerritory(m.territory));
+  return holdsTerritorialRoleWithoutTerritory(actor);
 }
 
 /** The organisations in which the actor may create programmes (for the form's choice). */
