@@ -6,7 +6,14 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
-import { accountsPlugin, findOrganisation, listOrganisations, loadUser, OidcClient } from './modules/accounts/index.ts';
+import {
+  accountsPlugin,
+  findOrganisation,
+  listOrganisations,
+  loadUser,
+  memberEmailsWithRoles,
+  OidcClient,
+} from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
@@ -113,6 +120,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const organisations = {
     list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
     name: async (id: string) => (await findOrganisation(db, id))?.name,
+    memberEmails: memberEmailsWithRoles,
   };
   await app.register(lieuxPlugin, {
     deps: { db, clock },

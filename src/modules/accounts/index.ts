@@ -19,7 +19,13 @@ export { type DemoOrganisations, seedAccountsDemo } from './demo.ts';
 export type { AccountsDeps } from './deps.ts';
 export { loadUser } from './load-user.ts';
 export { OidcClient } from './oidc-login.ts';
-export { countUsers, findOrganisation, listOrganisations, type OrganisationRecord } from './repository.ts';
+export {
+  countUsers,
+  findOrganisation,
+  listOrganisations,
+  memberEmailsWithRoles,
+  type OrganisationRecord,
+} from './repository.ts';
 export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
 
 async function accountsModule(

@@ -5,17 +5,49 @@
  * this rule count as accepted: `journalMigratedAcceptances` writes their journal entries once.
  */
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
+import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database, Queryable } from '../../platform/db/database.ts';
 import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
+import { enqueue } from '../../platform/outbox/outbox.ts';
 import type { PassDeps } from './deps.ts';
-import { passPolicy } from './policies.ts';
+import { CONSENTING_ROLES, passPolicy } from './policies.ts';
 import { findProgramme, type Programme } from './programmes-repository.ts';
 
 export const AWAITING_CONSENT =
   'Ce programme attend l’accord de son financeur : rien ne peut être émis, attribué ni encaissé avant.';
+
+/**
+ * Tells the funder's financeurs, inside the transaction that created the programme (the outbox
+ * sends the e-mails once it commits), that a programme waits for their consent.
+ */
+export async function notifyFunderOfPendingProgramme(
+  tx: Queryable,
+  deps: Pick<PassDeps, 'publicUrl' | 'operatorName'>,
+  organisations: Pick<OrganisationDirectory, 'memberEmails'>,
+  programme: Programme,
+): Promise<void> {
+  const recipients = await organisations.memberEmails(tx, programme.funder_organisation_id, CONSENTING_ROLES);
+  for (const to of recipients) {
+    await enqueue(tx, 'mail', {
+      to,
+      subject: `${deps.operatorName} : un programme Pass numérique attend votre accord`,
+      text: [
+        'Bonjour,',
+        '',
+        `Le programme « ${programme.name} » désigne votre structure comme financeur.`,
+        'Il ne sera actif, et aucun chèque ne sera émis, qu’une fois accepté par un financeur de votre structure.',
+        'Consultez-le et acceptez-le ici :',
+        '',
+        `${deps.publicUrl}/pass/programmes/${programme.id}`,
+        '',
+        'Si vous ne le connaissez pas, ne faites rien : il restera inactif.',
+      ].join('\n'),
+    });
+  }
+}
 
 /** Refuses any act on a programme its funder has not accepted yet. */
 export function assertActive(programme: Pick<Programme, 'funder_accepted_at'>): void {

@@ -5,10 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
-import type { Queryable } from '../../platform/db/database.ts';
-import { journalMigratedAcceptances } from './consent.ts';
+import { journalMigratedAcceptances, notifyFunderOfPendingProgramme } from './consent.ts';
 import type { PassDeps } from './deps.ts';
-import type { Programme } from './programmes-repository.ts';
 import { passApiRoutes } from './routes-api.tsx';
 import { distributionRoutes } from './routes-distribution.tsx';
 import { programmeRoutes } from './routes-programmes.tsx';
@@ -28,15 +26,17 @@ async function passModule(
     deps: PassDeps;
     organisations: OrganisationDirectory;
     apiRateLimit: number;
-    /** Told inside the creating transaction when a programme waits for its funder (the e-mail). */
-    onProgrammeAwaitingConsent?: (tx: Queryable, programme: Programme) => Promise<void>;
   },
 ) {
   // The data step of migration 0080: programmes that existed before it are journaled as accepted.
   app.addHook('onReady', async () => {
     await journalMigratedAcceptances(opts.deps.db, opts.deps.clock);
   });
-  programmeRoutes(app, opts);
+  programmeRoutes(app, {
+    ...opts,
+    onProgrammeAwaitingConsent: (tx, programme) =>
+      notifyFunderOfPendingProgramme(tx, opts.deps, opts.organisations, programme),
+  });
   distributionRoutes(app, opts);
   qualificationRoutes(app, opts);
   redeemRoutes(app, opts);

@@ -163,3 +163,6 @@ export const API_TOKEN_ROLE = 'aidant' satisfies Role;
 export function seesDistributionWorkspace(actor: Actor): boolean {
   return holdsAnyRole(actor, 'prescripteur');
 }
+
+/** Whose consent a programme waits for, in its funder organisation (the e-mail's recipients). */
+export const CONSENTING_ROLES: readonly Role[] = FUNDING;
