@@ -42,6 +42,8 @@ export interface BuildOptions {
   outboxPollMs?: number;
   /** Job runner polling interval (default 5 s); 0 runs nothing by itself (tests call app.jobs.runDue()). */
   jobsPollMs?: number;
+  /** Told of every route as it is registered (the route table of the authorisation matrix test). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 /** Query parameters that carry secrets never reach the logs. */
@@ -79,6 +81,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
   });
+
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   const assets = await buildAssets({ stateBrand: config.stateBrand, cacheDir: path.join(config.dataDir, 'cache') });
   const devMailbox = config.env !== 'production' && !config.smtpUrl;

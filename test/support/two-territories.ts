@@ -8,6 +8,8 @@
  */
 
 import { importCommunes, importPlaces, setPlaceOrganisation } from '../../src/modules/lieux/index.ts';
+import { assignBooklets } from '../../src/modules/pass/distribute-booklets.ts';
+import { issueBooklets } from '../../src/modules/pass/issue-booklets.ts';
 import { insertProgramme } from '../../src/modules/pass/programmes-repository.ts';
 import type { Role } from '../../src/platform/auth/actor.ts';
 import { commandLineActor } from '../../src/platform/auth/actor.ts';
@@ -61,6 +63,10 @@ export interface Side {
   place2: string;
   programme: string;
   statement: string;
+  /** A booklet of the programme, held by the structure (not yet handed out). */
+  booklet: string;
+  /** A pending qualification request of the structure's place. */
+  qualification: string;
   /** One user id per role in each organisation: users[orgKey][role]. */
   users: Record<string, Partial<Record<Role, string>>>;
 }
@@ -83,6 +89,7 @@ export async function seedTwoTerritories(t: TestApp): Promise<TwoTerritories> {
   await importCommunes(ld, commandLineActor, Buffer.from(communes), 'communes.csv');
   await importPlaces(ld, commandLineActor, Buffer.from(places), { fileName: 'lieux.csv', dryRun: false });
   const sides = {} as Record<TerritoryName, Side>;
+  const passDeps = { db: t.db, clock: t.clock.now, publicUrl: t.config.publicUrl, operatorName: 'Passerelle' };
   for (const name of TERRITORIES) {
     const label = name === 'var' ? 'Var' : 'Vaucluse';
     const territory = territoryOf[name];
@@ -142,7 +149,26 @@ export async function seedTwoTerritories(t: TestApp): Promise<TwoTerritories> {
         [place, structure, funder, now],
       )
     )[0]?.id as string;
+    await issueBooklets(passDeps, commandLineActor, programme.id, { count: 2 });
+    await assignBooklets({ ...passDeps, organisationExists: async () => true }, commandLineActor, programme.id, {
+      organisationId: structure,
+      count: 1,
+    });
+    const booklet = (
+      await t.db.query<{ id: string }>('SELECT id FROM pass_booklets WHERE programme_id = $1 AND number = 1', [
+        programme.id,
+      ])
+    )[0]?.id as string;
+    const qualification = (
+      await t.db.query<{ id: string }>(
+        `INSERT INTO pass_qualifications (organisation_id, place_id, siret, services, commitments, status, requested_at)
+         VALUES ($1, $2, '73282932000074', $3, '{}', 'requested', $4) RETURNING id`,
+        [structure, place, ['Aide aux démarches administratives'], now],
+      )
+    )[0]?.id as string;
     sides[name] = {
+      booklet,
+      qualification,
       coordination,
       coordination2,
       funder,
