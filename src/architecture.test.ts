@@ -122,4 +122,17 @@ describe('architecture', () => {
     }
     expect(offending).toEqual([]);
   });
+
+  it('names roles only in policy code', () => {
+    // ADR 0009: rules about roles live in each module's policies.ts, platform/auth/actor.ts and
+    // grants.ts (and the demo data that gives roles); routes, views and use cases ask them.
+    const policyCode = /(^|\/)(policies|demo)\.tsx?$|^platform\/auth\/(actor|grants)\.ts$/;
+    const roleLiteral = /['"`](coordinateur|responsable|aidant|prescripteur|financeur|agent)['"`]/g;
+    const offending = files
+      .filter((f) => !policyCode.test(path.relative(src, f)))
+      .flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(roleLiteral)].map((m) => `${path.relative(src, f)}: ${m[0]}`),
+      );
+    expect(offending).toEqual([]);
+  });
 });
