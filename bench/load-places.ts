@@ -22,8 +22,12 @@ import type { Database } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { openPglite } from '../src/platform/db/pglite.ts';
 import { openPostgres } from '../src/platform/db/postgres.ts';
+import { setJournalKey } from '../src/platform/journal/journal.ts';
 import { generatePlaceRows, generatePlaces } from './generate-places.ts';
 import { type Args, communesFile, type Engine, isMain, log, pacaFile, parseArgs, reportResult } from './support.ts';
+
+// Journal entries are keyed (ADR 0017): the server's SECRET_KEY when given, else a scratch key.
+setJournalKey(process.env.SECRET_KEY ?? 'bench-scratch-database-journal-key-0123456789');
 
 export interface LoadResult {
   places: number;

@@ -21,6 +21,7 @@ import { insertSlip } from '../src/modules/orientation/repository.ts';
 import { decideLevel, detectNeeds } from '../src/modules/orientation/rules.ts';
 import { slipCodes } from '../src/modules/orientation/slip-code.ts';
 import { openPostgres } from '../src/platform/db/postgres.ts';
+import { setJournalKey } from '../src/platform/journal/journal.ts';
 import { launchBrowser } from '../test/support/e2e.ts';
 import { randomPositions } from './generate-places.ts';
 import { openLoop } from './http-load.ts';
@@ -48,6 +49,9 @@ import {
   startServer,
   waitForQuiet,
 } from './support.ts';
+
+// Journal entries are keyed (ADR 0017): the server's SECRET_KEY when given, else a scratch key.
+setJournalKey(process.env.SECRET_KEY ?? 'bench-scratch-database-journal-key-0123456789');
 
 interface Transfer {
   bytes: number;

@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { insertOrganisation, insertUser, upsertMembership } from '../src/modules/accounts/repository.ts';
-import { importPlaces, setPlaceOrganisation } from '../src/modules/lieux/index.ts';
+import { assignPlace, importPlaces } from '../src/modules/lieux/index.ts';
 import { createApiToken } from '../src/modules/pass/api-tokens.ts';
 import { createProgramme } from '../src/modules/pass/create-programme.ts';
 import type { PassDeps } from '../src/modules/pass/deps.ts';
@@ -24,6 +24,7 @@ import type { Database } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { openPglite } from '../src/platform/db/pglite.ts';
 import { openPostgres } from '../src/platform/db/postgres.ts';
+import { setJournalKey } from '../src/platform/journal/journal.ts';
 import { summariseProfiles } from './cpu-profile.ts';
 import { openLoop } from './http-load.ts';
 import {
@@ -47,6 +48,9 @@ import {
   serverUrl,
   startServer,
 } from './support.ts';
+
+// Journal entries are keyed (ADR 0017): the server's SECRET_KEY when given, else a scratch key.
+setJournalKey(process.env.SECRET_KEY ?? 'bench-scratch-database-journal-key-0123456789');
 
 const PLACES = 50;
 const SERVICE = 'Aide aux démarches administratives';
@@ -101,7 +105,7 @@ async function buildWorld(
   const places: World['places'] = [];
   for (let i = 0; i < PLACES; i++) {
     const org = await insertOrganisation(db, { name: `Structure ${i}`, kind: 'association', siret: null });
-    await setPlaceOrganisation(db, `bench-${i}`, org.id);
+    await assignPlace({ db, clock: deps.clock }, commandLineActor, `bench-${i}`, org.id, async () => true);
     const user = await insertUser(db, {
       email: `responsable-${i}@bench.fr`,
       displayName: `R${i}`,

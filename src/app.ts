@@ -19,12 +19,16 @@ import { orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import authPlugin from './platform/auth/auth-plugin.ts';
+import { createSignInThrottle, purgeSignInFailures } from './platform/auth/sign-in-throttle.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
+import { checkGetHandlersReadOnly, guardReadOnly } from './platform/db/read-only-gets.ts';
 import { registerErrorHandling } from './platform/http/error-handler.tsx';
 import { healthRoute } from './platform/http/health.ts';
 import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
+import { purgeRateLimitCounters } from './platform/http/rate-limit-store.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
+import { setJournalKey } from './platform/journal/journal.ts';
 import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
 import { createDevMailboxMailer, createSmtpMailer, devMailboxPurge, type Mailer } from './platform/mail/mailer.ts';
 import outboxPlugin from './platform/outbox/outbox-plugin.ts';
@@ -69,8 +73,12 @@ function loggerOptions(config: Config, enabled: boolean): FastifyServerOptions['
 }
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
-  const { config, db } = options;
+  const { config } = options;
+  // Outside production, GET handlers run in READ ONLY transactions: a GET that writes fails.
+  const checkGets = config.env !== 'production';
+  const db = checkGets ? guardReadOnly(options.db) : options.db;
   const clock = options.clock ?? systemClock;
+  setJournalKey(config.secretKey);
   const app = Fastify({
     logger: loggerOptions(config, options.logger ?? true),
     genReqId: (req) => {
@@ -81,6 +89,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
   });
+  checkGetHandlersReadOnly(app, { enforce: checkGets });
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
@@ -90,9 +99,17 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     options.mailer ??
     (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createDevMailboxMailer(db, config.mailFrom));
 
-  await app.register(httpPlatform, { config });
+  await app.register(httpPlatform, { config, db, clock });
   await app.register(jobsPlugin, { db, clock, pollMs: options.jobsPollMs ?? options.outboxPollMs ?? 5000 });
   app.jobs.registerPurge('mail.dev-mailbox-purge', devMailboxPurge);
+  app.jobs.registerPurge('http.rate-limit-purge', {
+    description: 'compteurs de limitation de débit dont la période est finie',
+    purge: purgeRateLimitCounters,
+  });
+  app.jobs.registerPurge('auth.sign-in-failures-purge', {
+    description: 'échecs de connexion de plus de 15 minutes',
+    purge: purgeSignInFailures,
+  });
   await app.register(viewsPlugin, { config, assets });
   registerErrorHandling(app, { uploadMaxBytes: config.uploadMaxBytes });
   await app.register(authPlugin, { config, db, clock, loadUser: (userId: string) => loadUser(db, userId) });
@@ -119,8 +136,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     : undefined;
 
   await app.register(sitePlugin, { operatorName: config.operatorName });
+  const signInThrottle = createSignInThrottle({
+    db,
+    clock,
+    secretKey: config.secretKey,
+    perAccount: config.rateLimits.signInFailuresPerAccount,
+    perAddress: config.rateLimits.signInFailuresPerAddress,
+  });
   // Territories are typed by name and checked against the gazetteer of the lieux module.
-  await app.register(accountsPlugin, { deps, config, oidc, territories: territoryGazetteer(db) });
+  await app.register(accountsPlugin, { deps, config, oidc, signInThrottle, territories: territoryGazetteer(db) });
   const organisations = {
     list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
     name: async (id: string) => (await findOrganisation(db, id))?.name,
@@ -139,6 +163,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
     organisations,
     apiRateLimit: config.rateLimits.publicApi,
+    voucherChecksPerMinute: config.rateLimits.voucherChecksPerMinute,
   });
   await app.register(orientationPlugin, {
     deps: { db, clock },

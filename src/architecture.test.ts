@@ -1,12 +1,23 @@
 /**
- * The shape of the modular monolith, checked on every run:
+ * The shape of the modular monolith, checked on every run (rules: test/support/architecture.ts):
  * - platform code never imports a module (nor app/cli);
  * - a module reaches another module only through its public index.ts;
- * - SQL touching a table appears only in the code of the part that owns it.
+ * - modules depend on each other only as declared below, without cycles;
+ * - SQL naming a table appears only in the code of the part that owns it — in any case,
+ *   schema-qualified or not; a table name interpolated into SQL is refused (name it).
+ * Each rule is also shown failing on a deliberate violation.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  importsBypassingIndex,
+  moduleDependencyViolations,
+  moduleGraph,
+  platformImportingModules,
+  type Source,
+  tableOwnershipViolations,
+} from '../test/support/architecture.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const src = path.join(root, 'src');
@@ -19,33 +30,6 @@ function walk(dir: string): string[] {
   });
 }
 
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const found: string[] = [];
-  for (const m of text.matchAll(
-    /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
-  )) {
-    const spec = m[1] ?? m[2];
-    if (spec?.startsWith('.')) found.push(path.resolve(path.dirname(file), spec));
-  }
-  return found;
-}
-
-/** Which part of the code a file belongs to: 'platform', 'module:<name>', or 'app'. */
-function partOf(file: string): string {
-  const rel = path.relative(src, file);
-  if (rel.startsWith('platform/')) return 'platform';
-  const mod = /^modules\/([^/]+)\//.exec(rel);
-  if (mod) return `module:${mod[1]}`;
-  return 'app';
-}
-
-/** Modules and the files that assemble them (config.ts is shared by everyone). */
-function isModuleOrEntry(file: string): boolean {
-  const rel = path.relative(src, file);
-  return partOf(file).startsWith('module:') || /^(app|server|demo)\.tsx?$/.test(rel) || rel.startsWith('cli/');
-}
-
 /** Owner of each table; a new migration's tables must be listed here. */
 const tableOwners: Record<string, string> = {
   journal: 'platform',
@@ -55,6 +39,9 @@ const tableOwners: Record<string, string> = {
   schema_migrations: 'platform',
   jobs: 'platform',
   job_schedules: 'platform',
+  rate_limit_counters: 'platform',
+  sign_in_failures: 'platform',
+  journal_heads: 'platform',
   organisations: 'module:accounts',
   users: 'module:accounts',
   memberships: 'module:accounts',
@@ -62,6 +49,8 @@ const tableOwners: Record<string, string> = {
   invitations: 'module:accounts',
   password_resets: 'module:accounts',
   communes: 'module:lieux',
+  commune_trigram_names: 'module:lieux',
+  commune_name_trigram_counts: 'module:lieux',
   places: 'module:lieux',
   place_imports: 'module:lieux',
   pass_programmes: 'module:pass',
@@ -76,31 +65,37 @@ const tableOwners: Record<string, string> = {
   orientation_slip_notes: 'module:orientation',
 };
 
+/**
+ * Which modules each module may import (through their index.ts). Acyclic: a module that needs
+ * something from one that depends on it gets it through a port app.ts wires (docs/MODULE.md §1).
+ */
+const allowedModuleDependencies: Record<string, string[]> = {
+  accounts: [],
+  lieux: [],
+  pass: ['accounts', 'lieux'], // SIRET checks; places
+  orientation: ['lieux'],
+  site: [],
+};
+
 describe('architecture', () => {
-  const files = walk(src);
+  const sources: Source[] = walk(src).map((f) => ({
+    file: path.relative(src, f).split(path.sep).join('/'),
+    text: readFileSync(f, 'utf8'),
+  }));
 
   it('keeps platform code independent of modules and of the entry points', () => {
-    const offending = files
-      .filter((f) => partOf(f) === 'platform')
-      .flatMap((f) =>
-        importsOf(f)
-          .filter(isModuleOrEntry)
-          .map((i) => `${path.relative(src, f)} → ${path.relative(src, i)}`),
-      );
-    expect(offending).toEqual([]);
+    expect(platformImportingModules(sources)).toEqual([]);
   });
 
   it('lets modules reach each other only through index.ts', () => {
-    const offending = files.flatMap((f) => {
-      const from = partOf(f);
-      return importsOf(f)
-        .filter((i) => {
-          const to = partOf(i);
-          return to.startsWith('module:') && to !== from && !/\/modules\/[^/]+\/index\.tsx?$/.test(i);
-        })
-        .map((i) => `${path.relative(src, f)} → ${path.relative(src, i)}`);
-    });
-    expect(offending).toEqual([]);
+    expect(importsBypassingIndex(sources)).toEqual([]);
+  });
+
+  it('keeps module dependencies to the declared graph, without cycles', () => {
+    expect(moduleDependencyViolations(sources, allowedModuleDependencies)).toEqual([]);
+    // Every module folder is declared, even one importing nothing yet.
+    const modules = readdirSync(path.join(src, 'modules'));
+    expect(modules.filter((m) => !(m in allowedModuleDependencies))).toEqual([]);
   });
 
   it('keeps the SQL of each table in the part that owns it', () => {
@@ -111,16 +106,7 @@ describe('architecture', () => {
       [...sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/gi)].map((m) => m[1] as string),
     );
     expect(declared.filter((t) => !(t in tableOwners))).toEqual([]);
-
-    const offending: string[] = [];
-    for (const f of files) {
-      const text = readFileSync(f, 'utf8');
-      for (const m of text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+(\w+)/g)) {
-        const owner = tableOwners[m[1] as string];
-        if (owner && owner !== partOf(f)) offending.push(`${path.relative(src, f)} uses ${m[1]} (owned by ${owner})`);
-      }
-    }
-    expect(offending).toEqual([]);
+    expect(tableOwnershipViolations(sources, tableOwners)).toEqual([]);
   });
 
   it('names roles only in policy code', () => {
@@ -128,11 +114,91 @@ describe('architecture', () => {
     // grants.ts (and the demo data that gives roles); routes, views and use cases ask them.
     const policyCode = /(^|\/)(policies|demo)\.tsx?$|^platform\/auth\/(actor|grants)\.ts$/;
     const roleLiteral = /['"`](coordinateur|responsable|aidant|prescripteur|financeur|agent)['"`]/g;
-    const offending = files
-      .filter((f) => !policyCode.test(path.relative(src, f)))
-      .flatMap((f) =>
-        [...readFileSync(f, 'utf8').matchAll(roleLiteral)].map((m) => `${path.relative(src, f)}: ${m[0]}`),
-      );
+    // The same words used as words, not as roles: a column header of the statements' CSV file.
+    const words = new Set(["modules/pass/csv-files.ts: 'financeur'"]);
+    const offending = sources
+      .filter((s) => !policyCode.test(s.file))
+      .flatMap((s) => [...s.text.matchAll(roleLiteral)].map((m) => `${s.file}: ${m[0]}`))
+      .filter((hit) => !words.has(hit));
     expect(offending).toEqual([]);
   });
 });
+
+// biome-ignore-start lint/suspicious/noTemplateCurlyInString: the fixtures are sources holding template literals
+describe('architecture rules, on deliberate violations', () => {
+  const owners = { pass_statements: 'module:pass', places: 'module:lieux', journal: 'platform' };
+
+  it('catch SQL on another part’s table in upper and lower case', () => {
+    const upper = { file: 'modules/lieux/x.ts', text: "db.query('SELECT id FROM pass_statements WHERE id = $1')" };
+    const lower = { file: 'modules/lieux/y.ts', text: "db.query('select id from pass_statements')" };
+    const mixed = { file: 'modules/lieux/z.ts', text: 'tx.query(`Update pass_statements Set paid_at = now()`)' };
+    expect(tableOwnershipViolations([upper, lower, mixed], owners)).toEqual([
+      'modules/lieux/x.ts:1 uses pass_statements (owned by module:pass)',
+      'modules/lieux/y.ts:1 uses pass_statements (owned by module:pass)',
+      'modules/lieux/z.ts:1 uses pass_statements (owned by module:pass)',
+    ]);
+    // The owner may; a comment or a sentence is not SQL.
+    const own = { file: 'modules/pass/s.ts', text: "db.query('select id from pass_statements')" };
+    const prose = { file: 'modules/lieux/p.ts', text: '// SELECT id FROM pass_statements\nconst t = "Relevés";' };
+    expect(tableOwnershipViolations([own, prose], owners)).toEqual([]);
+  });
+
+  it('catch schema-qualified and quoted table names', () => {
+    const qualified = { file: 'modules/pass/q.ts', text: "db.query('SELECT nom FROM public.places WHERE id = $1')" };
+    const quoted = { file: 'modules/pass/r.ts', text: 'db.query(\'DELETE FROM "public"."places"\')' };
+    const joined = {
+      file: 'modules/pass/j.ts',
+      text: "db.query('SELECT 1 FROM pass_statements s JOIN places p ON true')",
+    };
+    expect(tableOwnershipViolations([qualified, quoted, joined], owners)).toEqual([
+      'modules/pass/q.ts:1 uses places (owned by module:lieux)',
+      'modules/pass/r.ts:1 uses places (owned by module:lieux)',
+      'modules/pass/j.ts:1 uses places (owned by module:lieux)',
+    ]);
+  });
+
+  it('catch interpolated table names, resolving constants and allowing published subqueries', () => {
+    const variable = {
+      file: 'modules/pass/v.ts',
+      text: 'export const f = (table: string) => db.query(`SELECT count(*) FROM ${table}`);',
+    };
+    const constant = {
+      file: 'modules/pass/c.ts',
+      text: "const TABLE = 'places';\ndb.query(`UPDATE ${TABLE} SET nom = $1`);",
+    };
+    const subquery = {
+      file: 'modules/pass/s.ts',
+      text: "db.query(`SELECT * FROM pass_statements s LEFT JOIN ${placeSummarySubquery('$1')} p ON true`);",
+    };
+    expect(tableOwnershipViolations([variable, constant, subquery], owners)).toEqual([
+      'modules/pass/v.ts:1 interpolates a table name (${table}): name the table',
+      'modules/pass/c.ts:2 uses places (owned by module:lieux)',
+    ]);
+  });
+
+  it('catch dependency cycles and undeclared dependencies between modules', () => {
+    const fixture: Source[] = [
+      { file: 'modules/lieux/a.ts', text: "import { x } from '../pass/index.ts';" },
+      { file: 'modules/pass/b.ts', text: "import type { Y } from '../lieux/index.ts';" },
+      { file: 'modules/orientation/c.ts', text: "export { z } from '../pass/index.ts';" },
+    ];
+    expect(moduleGraph(fixture)).toEqual({ lieux: ['pass'], pass: ['lieux'], orientation: ['pass'] });
+    expect(moduleDependencyViolations(fixture, { lieux: [], pass: ['lieux'], orientation: [] })).toEqual([
+      'lieux → pass is not an allowed dependency',
+      'orientation → pass is not an allowed dependency',
+      'dependency cycle between modules: lieux → pass → lieux',
+    ]);
+    // A declared graph with a cycle is refused too.
+    expect(moduleDependencyViolations([], { lieux: ['pass'], pass: ['lieux'] })).toEqual([
+      'declared dependency cycle: lieux → pass → lieux',
+    ]);
+  });
+
+  it('catch imports around index.ts, dynamic ones included, and platform code importing a module', () => {
+    const around = { file: 'modules/pass/d.ts', text: "const m = await import('../lieux/places-repository.ts');" };
+    const platform = { file: 'platform/http/e.ts', text: "import { passPlugin } from '../../modules/pass/index.ts';" };
+    expect(importsBypassingIndex([around])).toEqual(['modules/pass/d.ts → modules/lieux/places-repository.ts']);
+    expect(platformImportingModules([platform])).toEqual(['platform/http/e.ts → modules/pass/index.ts']);
+  });
+});
+// biome-ignore-end lint/suspicious/noTemplateCurlyInString: the fixtures are sources holding template literals

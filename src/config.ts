@@ -77,8 +77,14 @@ const schema = z.object({
     .default('info'),
   /** Set when behind a reverse proxy, so client addresses and https are taken from it. */
   TRUST_PROXY: bool(false),
-  /** Login attempts allowed per client address and account within 15 minutes. */
-  RATE_LIMIT_LOGIN: positiveInt(10),
+  /** Requests to the sign-in forms per client address within 15 minutes (a flood guard). */
+  RATE_LIMIT_LOGIN: positiveInt(300),
+  /** Failed sign-in attempts (password or second-factor code) per account within 15 minutes. */
+  SIGN_IN_FAILURES_PER_ACCOUNT: positiveInt(10),
+  /** Failed sign-in attempts per client address within 15 minutes (an office shares one address). */
+  SIGN_IN_FAILURES_PER_ADDRESS: positiveInt(100),
+  /** Voucher checks and redemptions per minute per helper (web) or per API token. */
+  VOUCHER_CHECKS_PER_MINUTE: positiveInt(30),
   /** Requests per minute per client address on the public API. */
   RATE_LIMIT_PUBLIC_API: positiveInt(600),
   /** Minutes of inactivity after which a session ends. */
@@ -115,7 +121,13 @@ export interface Config {
   readonly stateBrand: boolean;
   readonly logLevel: string;
   readonly trustProxy: boolean;
-  readonly rateLimits: { readonly login: number; readonly publicApi: number };
+  readonly rateLimits: {
+    readonly login: number;
+    readonly publicApi: number;
+    readonly signInFailuresPerAccount: number;
+    readonly signInFailuresPerAddress: number;
+    readonly voucherChecksPerMinute: number;
+  };
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   readonly uploadMaxBytes: number;
   readonly demoData: 'auto' | 'oui' | 'non';
@@ -195,7 +207,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     stateBrand: e.STATE_BRAND,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
-    rateLimits: { login: e.RATE_LIMIT_LOGIN, publicApi: e.RATE_LIMIT_PUBLIC_API },
+    rateLimits: {
+      login: e.RATE_LIMIT_LOGIN,
+      publicApi: e.RATE_LIMIT_PUBLIC_API,
+      signInFailuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
+      signInFailuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
+      voucherChecksPerMinute: e.VOUCHER_CHECKS_PER_MINUTE,
+    },
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS },
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     demoData: e.DEMO_DATA,

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { countUsers, seedAccountsDemo } from './modules/accounts/index.ts';
-import { importCommunes, importPlaces, placesNear, setPlaceOrganisation } from './modules/lieux/index.ts';
+import { assignPlace, importCommunes, importPlaces, placesNear } from './modules/lieux/index.ts';
 import { seedOrientationDemo } from './modules/orientation/index.ts';
 import { seedPassDemo } from './modules/pass/index.ts';
 import { commandLineActor } from './platform/auth/actor.ts';
@@ -88,10 +88,14 @@ async function seedPlaces(
   });
   // A few places near Toulon are kept up to date by the demo médiathèque.
   const near = await placesNear(db, 43.1242, 5.928, 3);
-  for (const place of near) await setPlaceOrganisation(db, place.id, organisations.mediatheque);
+  for (const place of near) {
+    await assignPlace(deps, commandLineActor, place.id, organisations.mediatheque, async () => true);
+  }
   // And one in Avignon by the demo structure of the second territory (Vaucluse).
   const avignon = await placesNear(db, 43.9493, 4.8055, 1);
-  for (const place of avignon) await setPlaceOrganisation(db, place.id, organisations.structure84);
+  for (const place of avignon) {
+    await assignPlace(deps, commandLineActor, place.id, organisations.structure84, async () => true);
+  }
   return {
     line: `Lieux de démonstration : ${report.summary.created} lieux de la région PACA et ${c.communes} communes importés (essayez /lieux?commune=Toulon).`,
     placeIds: near.map((p) => p.id),

@@ -13,7 +13,7 @@ import { migrate } from '../platform/db/migrate.ts';
 import { DatabaseUnavailableError, openDatabase } from '../platform/db/open-database.ts';
 import { DatabaseBusyError } from '../platform/db/process-lock.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { verifyJournal } from '../platform/journal/journal.ts';
+import { setJournalKey, verifyJournal } from '../platform/journal/journal.ts';
 import { databaseCommands } from './database-commands.ts';
 import { cliCommands as moduleCommands } from './module-commands.ts';
 
@@ -156,6 +156,8 @@ export async function runCli(argv: string[], io = { out: console.log, err: conso
     }
     throw error;
   }
+  // The journal's hashes are keyed with the server's SECRET_KEY (same configuration).
+  setJournalKey(config.secretKey);
   let db: Database;
   try {
     db = await openDatabase(config, { migrate: !command.noMigrate });

@@ -12,6 +12,7 @@ import { createAdministrator } from '../../src/modules/accounts/index.ts';
 import { importCommunes, importPlaces } from '../../src/modules/lieux/index.ts';
 import { commandLineActor } from '../../src/platform/auth/actor.ts';
 import { Audit, axeViolations, launchBrowser, type RunningApp, shown, startApp, textOf } from '../support/e2e.ts';
+import { makeOrganisation } from '../support/factories.ts';
 
 const shared = path.resolve('../shared/data');
 let server: RunningApp;
@@ -51,6 +52,60 @@ async function noOverflow(page: Page) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width, `${page.url()} is wider than the screen`).toBeLessThanOrEqual(320);
 }
+
+/**
+ * What a person on a narrow screen cannot read: the page wider than the screen, or any visible
+ * element whose text is cut (content wider than its box where it scrolls or hides the rest),
+ * with every disclosure opened first.
+ */
+async function cutOff(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+    const width = document.documentElement.clientWidth;
+    const problems: string[] = [];
+    if (document.documentElement.scrollWidth > width)
+      problems.push(`la page fait ${document.documentElement.scrollWidth} px de large pour un écran de ${width} px`);
+    for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
+      const box = el.getBoundingClientRect();
+      if (box.width <= 1 || box.height <= 1) continue; // visually hidden text for screen readers
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none') continue;
+      const clips = style.overflowX !== 'visible';
+      const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}`;
+      if (clips && el.scrollWidth > el.clientWidth + 1)
+        problems.push(`${name} coupe son contenu (« ${(el.innerText ?? '').slice(0, 40)} »)`);
+      else if (box.right > width + 1 && el.closest('[aria-hidden="true"]') === null)
+        problems.push(`${name} dépasse l'écran (${Math.round(box.right)} px)`);
+    }
+    return problems;
+  });
+}
+
+/** The tel: link shows the number, written the French way, in full. */
+async function readablePhone(page: Page, number: string): Promise<void> {
+  const link = page.locator('a[href^="tel:"]').first();
+  await shown(link);
+  const seen = await link.evaluate((a: HTMLElement) => ({
+    text: a.innerText,
+    cut: a.scrollWidth > a.clientWidth + 1,
+    right: a.getBoundingClientRect().right,
+  }));
+  expect(seen.text, 'the number is the visible text of the link').toContain(number);
+  expect(seen.cut, `« ${seen.text} » is cut off`).toBe(false);
+  expect(seen.right).toBeLessThanOrEqual(320);
+}
+
+/** Top of the first result, on a page opened cold (no fragment, no scrolling). */
+async function firstResultTop(page: Page): Promise<{ card: number; name: number }> {
+  const first = page.locator('ol.pa-list-plain > li').first();
+  await shown(first);
+  return first.evaluate((li) => ({
+    card: li.getBoundingClientRect().top,
+    name: (li.querySelector('h2 a') as HTMLElement).getBoundingClientRect().bottom,
+  }));
+}
+
+const FACE_VAR = 'mediation-numerique-conseiller-numerique-63f48d548f479d06f1122863';
 
 describe('finding help', () => {
   it('goes from the home page to a place page by postcode, with JavaScript disabled, at 320 px', async () => {
@@ -174,6 +229,140 @@ describe('finding help', () => {
     await shown(page.getByRole('cell', { name: 'de 9 h à 12 h' }));
     await audit.check(page);
     expect(audit.violations).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('what a person sees on a 320 px phone', () => {
+  it('shows the phone number as the text of the call link, in full', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/lieux?commune=Toulon&q=face`);
+    await readablePhone(page, '04 94 36 00 85');
+    await page.goto(`${server.url}/lieux/${FACE_VAR}`);
+    await readablePhone(page, '04 94 36 00 85');
+    await context.close();
+  });
+
+  it('shows the first result on the first screen of a shared link, with and without JavaScript', async () => {
+    for (const javaScriptEnabled of [false, true]) {
+      const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 320, height: 640 } });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/lieux?commune=Toulon`);
+      const top = await firstResultTop(page);
+      expect(top.card, `JavaScript ${javaScriptEnabled ? 'on' : 'off'}`).toBeLessThan(640);
+      expect(top.name, `JavaScript ${javaScriptEnabled ? 'on' : 'off'}`).toBeLessThanOrEqual(640);
+      await context.close();
+    }
+  });
+
+  it('asks where the person is when the Pass numérique link has no place, and keeps the filter', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    const response = await page.goto(`${server.url}/lieux?pass_numerique=oui`);
+    expect(response?.status()).toBe(200);
+    await shown(page.getByRole('heading', { name: 'Où êtes-vous ?' }));
+    const text = await page.locator('main').innerText();
+    expect(text).not.toMatch(/paramètres? invalides?|latitude|longitude|\(q\)|pass_numerique/i);
+    await page.getByLabel('Où ?').fill('Toulon');
+    await page.getByRole('button', { name: 'Rechercher' }).first().click();
+    await page.waitForURL(/commune=Toulon/);
+    expect(new URL(page.url()).searchParams.get('pass_numerique')).toBe('oui');
+    await shown(page.locator('#resultats-titre'));
+    // Wrong values are explained in plain words, without naming a parameter.
+    await page.goto(`${server.url}/lieux?commune=Toulon&rayon_km=abc&page=0`);
+    const wrong = await page.locator('main').innerText();
+    expect(wrong).not.toMatch(/paramètre|rayon_km|par_page|latitude|longitude/i);
+    await context.close();
+  });
+
+  it('shows which places accept the Pass numérique, and the filter keeps only them', async () => {
+    const organisation = await makeOrganisation(server.db, 'FACE Var (essai)');
+    await server.db.query(
+      `INSERT INTO pass_qualifications (organisation_id, place_id, siret, services, commitments, status, requested_at, decided_at)
+       VALUES ($1, $2, '73282932000074', $3, '{}'::jsonb, 'qualified', now(), now())`,
+      [organisation, FACE_VAR, ['Aide aux démarches administratives']],
+    );
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/lieux?commune=Toulon&pass_numerique=oui`);
+    expect(await textOf(page.locator('#resultats-titre'))).toMatch(/^1 lieu/);
+    const card = page.locator('ol.pa-list-plain > li').first();
+    expect(await card.innerText()).toContain('Accepte le Pass numérique');
+    await page.goto(`${server.url}/lieux/${FACE_VAR}`);
+    await shown(page.getByText('Accepte le Pass numérique').first());
+    const api = await (await fetch(`${server.url}/api/v1/lieux?commune=Toulon&pass_numerique=oui`)).json();
+    expect(api.resultats.map((r: { id: string }) => r.id)).toEqual([FACE_VAR]);
+    await context.close();
+  });
+
+  it('keeps every usager page within the screen, every disclosure open, nothing cut off', async () => {
+    const problems: string[] = [];
+    for (const javaScriptEnabled of [false, true]) {
+      const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 320, height: 640 } });
+      const page = await context.newPage();
+      for (const url of [
+        '/',
+        '/lieux',
+        '/lieux?commune=Toulon',
+        '/lieux?commune=Toulon&page=2',
+        '/lieux?commune=Toulon&rayon_km=abc',
+        '/lieux?pass_numerique=oui',
+        '/lieux?commune=Saint-Martin',
+        '/lieux?commune=Tulon',
+        `/lieux/${FACE_VAR}`,
+      ]) {
+        await page.goto(`${server.url}${url}`);
+        problems.push(
+          ...(await cutOff(page)).map((p) => `${url} (JavaScript ${javaScriptEnabled ? 'on' : 'off'}) : ${p}`),
+        );
+      }
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('says first that a place is closed, hides its hours and calls, and offers the nearest open places', async () => {
+    const sainteMusse = 'mediation-numerique-conseiller-numerique-6350015c49d35f06f2515856';
+    await server.db.query(`UPDATE places SET status = 'closed' WHERE id = $1`, [sainteMusse]);
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/lieux/${sainteMusse}`);
+    const alert = page.getByRole('heading', { name: 'Ce lieu a fermé' });
+    await shown(alert);
+    const alertTop = await alert.evaluate((el) => el.getBoundingClientRect().top);
+    const titleTop = await page.locator('h1').evaluate((el) => el.getBoundingClientRect().top);
+    expect(alertTop, 'the closure is said before anything else').toBeLessThan(titleTop);
+    expect(await page.getByRole('heading', { name: 'Horaires' }).count()).toBe(0);
+    expect(await page.locator('a[href^="tel:"]').count()).toBe(0);
+    expect(await page.getByRole('link', { name: /Itinéraire/ }).count()).toBe(0);
+    const alternatives = page.getByRole('region', { name: 'Lieux ouverts les plus proches' }).getByRole('link');
+    expect(await alternatives.count()).toBeGreaterThan(0);
+    await alternatives.first().click();
+    await page.waitForURL(/\/lieux\/(?!mediation-numerique-conseiller-numerique-6350015c49d35f06f2515856)/);
+    expect(await page.getByRole('heading', { name: 'Ce lieu a fermé' }).count()).toBe(0);
+
+    // Closed for a while: « ouvert maintenant » leaves it out even within its weekly hours.
+    const before = server.clock.now();
+    server.clock.set(new Date('2026-12-07T10:00:00+01:00')); // a Monday, FACE VAR opens Mo-Fr 09:00-12:30
+    const openNow = `${server.url}/lieux?commune=Toulon&q=face&ouvert=maintenant`;
+    await page.goto(openNow);
+    expect(await textOf(page.locator('#resultats-titre'))).toMatch(/^1 lieu/);
+    await server.db.query(`UPDATE places SET closed_from = '2026-12-01', closed_until = '2027-01-04' WHERE id = $1`, [
+      FACE_VAR,
+    ]);
+    await page.goto(openNow);
+    expect(await textOf(page.locator('#resultats-titre'))).toMatch(/^Aucun lieu/);
+    await page.goto(`${server.url}/lieux/${FACE_VAR}`);
+    await shown(page.getByRole('heading', { name: 'Fermé temporairement jusqu’au 4 janvier 2027' }));
+    expect(await page.locator('a[href^="tel:"]').count()).toBe(0);
+    await page.goto(`${server.url}/lieux?commune=Toulon&q=face`);
+    expect(await page.locator('ol.pa-list-plain > li').first().innerText()).toMatch(
+      /fermé temporairement[\s\S]*jusqu’au 4\sjanvier 2027/i,
+    );
+    await server.db.query('UPDATE places SET closed_from = NULL, closed_until = NULL WHERE id = $1', [FACE_VAR]);
+    await server.db.query(`UPDATE places SET status = 'open' WHERE id = $1`, [sainteMusse]);
+    server.clock.set(before);
     await context.close();
   });
 });

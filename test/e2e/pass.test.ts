@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCommunes, importPlaces, setPlaceOrganisation } from '../../src/modules/lieux/index.ts';
+import { assignPlace, importCommunes, importPlaces } from '../../src/modules/lieux/index.ts';
 import { bookletsOfProgramme, vouchersOfBooklets } from '../../src/modules/pass/programmes-repository.ts';
 import { CODE_ALPHABET, formatVoucherCode } from '../../src/modules/pass/voucher-code.ts';
 import { commandLineActor } from '../../src/platform/auth/actor.ts';
@@ -63,7 +63,13 @@ beforeAll(async () => {
   const funder = await makeOrganisation(server.db, 'Fondation Inclusion', 'entreprise');
   const ccas = await makeOrganisation(server.db, 'CCAS de Toulon', 'collectivite');
   const mediatheque = await makeOrganisation(server.db, 'Médiathèque du Port');
-  await setPlaceOrganisation(server.db, 'mediatheque-port', mediatheque);
+  await assignPlace(
+    { db: server.db, clock: server.clock.now },
+    commandLineActor,
+    'mediatheque-port',
+    mediatheque,
+    async () => true,
+  );
   await makePerson(server.db, 'claire@var.fr', PASSWORD, [{ organisationId: coordination, role: 'coordinateur' }]);
   await makePerson(server.db, 'fabien@fondation.fr', PASSWORD, [{ organisationId: funder, role: 'financeur' }]);
   await makePerson(server.db, 'paul@ccas.fr', PASSWORD, [{ organisationId: ccas, role: 'prescripteur' }]);
@@ -218,6 +224,8 @@ describe('Pass numérique journey', () => {
     await shown(manager.page.getByText("Le relevé de novembre 2026 n'est pas encore établi"));
     await audit.check(manager.page);
     server.clock.set(new Date('2026-12-03T09:00:00Z'));
+    // The hourly job draws November's statements up (a page never does).
+    await server.app.jobs.runDue();
     // Three weeks later: the earlier session has expired, the manager signs in again.
     await manager.context.close();
     const later = await signIn('rachid@mediatheque.fr');

@@ -1,7 +1,8 @@
 /**
  * Several instances (issue 12). On PostgreSQL, two instances of the application — each with
  * its own connection pool — on one database and one SECRET_KEY, as behind a reverse proxy:
- * a session opened on one works on the other, a scheduled job runs once per period, and an
+ * a session opened on one works on the other, sign-in throttling counts failures on both, a
+ * scheduled job runs once per period, and an
  * e-mail queued once is sent once. On the
  * embedded database, a second process is refused with a message that says to use PostgreSQL.
  */
@@ -81,6 +82,28 @@ describe.runIf(testEngine() === 'postgresql')('two instances on one PostgreSQL d
     const after = await agent.switchTo(one).get('/espace');
     expect(after.statusCode).toBe(302);
     expect(after.headers.location).toMatch(/^\/connexion/);
+  });
+
+  it('shares sign-in throttling: 10 failures spread over the two instances, the 11th attempt gets 429', async () => {
+    const organisation = await makeOrganisation(shared, 'Structure du compteur partagé');
+    await makePerson(shared, 'compteur@exemple.fr', 'phrase de passe du compteur', [
+      { organisationId: organisation, role: 'aidant' },
+    ]);
+    const agent = new Agent(one);
+    await agent.get('/connexion');
+    for (let i = 0; i < 10; i++) {
+      const res = await agent
+        .switchTo(i % 2 === 0 ? one : two)
+        .post('/connexion', { email: 'compteur@exemple.fr', password: 'mauvais mot de passe' });
+      expect(res.statusCode).toBe(401);
+    }
+    for (const app of [one, two]) {
+      const res = await agent
+        .switchTo(app)
+        .post('/connexion', { email: 'compteur@exemple.fr', password: 'phrase de passe du compteur' });
+      expect(res.statusCode).toBe(429);
+      expect(res.body).toContain('Trop de tentatives');
+    }
   });
 
   it('runs a scheduled job once per period, whichever instance gets it', async () => {

@@ -138,11 +138,11 @@ describe("the funder's consent", () => {
 
 describe('qualification belongs to the structure', () => {
   it('suspends a place’s qualification when the place is given to another organisation', async () => {
-    await t.db.query(
-      `INSERT INTO pass_qualifications (organisation_id, place_id, siret, services, commitments, status, requested_at, decided_at)
-       VALUES ($1, $2, '73282932000074', $3, '{}', 'qualified', $4, $4)`,
-      [w.vaucluse.structure, w.vaucluse.place, ['Aide aux démarches administratives'], t.clock.now()],
-    );
+    // The fixture's pending request of the structure's place, decided.
+    await t.db.query("UPDATE pass_qualifications SET status = 'qualified', decided_at = $2 WHERE id = $1", [
+      w.vaucluse.qualification,
+      t.clock.now(),
+    ]);
     const coordinator = await as(w.vaucluse.users.coordination?.coordinateur, `/lieux/${w.vaucluse.place}/modifier`);
     expect(coordinator.last?.statusCode).toBe(200);
     const res = await coordinator.post(`/lieux/${w.vaucluse.place}/rattacher`, {

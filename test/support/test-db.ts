@@ -3,6 +3,7 @@
  * PGlite cloned from a prepared template (fast), or a new PostgreSQL database created from a
  * migrated template database on the server of TEST_DATABASE_URL / DATABASE_URL.
  */
+
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import type { Database } from '../../src/platform/db/database.ts';
 import { listMigrations, migrate } from '../../src/platform/db/migrate.ts';
 import { openPglite } from '../../src/platform/db/pglite.ts';
 import { openPostgres } from '../../src/platform/db/postgres.ts';
+import { setJournalKey } from '../../src/platform/journal/journal.ts';
 
 export type Engine = 'pglite' | 'postgresql';
 
@@ -82,6 +84,8 @@ export interface TestDatabase extends Database {
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
+  // The key testConfig gives the app (journal entries written without an app verify the same).
+  setJournalKey('test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz');
   if (testEngine() === 'pglite') {
     const blob = new Blob([readFileSync(pgliteTemplateFile())]);
     const db = await openPglite({ loadDataDir: blob });

@@ -7,7 +7,8 @@
  * place (the self-approval attacker).
  */
 
-import { importCommunes, importPlaces, setPlaceOrganisation } from '../../src/modules/lieux/index.ts';
+import { importCommunes, importPlaces } from '../../src/modules/lieux/index.ts';
+import { setPlaceOrganisation } from '../../src/modules/lieux/places-repository.ts';
 import { assignBooklets } from '../../src/modules/pass/distribute-booklets.ts';
 import { issueBooklets } from '../../src/modules/pass/issue-booklets.ts';
 import { insertProgramme } from '../../src/modules/pass/programmes-repository.ts';

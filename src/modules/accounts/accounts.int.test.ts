@@ -2,6 +2,7 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, visibleText } from '../../../test/support/agent.ts';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { verifyJournal } from '../../platform/journal/journal.ts';
 import { createAdministrator } from './create-administrator.ts';
 
 let t: TestApp;
@@ -49,6 +50,10 @@ async function adminAgent(email = 'admin@exemple.fr') {
   const enrol = await agent.follow();
   const secret = /data-testid="totp-secret"[^>]*>([^<]+)</.exec(enrol.body)?.[1] as string;
   expect(secret).toBeTruthy();
+  // A reload shows the same secret (a scan made before it still works); nothing is stored yet.
+  const again = await agent.get('/compte/double-authentification');
+  expect(/data-testid="totp-secret"[^>]*>([^<]+)</.exec(again.body)?.[1]).toBe(secret);
+  expect(await t.db.query('SELECT id FROM users WHERE email = $1 AND totp_secret IS NOT NULL', [email])).toEqual([]);
   const done = await agent.post('/compte/double-authentification', { code: codeFor(secret) });
   expect(done.statusCode).toBe(200);
   expect(done.body).toContain('data-testid="recovery-codes"');
@@ -359,10 +364,48 @@ describe('sessions', () => {
     const account = await a.get('/compte');
     expect(visibleText(account.body)).toContain('(cet appareil)');
     expect((account.body.match(/<tr>/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    // A third device, closed from the first one: journaled, without the session's id.
+    t.clock.advance(30_000);
+    const c = new Agent(t.app);
+    await c.get('/connexion');
+    await c.post('/connexion', { email: 'partout@exemple.fr', password: PASSWORD });
+    await c.get('/connexion/code');
+    await c.post('/connexion/code', { code: codeFor(secret) });
+    const [newest] = await t.db.query<{ id_hash: string; user_id: string }>(
+      `SELECT s.id_hash, s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE u.email = 'partout@exemple.fr' ORDER BY s.created_at DESC LIMIT 1`,
+    );
+    await a.get('/compte');
+    expect((await a.post('/compte/sessions/fermer', { session: newest?.id_hash as string })).statusCode).toBe(303);
+    expect((await c.get('/espace')).headers.location).toContain('/connexion');
+    const journal = async (action: string) =>
+      t.db.query<{ details: Record<string, unknown> }>(
+        'SELECT details FROM journal WHERE action = $1 AND actor_user_id = $2',
+        [action, newest?.user_id],
+      );
+    expect(await journal('compte.session_fermee')).toEqual([{ details: { propre_session: false } }]);
     const out = await a.post('/deconnexion/partout');
     expect(out.headers.location).toBe('/connexion');
     expect((await a.get('/espace')).headers.location).toContain('/connexion');
     expect((await b.get('/espace')).headers.location).toContain('/connexion');
+    expect(await journal('compte.deconnexion_partout')).toEqual([{ details: { sessions: 2 } }]);
+    expect((await verifyJournal(t.db)).ok).toBe(true);
+  });
+
+  it('creates the first administrator and the link to set a password in one transaction', async () => {
+    // The link cannot be written (a trigger refuses it): no administrator is left without one.
+    await t.db.exec(`CREATE FUNCTION refuse_reset() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'link refused'; END $$;
+      CREATE TRIGGER refuse_reset BEFORE INSERT ON password_resets FOR EACH ROW EXECUTE FUNCTION refuse_reset();`);
+    try {
+      await expect(createAdministrator(deps(), { email: 'sans-lien@exemple.fr' })).rejects.toThrow(/link refused/);
+    } finally {
+      await t.db.exec('DROP TRIGGER refuse_reset ON password_resets; DROP FUNCTION refuse_reset();');
+    }
+    expect(await t.db.query("SELECT id FROM users WHERE email = 'sans-lien@exemple.fr'")).toEqual([]);
+    const { passwordLink, created } = await createAdministrator(deps(), { email: 'sans-lien@exemple.fr' });
+    expect(created).toBe(true);
+    expect(passwordLink).toMatch(/\/mot-de-passe\/nouveau\?jeton=/);
   });
 
   it('ends a session after the idle timeout', async () => {

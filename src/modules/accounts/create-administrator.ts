@@ -37,8 +37,9 @@ export async function createAdministrator(
       targetId: userId,
       details: { via: 'cli' },
     });
-    return { userId, created: !existing };
+    // In the same transaction: an administrator is never left without a way to set a password.
+    const passwordLink = await createPasswordLink(tx, deps, userId, 24 * 60);
+    return { userId, created: !existing, passwordLink };
   });
-  const passwordLink = await createPasswordLink(deps, result.userId, 24 * 60);
-  return { ...result, passwordLink };
+  return result;
 }

@@ -4,7 +4,7 @@ import { RuleError } from '../../platform/http/errors.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import type { AccountsDeps } from './deps.ts';
-import { disableTotp, enableTotp, findUserById, replaceRecoveryCodes, setPendingTotpSecret } from './repository.ts';
+import { disableTotp, enableTotp, findUserById, replaceRecoveryCodes } from './repository.ts';
 import { hashRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret, totpQrSvgDataUrl, totpUri } from './totp.ts';
 import { TOTP_PURPOSE } from './verify-second-factor.ts';
 
@@ -14,23 +14,39 @@ export interface Enrolment {
   qrDataUrl: string;
 }
 
-/** The secret to scan; the same one until it is confirmed, so a reload does not break a scan. */
+/** A secret being enrolled travels sealed for this user only (in a cookie), never stored before it is confirmed. */
+const pendingPurpose = (userId: string) => `${TOTP_PURPOSE}-en-attente:${userId}`;
+
+/**
+ * The secret to scan. Nothing is written (the enrolment page is a GET): the secret comes back
+ * sealed in `pending`, which the page keeps in a short-lived cookie, so that a reload shows the
+ * same secret and the confirmation can check a code against it.
+ */
 export async function startSecondFactorEnrolment(
   deps: Pick<AccountsDeps, 'db' | 'secretKey' | 'operatorName'>,
   userId: string,
-): Promise<Enrolment> {
+  pending?: string,
+): Promise<Enrolment & { pending: string }> {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new RuleError('unknown_user', 'Compte introuvable.', 404);
   if (user.totpEnabledAt) throw new RuleError('already_enrolled', 'La double authentification est déjà active.');
-  let secret: string;
-  if (user.totpSecret) {
-    secret = decryptSecret(deps.secretKey, TOTP_PURPOSE, user.totpSecret);
-  } else {
-    secret = newTotpSecret();
-    await setPendingTotpSecret(deps.db, userId, encryptSecret(deps.secretKey, TOTP_PURPOSE, secret));
-  }
+  const secret = openPending(deps.secretKey, userId, pending) ?? newTotpSecret();
   const uri = totpUri(secret, deps.operatorName, user.email);
-  return { secret, uri, qrDataUrl: await totpQrSvgDataUrl(uri) };
+  return {
+    secret,
+    uri,
+    qrDataUrl: await totpQrSvgDataUrl(uri),
+    pending: encryptSecret(deps.secretKey, pendingPurpose(userId), secret),
+  };
+}
+
+function openPending(secretKey: string, userId: string, pending: string | undefined): string | undefined {
+  if (!pending) return undefined;
+  try {
+    return decryptSecret(secretKey, pendingPurpose(userId), pending);
+  } catch {
+    return undefined; // another user's, altered or from another key: start afresh
+  }
 }
 
 const codeSchema = z.object({
@@ -45,13 +61,14 @@ export async function confirmSecondFactorEnrolment(
   deps: Pick<AccountsDeps, 'db' | 'clock' | 'secretKey'>,
   userId: string,
   input: unknown,
+  pending: string | undefined,
 ): Promise<{ recoveryCodes: string[] }> {
   const { code } = parseInput(codeSchema, input);
   const user = await findUserById(deps.db, userId);
-  if (!user?.totpSecret)
-    throw new RuleError('no_pending_enrolment', 'Recommencez la configuration : aucun code en attente.');
+  if (!user) throw new RuleError('unknown_user', 'Compte introuvable.', 404);
   if (user.totpEnabledAt) throw new RuleError('already_enrolled', 'La double authentification est déjà active.');
-  const secret = decryptSecret(deps.secretKey, TOTP_PURPOSE, user.totpSecret);
+  const secret = openPending(deps.secretKey, userId, pending);
+  if (!secret) throw new RuleError('no_pending_enrolment', 'Recommencez la configuration : aucun code en attente.');
   const now = deps.clock();
   const step = matchTotp(secret, code, now);
   if (step === undefined) {
@@ -62,7 +79,7 @@ export async function confirmSecondFactorEnrolment(
   }
   const codes = newRecoveryCodes();
   await deps.db.transaction(async (tx) => {
-    await enableTotp(tx, userId, now, step);
+    await enableTotp(tx, userId, encryptSecret(deps.secretKey, TOTP_PURPOSE, secret), now, step);
     await replaceRecoveryCodes(tx, userId, codes.map(hashRecoveryCode));
     await appendJournal(tx, deps.clock, {
       action: 'compte.double_authentification_activee',

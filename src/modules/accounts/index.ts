@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
+import type { SignInThrottle } from '../../platform/auth/sign-in-throttle.ts';
 import type { TerritoryGazetteer } from '../../platform/auth/territory.ts';
 import type { AccountsDeps } from './deps.ts';
 import type { OidcClient } from './oidc-login.ts';
@@ -34,6 +35,7 @@ async function accountsModule(
     deps: AccountsDeps;
     config: Config;
     oidc: OidcClient | undefined;
+    signInThrottle: SignInThrottle;
     /** The gazetteer behind organisations' territories (the lieux module's, wired in app.ts). */
     territories: TerritoryGazetteer;
   },

@@ -94,15 +94,14 @@ export async function setPlatformAdmin(db: Queryable, userId: string, value: boo
   await db.query('UPDATE users SET is_platform_admin = $2 WHERE id = $1', [userId, value]);
 }
 
-export async function setPendingTotpSecret(db: Queryable, userId: string, sealed: string): Promise<void> {
-  await db.query('UPDATE users SET totp_secret = $2, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1', [
+/** The second factor confirmed: its sealed secret stored and enabled in one statement. */
+export async function enableTotp(db: Queryable, userId: string, sealed: string, at: Date, step: number): Promise<void> {
+  await db.query('UPDATE users SET totp_secret = $2, totp_enabled_at = $3, totp_last_step = $4 WHERE id = $1', [
     userId,
     sealed,
+    at,
+    step,
   ]);
-}
-
-export async function enableTotp(db: Queryable, userId: string, at: Date, step: number): Promise<void> {
-  await db.query('UPDATE users SET totp_enabled_at = $2, totp_last_step = $3 WHERE id = $1', [userId, at, step]);
 }
 
 export async function disableTotp(db: Queryable, userId: string): Promise<void> {

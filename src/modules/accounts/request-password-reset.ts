@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
+import type { Queryable } from '../../platform/db/database.ts';
 import { email, parseInput } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { enqueue } from '../../platform/outbox/outbox.ts';
@@ -37,11 +38,16 @@ export async function requestPasswordReset(deps: AccountsDeps, input: unknown): 
   });
 }
 
-/** A one-time link for the first administrator, printed by the CLI instead of being mailed. */
-export async function createPasswordLink(deps: AccountsDeps, userId: string, validMinutes: number): Promise<string> {
+/** A one-time link for the first administrator, printed by the CLI instead of being mailed (in the caller's transaction). */
+export async function createPasswordLink(
+  tx: Queryable,
+  deps: Pick<AccountsDeps, 'clock' | 'publicUrl'>,
+  userId: string,
+  validMinutes: number,
+): Promise<string> {
   const token = randomToken();
   const now = deps.clock();
-  await insertPasswordReset(deps.db, {
+  await insertPasswordReset(tx, {
     tokenHash: sha256(token),
     userId,
     createdAt: now,

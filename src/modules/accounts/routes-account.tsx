@@ -2,11 +2,13 @@
  * "Mon compte": second factor set-up, open sessions, log out everywhere.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.ts';
 import { type Actor, requiresSecondFactor, roleLabels } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
-import { deleteSession, listSessions, markSecondFactorDone, type Session } from '../../platform/auth/session-store.ts';
-import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
+import { listSessions, markSecondFactorDone, type Session } from '../../platform/auth/session-store.ts';
+import type { AppError } from '../../platform/http/errors.ts';
 import { formError } from '../../platform/http/forms.ts';
+import { isSecure } from '../../platform/http/http-platform.ts';
 import { formatDateTime } from '../../platform/print/index.ts';
 import { Breadcrumb, ErrorSummary, InputField, PostForm, TableFrame } from '../../platform/views/components.tsx';
 import type { AccountsDeps } from './deps.ts';
@@ -16,6 +18,7 @@ import {
   type Enrolment,
   startSecondFactorEnrolment,
 } from './enrol-second-factor.ts';
+import { closeSession } from './manage-sessions.ts';
 import { countUnusedRecoveryCodes } from './repository.ts';
 import { formatSecretForHumans } from './totp.ts';
 
@@ -186,8 +189,18 @@ function RecoveryCodesPage({ codes }: { codes: string[] }) {
   );
 }
 
-export function accountRoutes(app: FastifyInstance, opts: { deps: AccountsDeps }) {
+/** The secret being enrolled, sealed for its user, between the enrolment page and its confirmation. */
+const ENROLMENT_COOKIE = 'pa_totp_enrol';
+
+export function accountRoutes(app: FastifyInstance, opts: { deps: AccountsDeps; config: Config }) {
   const { deps } = opts;
+  const enrolmentCookie = {
+    path: '/compte/double-authentification',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: isSecure(opts.config),
+    maxAge: 30 * 60,
+  };
 
   app.get('/compte', async (request, reply) => {
     const actor = requireActor(request, { allowMissingSecondFactor: true });
@@ -209,8 +222,7 @@ export function accountRoutes(app: FastifyInstance, opts: { deps: AccountsDeps }
   app.post('/compte/sessions/fermer', async (request, reply) => {
     const actor = requireActor(request, { allowMissingSecondFactor: true });
     const target = String((request.body as Record<string, unknown> | undefined)?.session ?? '');
-    if (!(await deleteSession(deps.db, target, actor.userId)))
-      throw new NotFoundError('Cette session est déjà fermée.');
+    await closeSession(deps, actor, target);
     reply.flash('success', "L'appareil a été déconnecté.");
     return reply.redirect('/compte', 303);
   });
@@ -218,7 +230,8 @@ export function accountRoutes(app: FastifyInstance, opts: { deps: AccountsDeps }
   app.get('/compte/double-authentification', async (request, reply) => {
     const actor = requireActor(request, { allowMissingSecondFactor: true });
     if (actor.hasSecondFactor) return reply.redirect('/compte');
-    const enrolment = await startSecondFactorEnrolment(deps, actor.userId);
+    const enrolment = await startSecondFactorEnrolment(deps, actor.userId, request.cookies[ENROLMENT_COOKIE]);
+    reply.setCookie(ENROLMENT_COOKIE, enrolment.pending, enrolmentCookie);
     return reply.page(
       { title: 'Double authentification', noindex: true },
       <EnrolPage enrolment={enrolment} csrf={reply.pageContext().csrfToken} required={requiresSecondFactor(actor)} />,
@@ -231,13 +244,20 @@ export function accountRoutes(app: FastifyInstance, opts: { deps: AccountsDeps }
     async (request, reply) => {
       const actor = requireActor(request, { allowMissingSecondFactor: true });
       try {
-        const { recoveryCodes } = await confirmSecondFactorEnrolment(deps, actor.userId, request.body);
+        const { recoveryCodes } = await confirmSecondFactorEnrolment(
+          deps,
+          actor.userId,
+          request.body,
+          request.cookies[ENROLMENT_COOKIE],
+        );
+        reply.clearCookie(ENROLMENT_COOKIE, { path: enrolmentCookie.path });
         // This session has just proved the second factor.
         if (request.session) await markSecondFactorDone(deps.db, deps.clock, request.session.idHash);
         return reply.page({ title: 'Codes de secours', noindex: true }, <RecoveryCodesPage codes={recoveryCodes} />);
       } catch (error) {
         const e = formError(error);
-        const enrolment = await startSecondFactorEnrolment(deps, actor.userId);
+        const enrolment = await startSecondFactorEnrolment(deps, actor.userId, request.cookies[ENROLMENT_COOKIE]);
+        reply.setCookie(ENROLMENT_COOKIE, enrolment.pending, enrolmentCookie);
         return reply.page(
           { title: 'Double authentification', noindex: true },
           <EnrolPage

@@ -4,15 +4,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { requiresSecondFactor } from '../../platform/auth/actor.ts';
-import { deleteAllSessions, markSecondFactorDone } from '../../platform/auth/session-store.ts';
-import type { AppError } from '../../platform/http/errors.ts';
+import { markSecondFactorDone } from '../../platform/auth/session-store.ts';
+import { type SignInAttempt, type SignInThrottle, SignInThrottledError } from '../../platform/auth/sign-in-throttle.ts';
+import { type AppError, RuleError } from '../../platform/http/errors.ts';
 import { field, formError, safeReturnPath } from '../../platform/http/forms.ts';
 import { isSecure } from '../../platform/http/http-platform.ts';
 import { ErrorSummary, InputField, PostForm } from '../../platform/views/components.tsx';
 import type { AccountsDeps } from './deps.ts';
 import { loadUser } from './load-user.ts';
 import { logIn } from './log-in.ts';
+import { logOutEverywhere } from './manage-sessions.ts';
 import { logInWithOidc, type OidcChecks, type OidcClient } from './oidc-login.ts';
+import { findUserById, normaliseEmail } from './repository.ts';
 import { requestPasswordReset } from './request-password-reset.ts';
 import { checkPasswordResetLink, resetPassword } from './reset-password.ts';
 import { verifySecondFactor } from './verify-second-factor.ts';
@@ -218,9 +221,22 @@ export function NewPasswordForm(props: {
 
 export function loginRoutes(
   app: FastifyInstance,
-  opts: { deps: AccountsDeps; config: Config; oidc: OidcClient | undefined },
+  opts: { deps: AccountsDeps; config: Config; oidc: OidcClient | undefined; signInThrottle: SignInThrottle },
 ) {
-  const { deps, config, oidc } = opts;
+  const { deps, config, oidc, signInThrottle } = opts;
+
+  /** Refuses (429, with Retry-After) an account or address that failed too often lately. */
+  async function assertNotThrottled(reply: FastifyReply, attempt: SignInAttempt) {
+    try {
+      await signInThrottle.assertAllowed(attempt);
+    } catch (error) {
+      if (error instanceof SignInThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
+      throw error;
+    }
+  }
+  const isWrongSecret = (error: unknown) =>
+    error instanceof RuleError &&
+    ['bad_credentials', 'bad_second_factor', 'replayed_second_factor'].includes(error.code);
   const loginLimit = {
     rateLimit: { max: config.rateLimits.login, timeWindow: '15 minutes' },
   };
@@ -256,10 +272,13 @@ export function loginRoutes(
 
   app.post('/connexion', { config: loginLimit }, async (request, reply) => {
     const retour = safeReturnPath(field(request.body, 'retour'));
+    const attempt = { account: normaliseEmail(field(request.body, 'email')), address: request.ip };
     try {
+      await assertNotThrottled(reply, attempt);
       const result = await logIn(deps, request.body);
       return afterFirstFactor(reply, result, 'mot_de_passe', retour);
     } catch (error) {
+      if (isWrongSecret(error)) await signInThrottle.recordFailure(deps.db, attempt);
       const e = formError(error);
       return reply.page(
         { title: 'Connexion' },
@@ -289,8 +308,14 @@ export function loginRoutes(
     const retour = safeReturnPath(field(request.body, 'retour'));
     const pending = request.pendingSecondFactor;
     if (!pending) return reply.redirect('/connexion', 303);
+    const user = await findUserById(deps.db, pending.userId);
+    const attempt = { account: normaliseEmail(user?.email ?? pending.userId), address: request.ip };
     try {
-      const result = await verifySecondFactor(deps, pending.userId, request.body);
+      await assertNotThrottled(reply, attempt);
+      // A wrong code counts as a failed sign-in, journaled with it in one transaction.
+      const result = await verifySecondFactor(deps, pending.userId, request.body, (tx) =>
+        signInThrottle.recordFailure(tx, attempt),
+      );
       await markSecondFactorDone(deps.db, deps.clock, pending.session.idHash);
       if (result.usedRecoveryCode) {
         reply.flash(
@@ -317,7 +342,7 @@ export function loginRoutes(
 
   app.post('/deconnexion/partout', async (request, reply) => {
     const userId = request.actor?.userId ?? request.pendingSecondFactor?.userId;
-    if (userId) await deleteAllSessions(deps.db, userId);
+    if (userId) await logOutEverywhere(deps, userId);
     await reply.endSession();
     reply.flash('success', 'Vous êtes déconnecté de tous vos appareils.');
     return reply.redirect('/connexion', 303);
@@ -403,7 +428,8 @@ export function loginRoutes(
       reply.setCookie(OIDC_COOKIE, JSON.stringify({ ...checks, retour }), cookieOptions);
       return reply.redirect(url, 303);
     });
-    app.get('/connexion/proconnect/retour', async (request: FastifyRequest, reply) => {
+    const callback = { writesOnGet: 'OpenID Connect callback: the provider redirects here to open the session' };
+    app.get('/connexion/proconnect/retour', { config: callback }, async (request: FastifyRequest, reply) => {
       const raw = request.cookies[OIDC_COOKIE];
       const unsigned = raw ? request.unsignCookie(raw) : undefined;
       reply.clearCookie(OIDC_COOKIE, { path: cookieOptions.path });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decryptSecret } from '../../platform/crypto.ts';
+import type { Transaction } from '../../platform/db/database.ts';
 import { RuleError } from '../../platform/http/errors.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
@@ -18,6 +19,31 @@ const schema = z.object({
  * refused) or a single-use recovery code.
  */
 export async function verifySecondFactor(
+  deps: Pick<AccountsDeps, 'db' | 'clock' | 'secretKey'>,
+  userId: string,
+  input: unknown,
+  onWrongCode?: (tx: Transaction) => Promise<void>,
+): Promise<{ usedRecoveryCode: boolean; recoveryCodesLeft: number }> {
+  try {
+    return await checkCode(deps, userId, input);
+  } catch (error) {
+    if (error instanceof RuleError && (error.code === 'bad_second_factor' || error.code === 'replayed_second_factor')) {
+      await deps.db.transaction(async (tx) => {
+        await onWrongCode?.(tx);
+        await appendJournal(tx, deps.clock, {
+          action: 'compte.double_authentification_refusee',
+          actorUserId: userId,
+          targetType: 'utilisateur',
+          targetId: userId,
+          details: { motif: error.code === 'replayed_second_factor' ? 'code_deja_utilise' : 'code_faux' },
+        });
+      });
+    }
+    throw error;
+  }
+}
+
+async function checkCode(
   deps: Pick<AccountsDeps, 'db' | 'clock' | 'secretKey'>,
   userId: string,
   input: unknown,

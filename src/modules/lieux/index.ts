@@ -31,10 +31,10 @@ export {
   placesByDistance,
   placesNear,
   placesOfOrganisation,
-  setPlaceOrganisation,
 } from './places-repository.ts';
 export { lieuxPolicy, placeLocation } from './policies.ts';
 export { ENUMS as STANDARD_ENUMS, SERVICE_LABELS } from './standard.ts';
+export { assignPlace } from './update-place.ts';
 export { displayDistance, serviceLabel } from './views/format.ts';
 
 export interface LieuxDeps {

@@ -417,7 +417,8 @@ describe('pages', () => {
   it('keeps what was typed and explains errors on the page', async () => {
     const res = await t.app.inject('/lieux?commune=Toulon&rayon_km=-3');
     expect(res.statusCode).toBe(400);
-    expect(visibleText(res.body)).toContain('Le rayon doit être un nombre de kilomètres supérieur à 0.');
+    expect(visibleText(res.body)).toContain('Choisissez une distance dans la liste.');
+    expect(visibleText(res.body)).not.toContain('rayon_km');
     expect(res.body).toContain('value="Toulon"');
   });
 });
@@ -515,6 +516,25 @@ describe('structures maintain their places', () => {
     expect(search.resultats.map((r: { id: string }) => r.id)).not.toContain(id);
     await manager.post(`/lieux/${id}/rouvrir`);
     expect((await t.app.inject(`/api/v1/lieux/${id}`)).statusCode).toBe(200);
+
+    // Closed for a while: journaled, announced on the place page; a past period is refused.
+    await manager.get(`/lieux/${id}/modifier`);
+    await manager.post(`/lieux/${id}/fermeture`, { du: '2026-11-01', au: '2026-11-02' });
+    expect(
+      (await t.db.query<{ c: string | null }>('SELECT closed_until::text AS c FROM places WHERE id = $1', [id]))[0]?.c,
+    ).toBeNull();
+    expect((await manager.post(`/lieux/${id}/fermeture`, { du: '2026-11-20', au: '2026-12-31' })).statusCode).toBe(303);
+    expect(visibleText((await t.app.inject(`/lieux/${id}`)).body)).toContain(
+      'Fermé temporairement jusqu’au 31 décembre 2026',
+    );
+    const closures = await t.db.query<{ n: number }>(
+      "SELECT count(*) AS n FROM journal WHERE action = 'lieux.fermeture_temporaire' AND target_id = $1",
+      [id],
+    );
+    expect(closures[0]?.n).toBe(1);
+    await manager.get(`/lieux/${id}/modifier`);
+    await manager.post(`/lieux/${id}/fermeture/annuler`);
+    expect(visibleText((await t.app.inject(`/lieux/${id}`)).body)).not.toContain('Fermé temporairement');
 
     // Another place, not theirs.
     expect((await manager.post('/lieux/dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746/fermer')).statusCode).toBe(403);

@@ -6,7 +6,9 @@
  */
 import type { Queryable } from '../../platform/db/database.ts';
 import { col, columnsOf, defineRecord, type RecordOf, selectMaybe, selectRows } from '../../platform/db/rows.ts';
+import { parisDate } from '../../platform/print/index.ts';
 import { departementOf } from './gazetteer/departements.ts';
+import { closedOnSql } from './places-repository.ts';
 import { earthPoint } from './search/search-repository.ts';
 
 const NearbyPlaceRecord = defineRecord({
@@ -43,16 +45,21 @@ const nearbyColumns = columnsOf(NearbyPlaceRecord, 'p', {
 export async function nearbyPlaces(
   db: Queryable,
   point: { latitude: number; longitude: number },
-  options: { radiusKm: number; limit: number },
+  options: { radiusKm: number; limit: number; today?: string },
 ): Promise<NearbyPlace[]> {
   return selectRows(
     db,
     NearbyPlaceRecord,
     `SELECT ${nearbyColumns} FROM places p
-     WHERE p.status = 'open' AND p.geo_lat IS NOT NULL
+     WHERE p.status = 'open' AND p.geo_lat IS NOT NULL AND NOT ${closedOnSql('$4', 'p')}
        AND earth_box($1::earth, $2::float8) @> p.geo_earth AND earth_distance($1::earth, p.geo_earth) <= $2::float8
      ORDER BY p.geo_earth <-> $1::earth LIMIT $3`,
-    [earthPoint(point.latitude, point.longitude), options.radiusKm * 1000, options.limit],
+    [
+      earthPoint(point.latitude, point.longitude),
+      options.radiusKm * 1000,
+      options.limit,
+      options.today ?? parisDate(new Date()),
+    ],
     { prepare: true },
   );
 }

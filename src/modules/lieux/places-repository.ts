@@ -13,6 +13,9 @@ export interface PlaceRecord extends Place {
   geo_precision: GeoPrecision;
   organisation_id: string | null;
   status: PlaceStatus;
+  /** A temporary or exceptional closure, inclusive Paris dates (YYYY-MM-DD), both or neither. */
+  closed_from: string | null;
+  closed_until: string | null;
   origin: string;
   imported_at: Date;
   updated_at: Date;
@@ -49,7 +52,7 @@ export function placeApiJsonSql(row: string): string {
   return `json_strip_nulls(json_build_object(${fields.join(', ')},
     'localisation', CASE ${row}.geo_precision WHEN 'exact' THEN 'exacte' WHEN 'commune' THEN 'commune' ELSE 'inconnue' END))::text`;
 }
-const recordColumns = `${standardColumns}, geo_lat, geo_lon, geo_precision, organisation_id, status, origin, imported_at, updated_at, content_hash`;
+const recordColumns = `${standardColumns}, geo_lat, geo_lon, geo_precision, organisation_id, status, closed_from::text AS closed_from, closed_until::text AS closed_until, origin, imported_at, updated_at, content_hash`;
 
 export async function existingPlaces(
   db: Queryable,
@@ -138,6 +141,27 @@ function placeDepartementSql(alias: string): string {
 
 export async function setPlaceStatus(tx: Queryable, id: string, status: PlaceStatus, at: Date): Promise<void> {
   await tx.query('UPDATE places SET status = $2, updated_at = $3 WHERE id = $1', [id, status, at]);
+}
+
+/** Sets (both dates) or clears (both null) the place's temporary or exceptional closure. */
+export async function setPlaceClosure(
+  tx: Queryable,
+  id: string,
+  period: { from: string; until: string } | null,
+  at: Date,
+): Promise<void> {
+  await tx.query('UPDATE places SET closed_from = $2, closed_until = $3, updated_at = $4 WHERE id = $1', [
+    id,
+    period?.from ?? null,
+    period?.until ?? null,
+    at,
+  ]);
+}
+
+/** SQL true when the place (its row aliased `row`, if given) is closed for a while on the date `day`. */
+export function closedOnSql(day: string, row?: string): string {
+  const c = row ? `${row}.` : '';
+  return `(${c}closed_from IS NOT NULL AND ${c}closed_from <= ${day}::date AND ${c}closed_until >= ${day}::date)`;
 }
 
 export async function setPlaceOrganisation(tx: Queryable, id: string, organisationId: string | null): Promise<void> {

@@ -2,13 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
-import { NotFoundError } from '../../platform/http/errors.ts';
+import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { Breadcrumb } from '../../platform/views/components.tsx';
 import type { LieuxDeps, OrganisationsPort } from './index.ts';
 import { findPlace, placesOfOrganisation } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
-import { assignPlace, changePlaceStatus, updatePlace } from './update-place.ts';
+import { assignPlace, changePlaceClosure, changePlaceStatus, updatePlace } from './update-place.ts';
 import { EditPlacePage, placeToValues } from './views/edit-page.tsx';
 
 export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps; organisations: OrganisationsPort }) {
@@ -130,6 +130,26 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
       return reply.redirect(`/lieux/${encodeURIComponent(request.params.id)}`, 303);
     });
   }
+
+  app.post<{ Params: { id: string } }>('/lieux/:id/fermeture', async (request, reply) => {
+    const actor = requireActor(request);
+    const id = request.params.id;
+    try {
+      await changePlaceClosure(deps, actor, id, { from: field(request.body, 'du'), until: field(request.body, 'au') });
+      reply.flash('success', 'La fermeture est enregistrée : la page du lieu l’annonce et propose d’autres lieux.');
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      reply.flash('error', errorSentence(formError(error)));
+    }
+    return reply.redirect(`/lieux/${encodeURIComponent(id)}/modifier`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/lieux/:id/fermeture/annuler', async (request, reply) => {
+    const actor = requireActor(request);
+    await changePlaceClosure(deps, actor, request.params.id, null);
+    reply.flash('success', 'La fermeture temporaire est annulée.');
+    return reply.redirect(`/lieux/${encodeURIComponent(request.params.id)}/modifier`, 303);
+  });
 
   app.post<{ Params: { id: string } }>('/lieux/:id/rattacher', async (request, reply) => {
     const actor = requireActor(request);

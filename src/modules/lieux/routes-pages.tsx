@@ -1,15 +1,18 @@
 /** Usager pages: search (GET /lieux) and place page (GET /lieux/:id). No JavaScript needed. */
 import type { FastifyInstance } from 'fastify';
 import { can } from '../../platform/auth/policy.ts';
-import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
+import { type FieldErrors, NotFoundError, ValidationError } from '../../platform/http/errors.ts';
+import { parisDate } from '../../platform/print/index.ts';
 import type { LieuxDeps } from './index.ts';
+import { nearbyPlaces } from './nearby-places.ts';
 import { describeHours } from './opening-hours.ts';
 import { findPlace } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
-import { parseSearchQuery, type SearchCriteria } from './search/search-criteria.ts';
+import { FILTER_FIELDS, parseSearchQuery, type SearchCriteria } from './search/search-criteria.ts';
 import { PageOutOfRangeError, searchPlaces } from './search/search-places.ts';
-import { PlacePage } from './views/place-page.tsx';
-import { SearchPage, type SearchPageProps } from './views/search-page.tsx';
+import { closureOf, displayDistance } from './views/format.ts';
+import { type Alternative, PlacePage } from './views/place-page.tsx';
+import { SearchPage, type SearchPageProps, WherePage } from './views/search-page.tsx';
 
 function typedValues(query: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -19,6 +22,33 @@ function typedValues(query: Record<string, unknown>): Record<string, string> {
     if (typeof last === 'string') out[k] = last.slice(0, 200);
   }
   return out;
+}
+
+/**
+ * Messages for a person, not for a programmer: a link typed, cut or altered by hand is
+ * explained without naming its parameters.
+ */
+function plainErrors(fieldErrors: FieldErrors): { errors: FieldErrors; message: string } {
+  const errors: FieldErrors = {};
+  const notes: string[] = [];
+  for (const [field, text] of Object.entries(fieldErrors)) {
+    if (field === 'latitude' || field === 'longitude' || field === 'position')
+      errors.commune = "Votre position n'a pas pu être utilisée. Indiquez votre ville ou votre code postal.";
+    else if (field === 'commune') errors.commune = 'Indiquez votre ville ou votre code postal.';
+    else if (field === 'rayon_km') errors.rayon_km = 'Choisissez une distance dans la liste.';
+    else if (field === 'page' || field === 'par_page')
+      notes.push("Ce numéro de page n'existe pas : relancez la recherche.");
+    else if (field === 'ouvert' || field === 'pass_numerique')
+      notes.push("Un critère du lien n'est pas reconnu : cochez les cases voulues et relancez la recherche.");
+    else if ((FILTER_FIELDS as readonly string[]).includes(field))
+      errors[field] =
+        `${text.replace(/ n'est pas une valeur possible.*$/s, '')} n'est pas un choix possible : cochez les cases de la liste.`;
+    else notes.push(text);
+  }
+  return {
+    errors,
+    message: notes.length > 0 ? [...new Set(notes)].join(' ') : 'Votre recherche est à corriger',
+  };
 }
 
 export function lieuxPageRoutes(
@@ -35,19 +65,34 @@ export function lieuxPageRoutes(
     let props: SearchPageProps = { criteria, typed };
     let status = 200;
     try {
-      criteria = parseSearchQuery(query, { requireWhere: asked });
+      criteria = parseSearchQuery(query, { requireWhere: false });
       props = { criteria, typed };
+      if (asked && !criteria.position && !criteria.commune && !criteria.q) {
+        // Filters without a place (the Pass numérique link on booklets): ask where, keep them.
+        const emptied = 'commune' in query && !typed.commune;
+        return reply.page(
+          { title: 'Où êtes-vous ?', scripts: ['lieux/position.js'], stylesheets: ['lieux/lieux.css'] },
+          <WherePage criteria={criteria} error={emptied ? 'Indiquez votre ville ou votre code postal.' : undefined} />,
+          emptied ? 400 : 200,
+        );
+      }
       if (asked) {
         const outcome = await searchPlaces(deps, criteria as SearchCriteria);
         if (outcome.kind === 'results') {
           const now = deps.clock();
+          const passPlaces = new Set(outcome.results.length > 0 ? ((await deps.passPlaceIds?.()) ?? []) : []);
           props.outcome = {
             kind: 'results',
             whereLabel: outcome.where?.label ?? null,
             total: outcome.total,
             page: outcome.page,
             pages: outcome.pages,
-            results: outcome.results.map((r) => ({ ...r, hours: describeHours(r.place.horaires, now) })),
+            results: outcome.results.map((r) => ({
+              ...r,
+              hours: describeHours(r.place.horaires, now),
+              acceptsPass: passPlaces.has(r.place.id),
+              closure: closureOf(r.place, parisDate(now)),
+            })),
           };
         } else {
           props.outcome = outcome;
@@ -56,7 +101,8 @@ export function lieuxPageRoutes(
     } catch (error) {
       if (error instanceof ValidationError) {
         status = 400;
-        props = { criteria, typed, errors: error.fieldErrors, errorMessage: error.userMessage };
+        const plain = plainErrors(error.fieldErrors);
+        props = { criteria, typed, errors: plain.errors, errorMessage: plain.message };
       } else if (error instanceof PageOutOfRangeError) {
         status = 400;
         props = { criteria, typed, errorMessage: error.userMessage };
@@ -68,7 +114,11 @@ export function lieuxPageRoutes(
       props.outcome?.kind === 'results' && props.outcome.whereLabel
         ? `Lieux d'aide près de ${props.outcome.whereLabel}`
         : "Trouver un lieu d'aide";
-    return reply.page({ title, scripts: ['lieux/position.js'] }, <SearchPage {...props} />, status);
+    return reply.page(
+      { title, scripts: ['lieux/position.js'], stylesheets: ['lieux/lieux.css'] },
+      <SearchPage {...props} />,
+      status,
+    );
   });
 
   app.get<{ Params: { id: string } }>('/lieux/:id', async (request, reply) => {
@@ -76,13 +126,38 @@ export function lieuxPageRoutes(
     if (!place) throw new NotFoundError("Ce lieu n'existe pas ou plus. Cherchez un autre lieu près de chez vous.");
     const canEdit = can(request.actor, lieuxPolicy.editPlace, place);
     const organisationName = place.organisation_id ? await opts.organisationName(place.organisation_id) : undefined;
+    const acceptsPass = ((await deps.passPlaceIds?.()) ?? []).includes(place.id);
+    const now = deps.clock();
+    const closure = closureOf(place, parisDate(now));
+    let alternatives: Alternative[] = [];
+    if ((place.status === 'closed' || closure?.now) && place.geo_lat !== null && place.geo_lon !== null) {
+      const near = await nearbyPlaces(
+        deps.db,
+        { latitude: place.geo_lat, longitude: place.geo_lon },
+        { radiusKm: 30, limit: 4, today: parisDate(now) },
+      );
+      alternatives = near
+        .filter((n) => n.id !== place.id)
+        .slice(0, 3)
+        .map((n) => ({
+          id: n.id,
+          nom: n.nom,
+          adresse: n.adresse,
+          commune: n.commune,
+          distance: displayDistance(n.distanceKm),
+          status: describeHours(n.horaires, now)?.status ?? null,
+        }));
+    }
     return reply.page(
-      { title: place.nom },
+      { title: place.nom, stylesheets: ['lieux/lieux.css'] },
       <PlacePage
         place={place}
         hours={describeHours(place.horaires, deps.clock())}
         canEdit={canEdit}
         organisationName={organisationName}
+        acceptsPass={acceptsPass}
+        closure={closure}
+        alternatives={alternatives}
       />,
     );
   });

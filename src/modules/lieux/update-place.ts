@@ -9,7 +9,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
-import { parisDate } from '../../platform/print/index.ts';
+import { isIsoDate, parisDate } from '../../platform/print/index.ts';
 import { normaliseRow } from './import/normalise-row.ts';
 import { contentHash, locator, openMinutesOf, searchTextOf } from './import-places.ts';
 import type { PlaceReassignedHook } from './index.ts';
@@ -18,6 +18,7 @@ import {
   findPlace,
   type PlaceRecord,
   type PlaceStatus,
+  setPlaceClosure,
   setPlaceOrganisation,
   setPlaceStatus,
   upsertPlaces,
@@ -151,6 +152,41 @@ export async function changePlaceStatus(
       organisationId: place.organisation_id,
       targetType: 'lieu',
       targetId: id,
+    });
+  });
+}
+
+/**
+ * A temporary or exceptional closure, « du … au … » inclusive (the place stays in searches and
+ * says so), or none. Dates are Paris dates; a period already over is refused.
+ */
+export async function changePlaceClosure(
+  deps: LieuxUseCaseDeps,
+  actor: Actor | undefined,
+  id: string,
+  period: { from: string; until: string } | null,
+): Promise<void> {
+  const place = await placeFor(deps.db, id);
+  authorize(actor, lieuxPolicy.editPlace, place);
+  if (period) {
+    const errors: Record<string, string> = {};
+    if (!isIsoDate(period.from)) errors.du = 'Indiquez la date du premier jour de fermeture.';
+    if (!isIsoDate(period.until)) errors.au = 'Indiquez la date du dernier jour de fermeture.';
+    else if (period.until < parisDate(deps.clock())) errors.au = 'Cette date est passée : indiquez une date à venir.';
+    else if (isIsoDate(period.from) && period.from > period.until)
+      errors.au = 'Le dernier jour de fermeture doit suivre le premier.';
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  }
+  await deps.db.transaction(async (tx) => {
+    await lockedPlaceFor(tx, actor, id, lieuxPolicy.editPlace);
+    await setPlaceClosure(tx, id, period, deps.clock());
+    await appendJournal(tx, deps.clock, {
+      action: period ? 'lieux.fermeture_temporaire' : 'lieux.fermeture_temporaire_annulee',
+      actorUserId: accountIdOf(actor),
+      organisationId: place.organisation_id,
+      targetType: 'lieu',
+      targetId: id,
+      details: period ? { du: period.from, au: period.until } : { du: place.closed_from, au: place.closed_until },
     });
   });
 }

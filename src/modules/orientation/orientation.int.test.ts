@@ -8,7 +8,7 @@ import { Agent, visibleText } from '../../../test/support/agent.ts';
 import { makeActor, makeOrganisation, makePerson } from '../../../test/support/factories.ts';
 import { createTestApp, type TestApp, TestClock } from '../../../test/support/test-app.ts';
 import { type Actor, commandLineActor } from '../../platform/auth/actor.ts';
-import { importCommunes, importPlaces, setPlaceOrganisation } from '../lieux/index.ts';
+import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
 import { seedOrientationDemo } from './demo.ts';
 import { honourSlip, purgeOrientation, sessionFormUrl } from './index.ts';
 import { slipCodes } from './slip-code.ts';
@@ -104,7 +104,7 @@ beforeAll(async () => {
     autre: await makeOrganisation(t.db, 'Autre structure'),
     coordination: await makeOrganisation(t.db, 'Département du Var', 'collectivite'),
   };
-  await setPlaceOrganisation(t.db, 'or-port', orgs.mediatheque);
+  await assignPlace({ db: t.db, clock: clock.now }, commandLineActor, 'or-port', orgs.mediatheque, async () => true);
   await makePerson(t.db, 'prescripteur@ccas.fr', PASSWORD, [{ organisationId: orgs.ccas, role: 'prescripteur' }]);
   await makePerson(t.db, 'aidant@mediatheque.fr', PASSWORD, [{ organisationId: orgs.mediatheque, role: 'aidant' }]);
   await makePerson(t.db, 'aidant@autre.fr', PASSWORD, [{ organisationId: orgs.autre, role: 'aidant' }]);

@@ -6,6 +6,7 @@ import { NO_TERRITORY } from '../../platform/auth/territory.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import { outsideReadOnly } from '../../platform/db/read-only-gets.ts';
 import { NotFoundError } from '../../platform/http/errors.ts';
 import { parseInput, requiredText } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
@@ -128,5 +129,7 @@ export function actorOfApiToken(token: LiveApiToken): Actor {
 export async function touchApiToken(db: Queryable, clock: Clock, token: LiveApiToken): Promise<void> {
   const now = clock();
   if (token.last_used_at && now.getTime() - token.last_used_at.getTime() <= 60_000) return;
-  await db.query('UPDATE pass_api_tokens SET last_used_at = $2 WHERE id = $1', [token.id, now]);
+  // Bookkeeping of the caller's own credential, like a session's last activity: allowed on a
+  // GET (checking a voucher), the only write the read-only check lets through (MODULE.md §5).
+  await outsideReadOnly(() => db.query('UPDATE pass_api_tokens SET last_used_at = $2 WHERE id = $1', [token.id, now]));
 }

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvRows } from '../../platform/print/index.ts';
 import { type PrintableBooklet, type PrintableProgramme, prepareBooklets } from './booklet-pdf.ts';
 
 /**
@@ -16,5 +16,5 @@ export function bookletsCsv(programme: Pick<PrintableProgramme, 'redeemUrl'>, bo
   const rows = prepareBooklets(programme.redeemUrl, booklets).flatMap((booklet) =>
     booklet.vouchers.map((v) => [booklet.number, String(v.position), v.code, v.displayCode, v.link]),
   );
-  return stringify([[...CSV_HEADER], ...rows], { bom: true, delimiter: ';', record_delimiter: 'windows' });
+  return csvRows([[...CSV_HEADER], ...rows], { delimiter: ';', excel: true });
 }

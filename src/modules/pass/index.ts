@@ -13,6 +13,7 @@ import { programmeRoutes } from './routes-programmes.tsx';
 import { qualificationRoutes } from './routes-qualification.tsx';
 import { redeemRoutes } from './routes-redeem.tsx';
 import { statementRoutes } from './routes-statements.tsx';
+import { registerStatementJobs } from './statement-jobs.ts';
 
 export { seedPassDemo } from './demo.ts';
 export type { PassDeps } from './deps.ts';
@@ -22,11 +23,7 @@ export { redeemVoucher } from './redeem-voucher.ts';
 
 async function passModule(
   app: FastifyInstance,
-  opts: {
-    deps: PassDeps;
-    organisations: OrganisationDirectory;
-    apiRateLimit: number;
-  },
+  opts: { deps: PassDeps; organisations: OrganisationDirectory; apiRateLimit: number; voucherChecksPerMinute: number },
 ) {
   // The data step of migration 0080: programmes that existed before it are journaled as accepted.
   app.addHook('onReady', async () => {
@@ -42,6 +39,7 @@ async function passModule(
   redeemRoutes(app, opts);
   statementRoutes(app, opts);
   passApiRoutes(app, opts);
+  registerStatementJobs(app.jobs);
 }
 
 export const passPlugin = fp(passModule, { name: 'pass' });

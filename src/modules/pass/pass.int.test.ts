@@ -5,7 +5,7 @@ import { createTestApp, type TestApp, TestClock } from '../../../test/support/te
 import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
-import { importCommunes, importPlaces, setPlaceOrganisation } from '../lieux/index.ts';
+import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
 import { acceptProgramme } from './consent.ts';
 import { createProgramme } from './create-programme.ts';
@@ -16,7 +16,7 @@ import { bookletsOfProgramme, type Programme, vouchersOfBooklets } from './progr
 import { decideQualification, listQualifications, requestQualification } from './qualifications.ts';
 import { checkVoucher, redeemVoucher } from './redeem-voucher.ts';
 import { funderReport, suspiciousPatterns } from './reports.ts';
-import { drawUpDueStatements, listStatements, markStatementPaid } from './statements.ts';
+import { listStatements, markStatementPaid } from './statements.ts';
 import { undoRedemption } from './undo-redemption.ts';
 import { CODE_ALPHABET } from './voucher-code.ts';
 import { VoucherRefused } from './voucher-rules.ts';
@@ -86,9 +86,27 @@ beforeAll(async () => {
     mediatheque: await makeOrganisation(t.db, 'Médiathèque'),
     marseille: await makeOrganisation(t.db, 'Espace Marseille'),
   };
-  await setPlaceOrganisation(t.db, 'pass-toulon', orgs.mediatheque);
-  await setPlaceOrganisation(t.db, 'pass-hyeres', orgs.mediatheque);
-  await setPlaceOrganisation(t.db, 'pass-marseille', orgs.marseille);
+  await assignPlace(
+    { db: t.db, clock: clock.now },
+    commandLineActor,
+    'pass-toulon',
+    orgs.mediatheque,
+    async () => true,
+  );
+  await assignPlace(
+    { db: t.db, clock: clock.now },
+    commandLineActor,
+    'pass-hyeres',
+    orgs.mediatheque,
+    async () => true,
+  );
+  await assignPlace(
+    { db: t.db, clock: clock.now },
+    commandLineActor,
+    'pass-marseille',
+    orgs.marseille,
+    async () => true,
+  );
   coordinator = await makeActor(t.db, [{ organisationId: orgs.coordination, role: 'coordinateur' }]);
   funder = await makeActor(t.db, [{ organisationId: orgs.funder, role: 'financeur' }]);
   distributor = await makeActor(t.db, [{ organisationId: orgs.ccas, role: 'prescripteur' }]);
@@ -423,14 +441,17 @@ describe('redemption', () => {
 
 describe('statements, reports, alerts, API', () => {
   it('refuses a statement for an unfinished month, then shows what is due once it is over', async () => {
-    expect(await drawUpDueStatements(deps)).toBe(0);
+    await t.app.jobs.runDue();
+    expect(await listStatements(t.db, {})).toEqual([]);
     clock.set(new Date('2026-12-02T12:00:00Z'));
-    expect(await drawUpDueStatements(deps)).toBeGreaterThan(0);
+    await t.app.jobs.runDue();
     const statements = await listStatements(t.db, { organisationIds: [orgs.mediatheque] });
     expect(statements).toHaveLength(1);
     // Voucher 1 (once despite its retry), voucher 2 (redeemed again after the undo), voucher 3 (200 attempts).
     expect(statements[0]).toMatchObject({ month: '2026-11-01', vouchers: 3, amount_cents: 3000, paid_at: null });
-    expect(await drawUpDueStatements(deps)).toBe(0);
+    clock.advance(3600_000);
+    await t.app.jobs.runDue();
+    expect(await listStatements(t.db, {})).toHaveLength(1);
     await expect(
       markStatementPaid(deps, helper, statements[0]?.id as string, { reference: 'VIR-1' }),
     ).rejects.toMatchObject({ code: 'forbidden' });

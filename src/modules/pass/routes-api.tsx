@@ -13,6 +13,7 @@ import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
 import { listQualifications } from './qualifications.ts';
 import { checkVoucher, INVALID_TOKEN, redeemVoucher } from './redeem-voucher.ts';
+import { voucherCheckLimit } from './voucher-check-limit.ts';
 
 /** The bearer token sent, checked by the use case in the same read as the voucher. */
 function bearer(request: FastifyRequest): ApiTokenCredential {
@@ -35,9 +36,13 @@ const redemptionSchema = {
 
 const NEW_TOKEN_COOKIE = 'pa_nouveau_jeton';
 
-export function passApiRoutes(app: FastifyInstance, opts: { deps: PassDeps; apiRateLimit: number }) {
+export function passApiRoutes(
+  app: FastifyInstance,
+  opts: { deps: PassDeps; apiRateLimit: number; voucherChecksPerMinute: number },
+) {
   const { deps } = opts;
-  const limits = { rateLimit: { max: opts.apiRateLimit, timeWindow: '1 minute' }, csrf: false as const };
+  // Per token (a guessing client cannot spread over addresses), in the shared store.
+  const limits = { rateLimit: voucherCheckLimit(opts.voucherChecksPerMinute), csrf: false as const };
 
   app.get<{ Params: { code: string }; Querystring: { lieu_id?: string } }>(
     '/api/v1/pass/cheques/:code',

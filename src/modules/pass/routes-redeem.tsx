@@ -26,6 +26,7 @@ import { redeemingOrganisations } from './policies.ts';
 import { listQualifications } from './qualifications.ts';
 import { checkVoucher, redeemVoucher, type VoucherCheck } from './redeem-voucher.ts';
 import { recentRedemptions, undoRedemption } from './undo-redemption.ts';
+import { voucherCheckLimit } from './voucher-check-limit.ts';
 import { formatVoucherCode } from './voucher-code.ts';
 import { VoucherRefused } from './voucher-rules.ts';
 
@@ -157,8 +158,9 @@ function ConfirmForm(props: {
   );
 }
 
-export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
+export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps; voucherChecksPerMinute: number }) {
   const { deps } = opts;
+  const checkLimit = { rateLimit: voucherCheckLimit(opts.voucherChecksPerMinute) };
 
   app.workspace.add({
     title: 'Encaisser un chèque Pass numérique',
@@ -228,7 +230,7 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
     );
   });
 
-  app.post('/pass/encaisser/verifier', async (request, reply) => {
+  app.post('/pass/encaisser/verifier', { config: checkLimit }, async (request, reply) => {
     const code = requiredText(40).safeParse(field(request.body, 'code'));
     if (!code.success) {
       const { places } = await context(request);
@@ -246,66 +248,62 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
     return verify(request, reply, code.data, field(request.body, 'lieu'));
   });
 
-  app.post(
-    '/pass/encaisser',
-    { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } },
-    async (request, reply) => {
-      const { actor, places } = await context(request);
-      const code = field(request.body, 'code');
-      const place = field(request.body, 'lieu');
-      const service = field(request.body, 'service');
-      const csrf = reply.pageContext().csrfToken;
-      if (!places.some((p) => p.value === place))
-        throw new ForbiddenError('Vous ne pouvez pas encaisser de chèque dans ce lieu.');
-      if (!service) {
-        const check = await checkVoucher(deps, actor, { code, placeId: place }).catch(() => undefined);
-        if (check) {
-          return page(
-            reply,
-            <>
-              <ErrorSummary errors={{ service: 'Choisissez l’accompagnement donné.' }} />
-              <ConfirmForm
-                csrf={csrf}
-                check={check}
-                place={place}
-                places={places}
-                serviceError="Choisissez l’accompagnement donné."
-              />
-            </>,
-            400,
-          );
-        }
-      }
-      try {
-        const result = await redeemVoucher(deps, actor, {
-          code,
-          placeId: place,
-          service,
-          idempotencyKey: field(request.body, 'cle'),
-          channel: 'web',
-        });
+  app.post('/pass/encaisser', { config: checkLimit }, async (request, reply) => {
+    const { actor, places } = await context(request);
+    const code = field(request.body, 'code');
+    const place = field(request.body, 'lieu');
+    const service = field(request.body, 'service');
+    const csrf = reply.pageContext().csrfToken;
+    if (!places.some((p) => p.value === place))
+      throw new ForbiddenError('Vous ne pouvez pas encaisser de chèque dans ce lieu.');
+    if (!service) {
+      const check = await checkVoucher(deps, actor, { code, placeId: place }).catch(() => undefined);
+      if (check) {
         return page(
           reply,
           <>
-            <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
-              <h2 class="fr-alert__title">Chèque encaissé : {formatEuros(result.redemption.amount_cents)}</h2>
-              <p>
-                {formatVoucherCode(result.redemption.voucher_code)} — {serviceLabel(result.redemption.service)}, le{' '}
-                {formatDateTime(result.redemption.redeemed_at)}.
-                {result.replayed ? ' (Déjà enregistré : rien n’a été compté deux fois.)' : ''}
-              </p>
-            </div>
-            <a class="fr-btn" href={`/pass/encaisser?lieu=${encodeURIComponent(place)}`}>
-              Encaisser un autre chèque
-            </a>
+            <ErrorSummary errors={{ service: 'Choisissez l’accompagnement donné.' }} />
+            <ConfirmForm
+              csrf={csrf}
+              check={check}
+              place={place}
+              places={places}
+              serviceError="Choisissez l’accompagnement donné."
+            />
           </>,
+          400,
         );
-      } catch (error) {
-        const e = formError(error);
-        return page(reply, <CodeForm csrf={csrf} places={places} place={place} code={code} error={e} />, e.status);
       }
-    },
-  );
+    }
+    try {
+      const result = await redeemVoucher(deps, actor, {
+        code,
+        placeId: place,
+        service,
+        idempotencyKey: field(request.body, 'cle'),
+        channel: 'web',
+      });
+      return page(
+        reply,
+        <>
+          <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
+            <h2 class="fr-alert__title">Chèque encaissé : {formatEuros(result.redemption.amount_cents)}</h2>
+            <p>
+              {formatVoucherCode(result.redemption.voucher_code)} — {serviceLabel(result.redemption.service)}, le{' '}
+              {formatDateTime(result.redemption.redeemed_at)}.
+              {result.replayed ? ' (Déjà enregistré : rien n’a été compté deux fois.)' : ''}
+            </p>
+          </div>
+          <a class="fr-btn" href={`/pass/encaisser?lieu=${encodeURIComponent(place)}`}>
+            Encaisser un autre chèque
+          </a>
+        </>,
+      );
+    } catch (error) {
+      const e = formError(error);
+      return page(reply, <CodeForm csrf={csrf} places={places} place={place} code={code} error={e} />, e.status);
+    }
+  });
 
   app.get('/pass/encaissements', async (request, reply) => {
     const actor = requireActor(request);

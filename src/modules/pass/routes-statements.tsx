@@ -4,12 +4,13 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { can } from '../../platform/auth/policy.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
-import { formatDate, formatEuros, parisDate } from '../../platform/print/index.ts';
+import { formatDate, formatEuros } from '../../platform/print/index.ts';
 import { Breadcrumb, InputField, PostForm } from '../../platform/views/components.tsx';
 import { placeSummaries } from '../lieux/index.ts';
+import { statementsCsv } from './csv-files.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy, statementScope } from './policies.ts';
-import { assertMonthClosed, drawUpDueStatements, markStatementPaid, monthLabel } from './statements.ts';
+import { assertMonthClosed, markStatementPaid, monthLabel } from './statements.ts';
 import { listVisibleStatements, visibleProvisionalTotals } from './statements-visibility.ts';
 
 const euros = (cents: number) => formatEuros(cents, { alwaysCents: true });
@@ -37,7 +38,6 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
         notice = formError(error).userMessage;
       }
     }
-    await drawUpDueStatements(deps);
     const scope = statementScope(actor);
     const statements = notice ? [] : await listVisibleStatements(deps.db, scope, month);
     const provisional = await visibleProvisionalTotals(deps.db, now, scope);
@@ -123,34 +123,21 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     const q = request.query as Record<string, string | undefined>;
     const month = q.mois && /^\d{4}-\d{2}$/.test(q.mois) ? `${q.mois}-01` : undefined;
     if (month) assertMonthClosed(month, deps.clock());
-    await drawUpDueStatements(deps);
     const statements = await listVisibleStatements(deps.db, statementScope(actor), month);
     const places = await placeSummaries(
       deps.db,
       statements.map((s) => s.place_id),
     );
     const orgs = new Map((await organisations.list()).map((o) => [o.id, o.name]));
-    const cell = (v: string) => `"${v.replace(/"/g, '""')}"`;
-    const lines = [
-      'mois;lieu_id;lieu;structure;financeur;cheques;montant_euros;paye_le;reference_paiement',
-      ...statements.map((s) =>
-        [
-          s.month.slice(0, 7),
-          cell(s.place_id),
-          cell(places.get(s.place_id)?.nom ?? ''),
-          cell(orgs.get(s.organisation_id) ?? ''),
-          cell(orgs.get(s.funder_organisation_id) ?? ''),
-          s.vouchers,
-          (s.amount_cents / 100).toFixed(2).replace('.', ','),
-          s.paid_at ? parisDate(s.paid_at) : '',
-          cell(s.payment_reference ?? ''),
-        ].join(';'),
-      ),
-    ];
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="releves-pass-numerique.csv"')
-      .send(`\uFEFF${lines.join('\r\n')}\r\n`);
+      .send(
+        statementsCsv(statements, {
+          place: (id) => places.get(id)?.nom ?? '',
+          organisation: (id) => orgs.get(id) ?? '',
+        }),
+      );
   });
 
   app.post<{ Params: { id: string } }>('/pass/releves/:id/payer', async (request, reply) => {

@@ -1,7 +1,8 @@
 /**
- * Statements: per place, month (Paris time) and funder, the number of vouchers and the amount
- * due. A month's statement exists once the month is over and the 24-hour undo window has
- * passed; it is then fixed (its redemptions point to it) and can be marked paid.
+ * Statements: per place, organisation paid, funder and month (Paris time), the number of
+ * vouchers and the amount due. A month's statement is drawn up by a job (draw-up-statement.ts)
+ * once the month is over and the 24-hour undo window has passed; it is then fixed (its
+ * redemptions point to it) and can be marked paid. Reading them never writes.
  */
 import { z } from 'zod';
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
@@ -41,55 +42,6 @@ function nextMonth(month: string): string {
 export function statementAvailableFrom(month: string): Date {
   const end = new Date(`${nextMonth(month)}T00:00:00+01:00`);
   return new Date(end.getTime() + UNDO_WINDOW_MS + 3600_000);
-}
-
-/** Draws up every statement that is due and not yet drawn up (idempotent). */
-export async function drawUpDueStatements(deps: Pick<PassDeps, 'db' | 'clock'>): Promise<number> {
-  const now = deps.clock();
-  const currentMonth = `${parisDate(now).slice(0, 7)}-01`;
-  return deps.db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['pass-statements']);
-    const groups = await tx.query<{
-      place_id: string;
-      organisation_id: string;
-      funder: string;
-      month: string;
-      n: number;
-      cents: number;
-    }>(
-      `SELECT r.place_id, r.organisation_id, p.funder_organisation_id AS funder,
-              to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') AS month,
-              count(*) AS n, sum(r.amount_cents)::int AS cents
-       FROM pass_redemptions r JOIN pass_programmes p ON p.id = r.programme_id
-       WHERE r.undone_at IS NULL AND r.statement_id IS NULL
-       GROUP BY 1, 2, 3, 4`,
-    );
-    let created = 0;
-    for (const g of groups) {
-      if (g.month >= currentMonth || statementAvailableFrom(g.month) > now) continue;
-      const rows = await tx.query<{ id: string }>(
-        `INSERT INTO pass_statements (place_id, organisation_id, funder_organisation_id, month, vouchers, amount_cents, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [g.place_id, g.organisation_id, g.funder, g.month, g.n, g.cents, now],
-      );
-      const id = (rows[0] as { id: string }).id;
-      await tx.query(
-        `UPDATE pass_redemptions r SET statement_id = $1 FROM pass_programmes p
-         WHERE p.id = r.programme_id AND r.place_id = $2 AND p.funder_organisation_id = $3 AND r.undone_at IS NULL AND r.statement_id IS NULL
-           AND to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') = $4`,
-        [id, g.place_id, g.funder, g.month],
-      );
-      await appendJournal(tx, deps.clock, {
-        action: 'pass.releve_etabli',
-        organisationId: g.organisation_id,
-        targetType: 'releve',
-        targetId: id,
-        details: { lieu: g.place_id, mois: g.month, cheques: g.n, centimes: g.cents },
-      });
-      created++;
-    }
-    return created;
-  });
 }
 
 /** The month still open: what is due so far, not final (undo remains possible). */

@@ -4,8 +4,9 @@
  */
 export interface QueryOptions {
   /**
-   * Keep the statement prepared on the server connection (PostgreSQL), so that a hot query
-   * run many times is not planned again each time. Ignored by PGlite.
+   * A hot statement run many times (PostgreSQL): kept prepared on the server connection and,
+   * outside a transaction, run on the connections that force a generic plan, so that it is
+   * not planned again each time (postgres.ts). Ignored by PGlite.
    */
   prepare?: boolean;
 }

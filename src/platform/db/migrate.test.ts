@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listMigrations } from './migrate.ts';
+import { listMigrations, migrationSql } from './migrate.ts';
 
 describe('listMigrations', () => {
   it('reads the project migrations in order, with unique versions', () => {
@@ -21,5 +21,20 @@ describe('listMigrations', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
+  });
+});
+
+describe('migrationSql', () => {
+  it('leaves out on PGlite exactly the statements that create pg_trgm and its indexes', () => {
+    const all = listMigrations();
+    const onPglite = all.map((m) => migrationSql(m, 'pglite')).join('\n');
+    const active = onPglite
+      .split('\n')
+      .filter((line) => !line.startsWith('--'))
+      .join('\n');
+    expect(active).not.toMatch(/gin_trgm_ops|CREATE EXTENSION[^;]*pg_trgm|similarity\(/);
+    expect(onPglite.match(/^-- Left out on PGlite \(no pg_trgm\)/gm)).toHaveLength(3);
+    // PostgreSQL runs every file as written.
+    for (const m of all) expect(migrationSql(m, 'postgresql')).toBe(m.sql);
   });
 });

@@ -38,6 +38,22 @@ export function listMigrations(dir = migrationsDir): Migration[] {
   return migrations;
 }
 
+/**
+ * PGlite never loads pg_trgm: its WebAssembly build can spin forever inside a trigram call
+ * (electric-sql/pglite#1058), freezing the one connection and so the whole server. The first
+ * migrations were written before that and create the extension and two indexes with it; on
+ * PGlite exactly those statements are left out (0105 drops them from databases made before,
+ * see ADR 0022). Anything else is run as written.
+ */
+const PGLITE_LEFT_OUT =
+  /^(CREATE EXTENSION IF NOT EXISTS pg_trgm;|CREATE INDEX \w+ ON \w+ USING gin \(\w+ gin_trgm_ops\);)$/gm;
+
+/** The text of a migration as this engine runs it. */
+export function migrationSql(migration: Migration, engine: Database['engine']): string {
+  if (engine !== 'pglite') return migration.sql;
+  return migration.sql.replace(PGLITE_LEFT_OUT, (statement) => `-- Left out on PGlite (no pg_trgm): ${statement}`);
+}
+
 /** One lock for every process that migrates this database (two servers starting together). */
 const MIGRATION_LOCK = 727274;
 
@@ -72,7 +88,7 @@ export async function migrate(
       if (rows.length > 0) return false;
       onApply?.(migration.name);
       const [before] = await tx.query<{ id: string }>('SELECT txid_current()::text AS id');
-      await tx.exec(migration.sql);
+      await tx.exec(migrationSql(migration, db.engine));
       // A COMMIT inside the file would leave the rest of it, and its record, outside any
       // transaction: half a migration applied for good. Refuse it loudly instead.
       const [after] = await tx.query<{ id: string }>('SELECT txid_current()::text AS id');

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import type { Database, Queryable, Transaction } from './database.ts';
 import { acquireProcessLock } from './process-lock.ts';
@@ -39,7 +38,9 @@ export async function openPglite(options: PgliteOptions): Promise<PgliteDatabase
     pg = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      extensions: { cube, earthdistance, pg_trgm, unaccent },
+      // No pg_trgm: it can spin forever inside PGlite's WebAssembly (electric-sql/pglite#1058,
+      // ADR 0022); see migrate.ts.
+      extensions: { cube, earthdistance, unaccent },
       parsers,
     });
   } catch (error) {

@@ -20,12 +20,46 @@ export function formError(error: unknown): AppError {
   throw error;
 }
 
-/** A local path to go back to after signing in; anything else (other sites) is ignored. */
+const RETURN_BASE = 'http://passerelle.invalid';
+/** Control characters, spaces, backslashes: browsers strip or reinterpret them in a Location. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+const UNSAFE_IN_RETURN = /[\u0000-\u0020\u007f-\u009f\\\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]/u;
+
+/**
+ * The one place that decides where to send someone back to after signing in (password, second
+ * factor, OpenID Connect, or already signed in): a path of this site, or `fallback`.
+ * Refused, whatever the level of percent-encoding: anything not starting with a single `/`,
+ * control characters and spaces (browsers drop a tab: `/\t/host` is `//host`), backslashes
+ * (read as `/`), encoded slashes, backslashes, controls or spaces in the path (`/%2F/host`),
+ * malformed encoding, and anything longer than 2,000 characters. What is kept is returned as the URL
+ * parser normalises it (non-ASCII percent-encoded), so it is always a valid header value.
+ */
 export function safeReturnPath(value: unknown, fallback = '/espace'): string {
-  if (typeof value !== 'string') return fallback;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  if (/[\r\n]/.test(value)) return fallback;
-  return value;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2000) return fallback;
+  if (UNSAFE_IN_RETURN.test(value)) return fallback;
+  // Decoded, only the path decides where a browser goes: `?q=a%20b` stays allowed.
+  let layer = value.split(/[?#]/, 1)[0] as string;
+  for (let depth = 0; depth < 4; depth++) {
+    if (!layer.startsWith('/') || layer.startsWith('//') || UNSAFE_IN_RETURN.test(layer)) return fallback;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(layer);
+    } catch {
+      return fallback;
+    }
+    if (decoded === layer) break;
+    if (depth === 3) return fallback; // encoded more times than any link of ours is
+    layer = decoded;
+  }
+  let url: URL;
+  try {
+    url = new URL(value, RETURN_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== RETURN_BASE) return fallback;
+  const path = url.pathname + url.search + url.hash;
+  return path.startsWith('/') && !path.startsWith('//') ? path : fallback;
 }
 
 /** Reads one string field of a parsed form body. */

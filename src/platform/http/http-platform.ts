@@ -13,8 +13,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import type { Config } from '../../config.ts';
+import type { Clock } from '../clock.ts';
+import type { Queryable } from '../db/database.ts';
 import type { Flash, FlashKind } from '../views/layout.tsx';
 import { TooManyRequestsError } from './errors.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
 
 const FLASH_COOKIE = 'pa_flash';
 
@@ -37,7 +40,7 @@ export function isSecure(config: Config): boolean {
   return config.publicUrl.startsWith('https://');
 }
 
-async function httpPlatform(app: FastifyInstance, opts: { config: Config }) {
+async function httpPlatform(app: FastifyInstance, opts: { config: Config; db: Queryable; clock: Clock }) {
   const { config } = opts;
   const secure = isSecure(config);
 
@@ -82,6 +85,8 @@ async function httpPlatform(app: FastifyInstance, opts: { config: Config }) {
 
   await app.register(fastifyRateLimit, {
     global: false,
+    // Counters in the database: shared by every instance, kept across restarts.
+    store: databaseRateLimitStore(opts.db, opts.clock),
     // The same French message and error shape as everything else.
     errorResponseBuilder: () => new TooManyRequestsError(),
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
+import { outsideReadOnly } from '../db/read-only-gets.ts';
 import { JobRunner, takeEnqueuedHint } from './jobs.ts';
 
 declare module 'fastify' {
@@ -33,7 +34,7 @@ async function jobsPlugin(app: FastifyInstance, opts: { db: Database; clock: Clo
   });
   // A job enqueued by a request runs right after the response rather than at the next tick.
   app.addHook('onResponse', async () => {
-    if (takeEnqueuedHint() && opts.pollMs !== 0) void runner.runDue();
+    if (takeEnqueuedHint() && opts.pollMs !== 0) void outsideReadOnly(() => runner.runDue());
   });
   app.addHook('onReady', async () => {
     if (opts.pollMs !== 0) runner.start(opts.pollMs);

@@ -3,12 +3,48 @@
  * handle as the change it records, so both commit or neither does. Entries are chained per
  * stream (one per organisation, plus "plateforme"): each row's hash covers its content and
  * the previous row's hash, so an altered, inserted or removed row breaks the chain.
+ *
+ * The hash is keyed (HMAC-SHA256, key derived from SECRET_KEY): someone who can write to the
+ * database but does not hold the key cannot recompute the chain after rewriting a row. Each
+ * stream's head (last number and hash) is kept with a MAC in journal_heads, moved by the insert
+ * itself, so deleting the newest rows shows; the number of streams is kept the same way, so
+ * deleting a whole stream shows (ADR 0017). Rows written before keyed hashes (plain SHA-256)
+ * are still accepted at the start of a stream, never after a keyed row.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/database.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+interface JournalKey {
+  key: Buffer;
+  /** The key XOR ipad / opad (RFC 2104): PostgreSQL computes the HMAC with sha256() alone. */
+  inner: Buffer;
+  outer: Buffer;
+}
+let journalKey: JournalKey | undefined;
+
+/** Sets the key of the journal's hashes, from SECRET_KEY (the app and the CLI, at start). */
+export function setJournalKey(secretKey: string): void {
+  const key = createHmac('sha256', secretKey).update('passerelle/journal/v1').digest();
+  const block = Buffer.alloc(64);
+  key.copy(block);
+  journalKey = {
+    key,
+    inner: Buffer.from(block.map((b) => b ^ 0x36)),
+    outer: Buffer.from(block.map((b) => b ^ 0x5c)),
+  };
+}
+
+function currentKey(): JournalKey {
+  if (!journalKey) throw new Error('Journal key not set: call setJournalKey(config.secretKey) at start.');
+  return journalKey;
+}
+
+function mac(text: string): string {
+  return createHmac('sha256', currentKey().key).update(text, 'utf8').digest('hex');
+}
 
 export interface JournalEntry {
   action: string;
@@ -50,8 +86,8 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-function hashRow(r: Omit<JournalRow, 'id' | 'hash'>): string {
-  const content = canonicalJson({
+function rowContent(r: Omit<JournalRow, 'id' | 'hash'>): string {
+  return canonicalJson({
     stream: r.stream,
     seq: r.stream_seq,
     at: r.occurred_at.toISOString(),
@@ -63,7 +99,6 @@ function hashRow(r: Omit<JournalRow, 'id' | 'hash'>): string {
     details: r.details,
     prev: r.prev_hash,
   });
-  return createHash('sha256').update(content).digest('hex');
 }
 
 /**
@@ -107,12 +142,16 @@ export function journalInsertSql(options: JournalInsertOptions = {}): string {
   if (sql !== undefined) return sql;
   const n = options.firstParam ?? 1;
   const $ = (i: number) => `$${n + i}`;
-  const seq = 'coalesce(h.seq, 0) + 1';
-  const prev = `coalesce(h.hash, '${GENESIS_HASH}')`;
-  sql = `INSERT INTO journal (stream, stream_seq, occurred_at, actor_user_id, organisation_id, action, target_type, target_id, details, prev_hash, hash)
-     SELECT ${$(0)}::text, ${seq}, ${$(1)}::timestamptz, ${$(2)}::uuid, ${$(3)}::uuid, ${$(4)}::text, ${$(5)}::text, ${$(6)}::text, ${$(7)}::jsonb, ${prev},
-            encode(sha256(convert_to(${$(8)}::text || ${prev} || ${$(9)}::text || (${seq})::text || ${$(10)}::text, 'UTF8')), 'hex')
-     FROM journal_stream_head(${$(0)}::text) h${options.onlyIf ? ` WHERE ${options.onlyIf}` : ''}`;
+  const hmac = (text: string) =>
+    `encode(sha256(${$(12)}::bytea || sha256(${$(11)}::bytea || convert_to(${text}, 'UTF8'))), 'hex')`;
+  sql = `INSERT INTO journal (stream, stream_seq, occurred_at, actor_user_id, organisation_id, action, target_type, target_id, details, prev_hash, hash, head_mac, stream_count, stream_count_mac)
+     SELECT ${$(0)}::text, s.seq, ${$(1)}::timestamptz, ${$(2)}::uuid, ${$(3)}::uuid, ${$(4)}::text, ${$(5)}::text, ${$(6)}::text, ${$(7)}::jsonb, s.prev, x.hash,
+            ${hmac(`'head|' || ${$(0)}::text || '|' || s.seq::text || '|' || x.hash`)},
+            h.new_stream_count,
+            CASE WHEN h.new_stream_count IS NOT NULL THEN ${hmac(`'streams|' || h.new_stream_count::text`)} END
+     FROM journal_stream_head(${$(0)}::text) h
+     CROSS JOIN LATERAL (SELECT coalesce(h.seq, 0) + 1 AS seq, coalesce(h.hash, '${GENESIS_HASH}') AS prev) s
+     CROSS JOIN LATERAL (SELECT ${hmac(`${$(8)}::text || s.prev || ${$(9)}::text || s.seq::text || ${$(10)}::text`)} AS hash) x${options.onlyIf ? ` WHERE ${options.onlyIf}` : ''}`;
   insertSqlCache.set(key, sql);
   return sql;
 }
@@ -143,6 +182,8 @@ export function journalInsertParams(clock: Clock, entry: JournalEntry): unknown[
     parts.prefix,
     parts.middle,
     parts.suffix,
+    currentKey().inner,
+    currentKey().outer,
   ];
 }
 
@@ -175,59 +216,73 @@ export interface VerifyResult {
   problem?: { id: number | null; stream: string; seq: number; reason: string };
 }
 
-/** Walks every stream in order and names the first altered, inserted or missing row. */
+/**
+ * Walks every stream in order and names the first altered, inserted or missing row, then
+ * checks each stream's head (its newest rows were not deleted) and the number of streams (no
+ * whole stream was deleted). Needs the key the rows were written with (setJournalKey).
+ */
 export async function verifyJournal(db: Queryable, onProgress?: (checked: number) => void): Promise<VerifyResult> {
-  const streams = await db.query<{ stream: string }>('SELECT DISTINCT stream FROM journal ORDER BY stream');
+  const heads = new Map(
+    (
+      await db.query<{ stream: string; seq: string | number; hash: string; mac: string }>(
+        'SELECT stream, seq, hash, mac FROM journal_heads',
+      )
+    ).map((h) => [h.stream, { ...h, seq: Number(h.seq) }]),
+  );
+  const registry = heads.get('');
+  heads.delete('');
+  const streams = [
+    ...new Set([
+      ...(await db.query<{ stream: string }>('SELECT DISTINCT stream FROM journal')).map((r) => r.stream),
+      ...heads.keys(),
+    ]),
+  ].sort();
   let checked = 0;
-  for (const { stream } of streams) {
+  const fail = (stream: string, seq: number, id: number | null, reason: string): VerifyResult => ({
+    ok: false,
+    checked,
+    streams: streams.length,
+    problem: { id, stream, seq, reason },
+  });
+  for (const stream of streams) {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let afterSeq = 0;
+    let keyedSeen = false;
     for (;;) {
       const batch = await db.query<JournalRow>(
-        'SELECT * FROM journal WHERE stream = $1 AND stream_seq > $2 ORDER BY stream_seq LIMIT 5000',
+        `SELECT id, stream, stream_seq, occurred_at, actor_user_id, organisation_id, action, target_type, target_id, details, prev_hash, hash
+         FROM journal WHERE stream = $1 AND stream_seq > $2 ORDER BY stream_seq LIMIT 5000`,
         [stream, afterSeq],
       );
       if (batch.length === 0) break;
       for (const row of batch) {
+        row.stream_seq = Number(row.stream_seq);
         if (row.stream_seq !== expectedSeq) {
-          return {
-            ok: false,
-            checked,
-            streams: streams.length,
-            problem: {
-              id: null,
-              stream,
-              seq: expectedSeq,
-              reason: `ligne manquante : le n° ${expectedSeq} du flux « ${stream} » a disparu (la suivante est le n° ${row.stream_seq}, id ${row.id})`,
-            },
-          };
+          return fail(
+            stream,
+            expectedSeq,
+            null,
+            `ligne manquante : le n° ${expectedSeq} du flux « ${stream} » a disparu (la suivante est le n° ${row.stream_seq}, id ${row.id})`,
+          );
         }
         if (row.prev_hash !== prevHash) {
-          return {
-            ok: false,
-            checked,
-            streams: streams.length,
-            problem: {
-              id: row.id,
-              stream,
-              seq: row.stream_seq,
-              reason: `chaînage rompu à la ligne id ${row.id} (flux « ${stream} », n° ${row.stream_seq}) : la ligne précédente a été modifiée ou remplacée`,
-            },
-          };
+          return fail(
+            stream,
+            row.stream_seq,
+            row.id,
+            `chaînage rompu à la ligne id ${row.id} (flux « ${stream} », n° ${row.stream_seq}) : la ligne précédente a été modifiée ou remplacée`,
+          );
         }
-        if (hashRow(row) !== row.hash) {
-          return {
-            ok: false,
-            checked,
-            streams: streams.length,
-            problem: {
-              id: row.id,
-              stream,
-              seq: row.stream_seq,
-              reason: `ligne modifiée : id ${row.id} (flux « ${stream} », n° ${row.stream_seq}) ne correspond plus à son empreinte`,
-            },
-          };
+        const content = rowContent(row);
+        if (mac(content) === row.hash) keyedSeen = true;
+        else if (keyedSeen || createHash('sha256').update(content).digest('hex') !== row.hash) {
+          return fail(
+            stream,
+            row.stream_seq,
+            row.id,
+            `ligne modifiée : id ${row.id} (flux « ${stream} », n° ${row.stream_seq}) ne correspond plus à son empreinte`,
+          );
         }
         prevHash = row.hash;
         expectedSeq++;
@@ -235,6 +290,41 @@ export async function verifyJournal(db: Queryable, onProgress?: (checked: number
         afterSeq = row.stream_seq;
       }
       onProgress?.(checked);
+    }
+    const last = expectedSeq - 1;
+    const head = heads.get(stream);
+    if (!head) {
+      if (keyedSeen) return fail(stream, last, null, `la tête du flux « ${stream} » a été supprimée`);
+      continue; // written before keyed hashes and never since (ADR 0017)
+    }
+    if (mac(`head|${stream}|${head.seq}|${head.hash}`) !== head.mac) {
+      return fail(stream, head.seq, null, `la tête du flux « ${stream} » a été falsifiée`);
+    }
+    if (last === 0)
+      return fail(stream, head.seq, null, `le flux « ${stream} » a été entièrement supprimé (${head.seq} lignes)`);
+    if (last < head.seq) {
+      return fail(
+        stream,
+        last + 1,
+        null,
+        `lignes supprimées à la fin du flux « ${stream} » : n° ${last + 1} à ${head.seq}`,
+      );
+    }
+    if (last > head.seq || prevHash !== head.hash) {
+      return fail(stream, head.seq, null, `la fin du flux « ${stream} » ne correspond plus à sa tête`);
+    }
+  }
+  if (heads.size > 0 || registry) {
+    if (!registry || mac(`streams|${registry.seq}`) !== registry.mac) {
+      return fail('', 0, null, 'le registre des flux du journal a été falsifié ou supprimé');
+    }
+    if (registry.seq !== heads.size) {
+      return fail(
+        '',
+        0,
+        null,
+        `${registry.seq - heads.size} flux entier(s) supprimé(s) : le registre en compte ${registry.seq}, ${heads.size} sont présents`,
+      );
     }
   }
   return { ok: true, checked, streams: streams.length };

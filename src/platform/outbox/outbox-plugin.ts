@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
+import { outsideReadOnly } from '../db/read-only-gets.ts';
 import type { Mailer, MailMessage } from '../mail/mailer.ts';
 import { OutboxWorker, takeScheduledHint } from './outbox.ts';
 
@@ -30,7 +31,7 @@ async function outboxPlugin(
   // A write that scheduled something is delivered right after its response; the timer
   // catches anything else (e.g. scheduled by the command line).
   app.addHook('onResponse', async () => {
-    if (takeScheduledHint()) void worker.drain();
+    if (takeScheduledHint()) void outsideReadOnly(() => worker.drain());
   });
   app.addHook('onReady', async () => {
     if (opts.pollMs !== 0) worker.start(opts.pollMs ?? 5000);

@@ -2,6 +2,7 @@
  * Printing and French formatting shared by every module: PDF documents, vector QR codes,
  * dates, months, euro amounts, phone numbers, and « today in Paris ».
  */
+export { type CsvOptions, csvRows, looksLikeFormula, spreadsheetSafeCell, startsLikeFormula } from './csv.ts';
 export {
   formatDate,
   formatDateTime,

@@ -1,5 +1,6 @@
 /** SQL on the communes table (the gazetteer). */
 import type { Queryable } from '../../../platform/db/database.ts';
+import { escapeLike } from '../text.ts';
 import type { CommuneRow } from './read-laposte.ts';
 
 export interface CommuneMatch {
@@ -37,6 +38,53 @@ export async function replaceCommunes(tx: Queryable, rows: CommuneRow[]): Promis
       JSON.stringify(rows.slice(i, i + 2000)),
     ]);
   }
+  await writeNameTrigrams(tx, [...new Set(rows.map((r) => r.name_key))]);
+}
+
+/**
+ * The trigrams of a folded name (see communeKey): each word padded with two spaces before and
+ * one after, as pg_trgm does; each trigram once, sorted. The same as the SQL function
+ * lieux_trigrams of migration 0105 (tested), computed here because it is much faster.
+ */
+export function trigramsOf(key: string): string[] {
+  const set = new Set<string>();
+  for (const word of key.split(/[^a-z0-9]+/)) {
+    if (!word) continue;
+    const padded = `  ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i++) set.add(padded.slice(i, i + 3));
+  }
+  return [...set].sort();
+}
+
+/** Rewrites the trigram tables similarCommunes reads (migration 0105). */
+async function writeNameTrigrams(tx: Queryable, names: string[]): Promise<void> {
+  await tx.query('DELETE FROM commune_trigram_names');
+  await tx.query('DELETE FROM commune_name_trigram_counts');
+  const byTrigram = new Map<string, string[]>();
+  const counts: number[] = [];
+  for (const name of names) {
+    const trigrams = trigramsOf(name);
+    counts.push(trigrams.length);
+    for (const t of trigrams) {
+      const list = byTrigram.get(t);
+      if (list) list.push(name);
+      else byTrigram.set(t, [name]);
+    }
+  }
+  for (let i = 0; i < names.length; i += 10_000) {
+    await tx.query(
+      'INSERT INTO commune_name_trigram_counts (name_key, trigrams) SELECT * FROM unnest($1::text[], $2::int[])',
+      [names.slice(i, i + 10_000), counts.slice(i, i + 10_000)],
+    );
+  }
+  const entries = [...byTrigram.entries()];
+  for (let i = 0; i < entries.length; i += 2000) {
+    await tx.query(
+      `INSERT INTO commune_trigram_names (trigram, name_keys)
+       SELECT e->>0, ARRAY(SELECT jsonb_array_elements_text(e->1)) FROM jsonb_array_elements($1::jsonb) AS e`,
+      [JSON.stringify(entries.slice(i, i + 2000))],
+    );
+  }
 }
 
 export async function countCommunes(db: Queryable): Promise<number> {
@@ -72,14 +120,35 @@ export async function communesByNameKey(db: Queryable, key: string): Promise<Com
   return rows.map(toMatch);
 }
 
-/** Close spellings, for « did you mean ». */
+/** pg_trgm's default threshold for « similar » (the % operator used before). */
+const SIMILARITY_THRESHOLD = 0.3;
+
+/**
+ * Close spellings, for « vouliez-vous dire ». Without pg_trgm (it can hang PGlite, ADR 0022)
+ * but with its measure: the trigrams a name shares with what was typed, over all the trigrams
+ * of both (threshold 0.3), counted in plain SQL through the trigram tables of migration 0105,
+ * so both engines give the same answers. A name beginning with what was typed is offered too.
+ */
 export async function similarCommunes(db: Queryable, key: string, limit = 8): Promise<CommuneMatch[]> {
+  const typed = trigramsOf(key);
+  if (typed.length === 0) return [];
   const rows = await db.query<MatchRow>(
-    `SELECT code_insee, min(code_postal) AS code_postal, min(name) AS name, min(departement) AS departement,
-            avg(latitude) AS latitude, avg(longitude) AS longitude, max(similarity(name_key, $1)) AS score
-     FROM communes WHERE name_key % $1 OR name_key LIKE $2
-     GROUP BY code_insee ORDER BY score DESC, min(name) LIMIT $3`,
-    [key, `${key.replace(/[\\%_]/g, '\\$&')}%`, limit],
+    `WITH hits AS (
+       SELECT n AS name_key, count(*) AS shared
+       FROM commune_trigram_names t, unnest(t.name_keys) AS n
+       WHERE t.trigram = ANY ($1::text[])
+       GROUP BY n
+     ),
+     scored AS (
+       SELECT h.name_key, h.shared::float8 / (c.trigrams + $2::int - h.shared) AS score
+       FROM hits h JOIN commune_name_trigram_counts c ON c.name_key = h.name_key
+       WHERE h.shared::float8 / (c.trigrams + $2::int - h.shared) >= ${SIMILARITY_THRESHOLD} OR h.name_key LIKE $3
+     )
+     SELECT c.code_insee, min(c.code_postal) AS code_postal, min(c.name) AS name, min(c.departement) AS departement,
+            avg(c.latitude) AS latitude, avg(c.longitude) AS longitude, max(s.score) AS score
+     FROM scored s JOIN communes c ON c.name_key = s.name_key
+     GROUP BY c.code_insee ORDER BY score DESC, min(c.name), c.code_insee LIMIT $4`,
+    [typed, typed.length, `${escapeLike(key)}%`, limit],
   );
   return rows.map(toMatch);
 }

@@ -347,3 +347,36 @@ describe('isInFrance', () => {
     expect(isInFrance(lat, lon)).toBe(expected);
   });
 });
+
+describe('normaliseRow: text a spreadsheet would run (ADR 0016)', () => {
+  it.each([
+    ['nom', '=HYPERLINK("http://evil.example";"Cliquez")'],
+    ['adresse', "+cmd|' /C calc'!A0"],
+    ['presentation_detail', "-2+3+cmd|' /C calc'!A0"],
+    ['source', '@SUM(1+1)'],
+    ['complement_adresse', '  =1+1'],
+  ])('refuses %s starting a formula', (field, value) => {
+    const errors = rejected(normalise({ [field]: value }));
+    expect(errors).toContainEqual({ field, message: expect.stringContaining('ressemble à une formule de tableur') });
+  });
+
+  it('keeps a real name starting with « @ » and a detail starting with a dash', () => {
+    const result = accepted(normalise({ nom: '@telier connecté udaf', presentation_detail: '- Aide aux démarches' }));
+    expect(result.place.nom).toBe('@telier connecté udaf');
+    expect(result.place.presentation_detail).toBe('- Aide aux démarches');
+  });
+
+  it('keeps a phone in international form and negative coordinates exactly', () => {
+    const result = accepted(
+      normalise({
+        telephone: '+33494360085',
+        latitude: '43.1205',
+        longitude: '-1.4750',
+        code_postal: '64100',
+        commune: 'Bayonne',
+      }),
+    );
+    expect(result.place.telephone).toBe('+33494360085');
+    expect(result.place.longitude).toBe(-1.475);
+  });
+});

@@ -1,4 +1,5 @@
 /** What normalising a row found: errors reject the row, corrections are kept for the report. */
+import { looksLikeFormula } from '../../../platform/print/csv.ts';
 import { formatDecimal } from '../standard.ts';
 
 export type Issue = { field: string; message: string };
@@ -77,6 +78,14 @@ export function readText(raw: unknown, field: string, report: RowReport, clean =
   const text = asText(raw, field, report);
   if (text === null) return null;
   const cleaned = clean(text);
+  if (looksLikeFormula(cleaned)) {
+    // A spreadsheet opening the export would run it (ADR 0016): refused, not silently changed.
+    report.error(
+      field,
+      `Le champ ${field} ressemble à une formule de tableur (« ${[...cleaned][0]} » au début) : un tableur l'exécuterait. Reformulez-le.`,
+    );
+    return null;
+  }
   if (cleaned !== text.replace(/\r\n?/g, '\n')) report.fix(field, 'Espaces en trop retirés.');
   return cleaned === '' ? null : cleaned;
 }

@@ -5,6 +5,7 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Queryable } from '../../../platform/db/database.ts';
 import { RuleError } from '../../../platform/http/errors.ts';
+import { parisDate } from '../../../platform/print/index.ts';
 import { type Candidate, resolveLocation } from '../gazetteer/resolve-location.ts';
 import { minuteOfWeekInParis } from '../opening-hours.ts';
 import { foldText } from '../text.ts';
@@ -77,7 +78,7 @@ async function resolve(deps: SearchDeps, criteria: SearchCriteria): Promise<Reso
         : {}),
       words,
       filters: criteria.filters as Record<string, string[]>,
-      ...(criteria.openNow ? { openMinute: minuteOfWeekInParis(deps.clock()) } : {}),
+      ...(criteria.openNow ? { openMinute: minuteOfWeekInParis(deps.clock()), today: parisDate(deps.clock()) } : {}),
       ...(criteria.passNumerique ? { onlyIds: (await deps.passPlaceIds?.()) ?? [] } : {}),
       limit: criteria.perPage,
       offset: (criteria.page - 1) * criteria.perPage,

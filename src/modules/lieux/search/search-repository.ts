@@ -1,6 +1,6 @@
 /** The search query on places: radius (earthdistance + GiST), array filters, text, open now. */
 import type { Queryable } from '../../../platform/db/database.ts';
-import type { PlaceRecord } from '../places-repository.ts';
+import { closedOnSql, type PlaceRecord } from '../places-repository.ts';
 import { FIELDS } from '../standard.ts';
 import { escapeLike } from '../text.ts';
 
@@ -10,6 +10,8 @@ export interface SearchSpec {
   words: string[];
   filters: Record<string, string[]>;
   openMinute?: number;
+  /** Today in Paris (YYYY-MM-DD), with openMinute: places closed for a while are not open now. */
+  today?: string;
   /** Restrict to these place ids (e.g. places accepting the Pass numérique). */
   onlyIds?: string[];
   limit: number;
@@ -25,6 +27,8 @@ const columns = [
   'geo_precision',
   'organisation_id',
   'status',
+  'closed_from::text AS closed_from',
+  'closed_until::text AS closed_until',
   'origin',
   'imported_at',
   'updated_at',
@@ -45,6 +49,22 @@ export function earthPoint(latitude: number, longitude: number): string {
   const lon = (longitude * Math.PI) / 180;
   const r = EARTH_RADIUS_M;
   return `(${r * Math.cos(lat) * Math.cos(lon)}, ${r * Math.cos(lat) * Math.sin(lon)}, ${r * Math.sin(lat)})`;
+}
+
+/**
+ * Order of places matching every typed word, best first, the same on both engines and without
+ * pg_trgm (it can hang PGlite, ADR 0022): the words side by side as typed, then how many of
+ * them are whole words of the place's text, then how many begin a word. search_text and the
+ * words are folded (a-z, 0-9, single spaces), so a word boundary is a space.
+ */
+function textRank(words: string[], p: (v: unknown) => string): string {
+  const padded = "(' ' || search_text || ' ')";
+  const has = (pattern: string) => `(${padded} LIKE ${p(pattern)})::int`;
+  const keys: string[] = [];
+  if (words.length > 1) keys.push(`${has(`% ${escapeLike(words.join(' '))} %`)} DESC`);
+  keys.push(`(${words.map((w) => has(`% ${escapeLike(w)} %`)).join(' + ')}) DESC`);
+  keys.push(`(${words.map((w) => has(`% ${escapeLike(w)}%`)).join(' + ')}) DESC`);
+  return keys.join(', ');
 }
 
 export function buildSearchSql(spec: SearchSpec): {
@@ -87,9 +107,9 @@ export function buildSearchSql(spec: SearchSpec): {
       where.push(`${column(field)} && ${p(list)}::text[]`);
   }
   if (spec.openMinute !== undefined) where.push(`open_minutes @> ${p(spec.openMinute)}::int`);
+  if (spec.openMinute !== undefined && spec.today !== undefined) where.push(`NOT ${closedOnSql(p(spec.today))}`);
   if (spec.onlyIds !== undefined) where.push(`id = ANY(${p(spec.onlyIds)}::text[])`);
-  if (!spec.center && spec.words.length > 0)
-    order = `word_similarity(${p(spec.words.join(' '))}, search_text) DESC, nom, id`;
+  if (!spec.center && spec.words.length > 0) order = `${textRank(spec.words, p)}, nom, id`;
   return { where: where.join(' AND '), params, distance, order };
 }
 

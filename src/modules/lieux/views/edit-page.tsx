@@ -1,5 +1,7 @@
 /** The form a structure uses to keep its place up to date (all the standard's fields). */
+
 import type { AppError } from '../../../platform/http/errors.ts';
+import { formatDate } from '../../../platform/print/index.ts';
 import {
   Breadcrumb,
   ChoiceGroup,
@@ -290,6 +292,27 @@ export function EditPlacePage(props: {
           <p>Ce lieu est marqué comme fermé : il n'apparaît pas dans les recherches.</p>
           <button class="fr-btn fr-btn--secondary" type="submit">
             Rouvrir le lieu
+          </button>
+        </PostForm>
+      )}
+      <h2 class="fr-h4 fr-mt-6w">Fermeture temporaire ou exceptionnelle</h2>
+      {place.closed_from && place.closed_until ? (
+        <PostForm action={`${path}/fermeture/annuler`} csrf={props.csrf}>
+          <p>
+            Fermé du {formatDate(place.closed_from)} au {formatDate(place.closed_until)} inclus. Pendant ces jours, la
+            page du lieu l’annonce et propose les lieux ouverts les plus proches.
+          </p>
+          <button class="fr-btn fr-btn--secondary" type="submit">
+            Annuler cette fermeture
+          </button>
+        </PostForm>
+      ) : (
+        <PostForm action={`${path}/fermeture`} csrf={props.csrf}>
+          <p>Travaux, congés, jour de fermeture exceptionnelle : le lieu reste visible et annonce sa réouverture.</p>
+          <InputField name="du" label="Premier jour de fermeture" type="date" />
+          <InputField name="au" label="Dernier jour de fermeture" type="date" />
+          <button class="fr-btn fr-btn--secondary" type="submit">
+            Enregistrer la fermeture
           </button>
         </PostForm>
       )}

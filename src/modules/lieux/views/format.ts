@@ -52,3 +52,11 @@ export function displayCommune(name: string): string {
       offset === 0 ? w : w.toLowerCase(),
     );
 }
+
+/** A place's temporary or exceptional closure as of today: under way, coming, or none (over or unset). */
+export type Closure = { now: boolean; from: string; until: string } | null;
+
+export function closureOf(p: { closed_from: string | null; closed_until: string | null }, today: string): Closure {
+  if (!p.closed_from || !p.closed_until || p.closed_until < today) return null;
+  return { now: p.closed_from <= today, from: p.closed_from, until: p.closed_until };
+}

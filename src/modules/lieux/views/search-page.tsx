@@ -1,12 +1,20 @@
 /** The search page for usagers: works without JavaScript, on a small phone. */
 import type { FieldErrors } from '../../../platform/http/errors.ts';
-import { formatPhone } from '../../../platform/print/index.ts';
+import { formatDate, formatPhone } from '../../../platform/print/index.ts';
 import { ChoiceGroup, ErrorSummary, InputField, SelectField } from '../../../platform/views/components.tsx';
 import type { Candidate } from '../gazetteer/resolve-location.ts';
 import type { HoursView } from '../opening-hours.ts';
 import { DEFAULT_RADIUS_KM, FILTER_FIELDS, type SearchCriteria, searchQueryString } from '../search/search-criteria.ts';
 import type { SearchResult } from '../search/search-places.ts';
-import { directionsUrl, displayCommune, displayDistance, filterLegends, optionsOf, serviceLabel } from './format.ts';
+import {
+  type Closure,
+  directionsUrl,
+  displayCommune,
+  displayDistance,
+  filterLegends,
+  optionsOf,
+  serviceLabel,
+} from './format.ts';
 
 export interface SearchPageProps {
   criteria: Partial<SearchCriteria>;
@@ -21,11 +29,16 @@ export interface SearchPageProps {
         total: number;
         page: number;
         pages: number;
-        results: Array<SearchResult & { hours: HoursView | null }>;
+        results: Array<SearchResult & { hours: HoursView | null; acceptsPass?: boolean; closure?: Closure }>;
       }
     | { kind: 'ambiguous'; query: string; candidates: Candidate[] }
     | { kind: 'unknown'; query: string; suggestions: Candidate[] }
     | undefined;
+}
+
+/** « Accepte le Pass numérique », on a result card and on the place page. */
+export function PassSign() {
+  return <p class="fr-card__detail fr-icon-checkbox-circle-line pa-pass">Accepte le Pass numérique</p>;
 }
 
 function HoursBadge({ hours }: { hours: HoursView | null }) {
@@ -40,8 +53,13 @@ function HoursBadge({ hours }: { hours: HoursView | null }) {
   );
 }
 
-function Result({ result }: { result: SearchResult & { hours: HoursView | null } }) {
+function Result({
+  result,
+}: {
+  result: SearchResult & { hours: HoursView | null; acceptsPass?: boolean; closure?: Closure };
+}) {
   const p = result.place;
+  const closedNow = result.closure?.now === true;
   const distance = displayDistance(result.distanceKm);
   return (
     <li class="fr-mb-3w">
@@ -56,7 +74,15 @@ function Result({ result }: { result: SearchResult & { hours: HoursView | null }
               {p.frais_a_charge.length > 0 ? ` — ${p.frais_a_charge.join(', ')}` : ''}
             </p>
             <div class="fr-card__start">
-              <HoursBadge hours={result.hours} />
+              {closedNow && result.closure ? (
+                <>
+                  <p class="fr-badge fr-badge--sm fr-badge--warning fr-mb-1v">Fermé temporairement</p>
+                  <p class="fr-card__detail">Jusqu’au {formatDate(result.closure.until)} inclus</p>
+                </>
+              ) : (
+                <HoursBadge hours={result.hours} />
+              )}
+              {result.acceptsPass ? <PassSign /> : null}
             </div>
             <div class="fr-card__end">
               <p class="fr-card__detail">
@@ -66,24 +92,26 @@ function Result({ result }: { result: SearchResult & { hours: HoursView | null }
               </p>
             </div>
           </div>
-          <div class="fr-card__footer">
-            <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
-              {p.telephone ? (
-                <li>
-                  <a class="fr-btn fr-btn--secondary fr-icon-phone-line fr-btn--icon-left" href={`tel:${p.telephone}`}>
-                    Appeler le {formatPhone(p.telephone)}
-                  </a>
-                </li>
-              ) : null}
-              {p.geo_lat !== null && p.geo_lon !== null && p.geo_precision === 'exact' ? (
-                <li>
-                  <a class="fr-btn fr-btn--tertiary" href={directionsUrl(p.geo_lat, p.geo_lon)} rel="noopener">
-                    Itinéraire vers {p.nom}
-                  </a>
-                </li>
-              ) : null}
-            </ul>
-          </div>
+          {closedNow ? null : (
+            <div class="fr-card__footer">
+              <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-btns-group--icon-left">
+                {p.telephone ? (
+                  <li>
+                    <a class="fr-btn fr-btn--secondary fr-icon-phone-line pa-call" href={`tel:${p.telephone}`}>
+                      Appeler le {formatPhone(p.telephone)}
+                    </a>
+                  </li>
+                ) : null}
+                {p.geo_lat !== null && p.geo_lon !== null && p.geo_precision === 'exact' ? (
+                  <li>
+                    <a class="fr-btn fr-btn--tertiary" href={directionsUrl(p.geo_lat, p.geo_lon)} rel="noopener">
+                      Itinéraire vers {p.nom}
+                    </a>
+                  </li>
+                ) : null}
+              </ul>
+            </div>
+          )}
         </div>
       </div>
     </li>
@@ -94,7 +122,7 @@ function Pagination({ criteria, page, pages }: { criteria: Partial<SearchCriteri
   if (pages <= 1) return null;
   const link = (n: number) => `/lieux?${searchQueryString(criteria, { page: n > 1 ? String(n) : undefined })}`;
   return (
-    <nav role="navigation" class="fr-pagination" aria-label="Pages de résultats">
+    <nav role="navigation" class="fr-pagination pa-pagination" aria-label="Pages de résultats">
       <ul class="fr-pagination__list">
         <li>
           {page > 1 ? (
@@ -165,90 +193,231 @@ function ChoiceList({
   );
 }
 
-export function SearchPage(props: SearchPageProps) {
+/** What the search keeps, in words: « Besoins : … » and the other criteria chosen. */
+function summaryOf(c: Partial<SearchCriteria>): string {
+  const services = c.filters?.services ?? [];
+  const parts = [`Besoins : ${services.length > 0 ? services.map(serviceLabel).join(', ') : 'tous'}`];
+  if (c.openNow) parts.push('ouvert maintenant');
+  if (c.passNumerique) parts.push('accepte le Pass numérique');
+  if ((c.radiusKm ?? DEFAULT_RADIUS_KM) !== DEFAULT_RADIUS_KM) parts.push(`jusqu'à ${c.radiusKm} km`);
+  const others = FILTER_FIELDS.filter((f) => f !== 'services').flatMap((f) => c.filters?.[f] ?? []);
+  if (others.length > 0) parts.push(others.join(', '));
+  if (c.q) parts.push(`« ${c.q} »`);
+  return parts.join(' · ');
+}
+
+/** The criteria other than where, as hidden fields: a new place keeps the filters chosen. */
+function KeptCriteria({ criteria }: { criteria: Partial<SearchCriteria> }) {
+  const kept = new URLSearchParams(
+    searchQueryString(
+      { ...criteria, page: 1 },
+      { commune: undefined, latitude: undefined, longitude: undefined, q: undefined, page: undefined },
+    ),
+  );
+  return (
+    <>
+      {[...kept.entries()].map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+    </>
+  );
+}
+
+function PositionButton() {
+  return (
+    <p class="fr-mb-2w">
+      <button
+        type="button"
+        class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-map-pin-2-line fr-btn--icon-left"
+        id="utiliser-ma-position"
+        hidden
+      >
+        Utiliser ma position
+      </button>
+      <span id="position-statut" role="status" class="fr-ml-1w" />
+    </p>
+  );
+}
+
+/**
+ * « Où êtes-vous ? » — a link with filters but no place yet (the Pass numérique link printed on
+ * booklets): ask where, keep the filters.
+ */
+export function WherePage(props: { criteria: Partial<SearchCriteria>; error?: string | undefined }) {
+  const c = props.criteria;
+  return (
+    <>
+      <h1>Où êtes-vous ?</h1>
+      <p>
+        Indiquez votre ville ou votre code postal : nous vous montrons les lieux d'aide les plus proches
+        {c.passNumerique ? ' qui acceptent le Pass numérique' : ''}.
+      </p>
+      <ErrorSummary errors={props.error ? { commune: props.error } : {}} />
+      <form method="get" action="/lieux" role="search" id="recherche">
+        <InputField
+          name="commune"
+          label="Où ?"
+          hint="Votre ville ou votre code postal, par exemple « Toulon » ou « 83000 »"
+          error={props.error}
+          autocomplete="address-level2"
+        />
+        <input type="hidden" name="latitude" value="" />
+        <input type="hidden" name="longitude" value="" />
+        <KeptCriteria criteria={c} />
+        <PositionButton />
+        <button class="fr-btn fr-icon-search-line fr-btn--icon-left" type="submit">
+          Rechercher
+        </button>
+      </form>
+      {c.passNumerique ? (
+        <p class="fr-mt-4w">
+          Le Pass numérique est un chéquier qui vous donne droit à des heures d'aide gratuites dans les lieux qui
+          l'acceptent.
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function SearchForm(props: SearchPageProps & { heading: boolean }) {
   const c = props.criteria;
   const errors = props.errors ?? {};
-  const outcome = props.outcome;
   const selected = (field: string) => (c.filters?.[field as keyof typeof c.filters] ?? []) as string[];
   const extraFilters = FILTER_FIELDS.filter((f) => f !== 'services');
   const hasExtra =
     extraFilters.some((f) => selected(f).length > 0) ||
     c.openNow ||
+    c.passNumerique ||
     (c.radiusKm ?? DEFAULT_RADIUS_KM) !== DEFAULT_RADIUS_KM;
+  return (
+    <form
+      method="get"
+      action="/lieux"
+      role="search"
+      class="fr-mb-4w pa-search"
+      id="recherche"
+      aria-labelledby={props.heading ? 'recherche-titre' : undefined}
+    >
+      {props.heading ? (
+        <h2 class="fr-h4" id="recherche-titre">
+          Modifier la recherche
+        </h2>
+      ) : null}
+      <InputField
+        name="commune"
+        label="Où ?"
+        hint="Votre ville ou votre code postal, par exemple « Toulon » ou « 83000 »"
+        value={props.typed.commune}
+        error={errors.commune ?? errors.position}
+        autocomplete="address-level2"
+      />
+      <input type="hidden" name="latitude" value={props.typed.commune ? '' : (props.typed.latitude ?? '')} />
+      <input type="hidden" name="longitude" value={props.typed.commune ? '' : (props.typed.longitude ?? '')} />
+      <PositionButton />
+      <ChoiceGroup
+        kind="checkbox"
+        name="services"
+        legend={filterLegends.services}
+        options={optionsOf('services')}
+        selected={selected('services')}
+        error={errors.services}
+      />
+      <details class="pa-details" open={hasExtra || extraFilters.some((f) => errors[f]) || Boolean(errors.rayon_km)}>
+        <summary>Plus de critères</summary>
+        <ChoiceGroup
+          kind="checkbox"
+          name="ouvert"
+          legend="Horaires"
+          options={[{ value: 'maintenant', label: 'Ouvert maintenant' }]}
+          selected={c.openNow ? ['maintenant'] : []}
+        />
+        <ChoiceGroup
+          kind="checkbox"
+          name="pass_numerique"
+          legend="Pass numérique"
+          options={[{ value: 'oui', label: 'Accepte les chèques Pass numérique' }]}
+          selected={c.passNumerique ? ['oui'] : []}
+        />
+        <SelectField
+          name="rayon_km"
+          label="Distance maximale"
+          options={[5, 10, 20, 50, 100].map((km) => ({ value: String(km), label: `${km} km` }))}
+          value={String(c.radiusKm ?? DEFAULT_RADIUS_KM)}
+          error={errors.rayon_km}
+        />
+        {extraFilters.map((field) => (
+          <ChoiceGroup
+            kind="checkbox"
+            name={field}
+            legend={filterLegends[field]}
+            options={optionsOf(field)}
+            selected={selected(field)}
+            error={errors[field]}
+          />
+        ))}
+      </details>
+      <InputField name="q" label="Nom du lieu ou mot-clé" required={false} value={props.typed.q} error={errors.q} />
+      <button class="fr-btn fr-icon-search-line fr-btn--icon-left" type="submit">
+        Rechercher
+      </button>
+    </form>
+  );
+}
+
+export function SearchPage(props: SearchPageProps) {
+  const c = props.criteria;
+  const errors = props.errors ?? {};
+  const outcome = props.outcome;
+  // Once a place is known the results come first: a shared link opens on them, the form
+  // (« modifier ») follows them.
+  if (outcome?.kind === 'results') {
+    const title =
+      outcome.total === 0
+        ? `Aucun lieu trouvé${outcome.whereLabel ? ` à moins de ${c.radiusKm ?? DEFAULT_RADIUS_KM} km de ${outcome.whereLabel}` : ''}`
+        : `${outcome.total} lieu${outcome.total > 1 ? 'x' : ''}${outcome.whereLabel ? ` à moins de ${c.radiusKm ?? DEFAULT_RADIUS_KM} km de ${outcome.whereLabel}` : ''}`;
+    return (
+      <>
+        <h1 class="fr-h3 fr-mb-1w" id="resultats-titre" tabindex={-1}>
+          {title}
+        </h1>
+        <p class="fr-text--sm fr-mb-3w pa-summary">
+          {summaryOf(c)} —{' '}
+          <a href="#recherche">
+            modifier<span class="fr-sr-only"> la recherche</span>
+          </a>
+        </p>
+        {outcome.total === 0 ? (
+          <p>
+            Essayez avec moins de critères
+            {(c.radiusKm ?? DEFAULT_RADIUS_KM) < 100 && outcome.whereLabel ? (
+              <>
+                {' '}
+                ou{' '}
+                <a
+                  href={`/lieux?${searchQueryString({ ...c, page: 1 }, { rayon_km: String(Math.min(100, (c.radiusKm ?? DEFAULT_RADIUS_KM) * 2.5)) })}`}
+                >
+                  cherchez plus loin ({Math.min(100, (c.radiusKm ?? DEFAULT_RADIUS_KM) * 2.5)} km)
+                </a>
+              </>
+            ) : null}
+            .
+          </p>
+        ) : null}
+        <ol class="pa-list-plain" aria-labelledby="resultats-titre">
+          {outcome.results.map((r) => (
+            <Result result={r} />
+          ))}
+        </ol>
+        <Pagination criteria={c} page={outcome.page} pages={outcome.pages} />
+        <SearchForm {...props} heading />
+        <OpenData />
+      </>
+    );
+  }
   return (
     <>
       <h1>Trouver de l'aide près de chez vous</h1>
       <ErrorSummary errors={errors} message={props.errorMessage} />
-      <form method="get" action="/lieux" role="search" class="fr-mb-4w" id="recherche">
-        <InputField
-          name="commune"
-          label="Où ?"
-          hint="Votre ville ou votre code postal, par exemple « Toulon » ou « 83000 »"
-          value={props.typed.commune}
-          error={errors.commune ?? errors.position}
-          autocomplete="address-level2"
-        />
-        <input type="hidden" name="latitude" value={props.typed.commune ? '' : (props.typed.latitude ?? '')} />
-        <input type="hidden" name="longitude" value={props.typed.commune ? '' : (props.typed.longitude ?? '')} />
-        <p class="fr-mb-2w">
-          <button
-            type="button"
-            class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-map-pin-2-line fr-btn--icon-left"
-            id="utiliser-ma-position"
-            hidden
-          >
-            Utiliser ma position
-          </button>
-          <span id="position-statut" role="status" class="fr-ml-1w" />
-        </p>
-        <ChoiceGroup
-          kind="checkbox"
-          name="services"
-          legend={filterLegends.services}
-          options={optionsOf('services')}
-          selected={selected('services')}
-          error={errors.services}
-        />
-        <details class="pa-details" open={hasExtra || extraFilters.some((f) => errors[f]) || Boolean(errors.rayon_km)}>
-          <summary>Plus de critères</summary>
-          <ChoiceGroup
-            kind="checkbox"
-            name="ouvert"
-            legend="Horaires"
-            options={[{ value: 'maintenant', label: 'Ouvert maintenant' }]}
-            selected={c.openNow ? ['maintenant'] : []}
-          />
-          <ChoiceGroup
-            kind="checkbox"
-            name="pass_numerique"
-            legend="Pass numérique"
-            options={[{ value: 'oui', label: 'Accepte les chèques Pass numérique' }]}
-            selected={c.passNumerique ? ['oui'] : []}
-          />
-          <SelectField
-            name="rayon_km"
-            label="Distance maximale"
-            options={[5, 10, 20, 50, 100].map((km) => ({ value: String(km), label: `${km} km` }))}
-            value={String(c.radiusKm ?? DEFAULT_RADIUS_KM)}
-            error={errors.rayon_km}
-          />
-          {extraFilters.map((field) => (
-            <ChoiceGroup
-              kind="checkbox"
-              name={field}
-              legend={filterLegends[field]}
-              options={optionsOf(field)}
-              selected={selected(field)}
-              error={errors[field]}
-            />
-          ))}
-        </details>
-        <InputField name="q" label="Nom du lieu ou mot-clé" required={false} value={props.typed.q} error={errors.q} />
-        <button class="fr-btn fr-icon-search-line fr-btn--icon-left" type="submit">
-          Rechercher
-        </button>
-      </form>
-
       {outcome?.kind === 'ambiguous' ? (
         <ChoiceList
           criteria={c}
@@ -274,42 +443,17 @@ export function SearchPage(props: SearchPageProps) {
           ) : null}
         </div>
       ) : null}
-      {outcome?.kind === 'results' ? (
-        <section aria-labelledby="resultats-titre">
-          <h2 id="resultats-titre" class="fr-h4" tabindex={-1}>
-            {outcome.total === 0
-              ? 'Aucun lieu trouvé'
-              : `${outcome.total} lieu${outcome.total > 1 ? 'x' : ''}${outcome.whereLabel ? ` à moins de ${c.radiusKm ?? DEFAULT_RADIUS_KM} km de ${outcome.whereLabel}` : ''}`}
-          </h2>
-          {outcome.total === 0 ? (
-            <p>
-              Essayez avec moins de critères
-              {(c.radiusKm ?? DEFAULT_RADIUS_KM) < 100 && outcome.whereLabel ? (
-                <>
-                  {' '}
-                  ou{' '}
-                  <a
-                    href={`/lieux?${searchQueryString({ ...c, page: 1 }, { rayon_km: String(Math.min(100, (c.radiusKm ?? DEFAULT_RADIUS_KM) * 2.5)) })}`}
-                  >
-                    cherchez plus loin ({Math.min(100, (c.radiusKm ?? DEFAULT_RADIUS_KM) * 2.5)} km)
-                  </a>
-                </>
-              ) : null}
-              .
-            </p>
-          ) : null}
-          <ol class="pa-list-plain">
-            {outcome.results.map((r) => (
-              <Result result={r} />
-            ))}
-          </ol>
-          <Pagination criteria={c} page={outcome.page} pages={outcome.pages} />
-        </section>
-      ) : null}
-      <p class="fr-text--sm fr-mt-4w">
-        Les données viennent du recensement national des lieux de médiation numérique. Réutilisez-les :{' '}
-        <a href="/api/v1/export/lieux.csv">tous les lieux en CSV</a>, <a href="/api">API</a>.
-      </p>
+      <SearchForm {...props} heading={Boolean(outcome)} />
+      <OpenData />
     </>
+  );
+}
+
+function OpenData() {
+  return (
+    <p class="fr-text--sm fr-mt-4w">
+      Les données viennent du recensement national des lieux de médiation numérique. Réutilisez-les :{' '}
+      <a href="/api/v1/export/lieux.csv">tous les lieux en CSV</a>, <a href="/api">API</a>.
+    </p>
   );
 }

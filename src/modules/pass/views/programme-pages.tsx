@@ -1,0 +1,337 @@
+/** The pages of programmes for coordinators and funders: list, one programme, funder's report, alerts. */
+import type { Actor } from '../../../platform/auth/actor.ts';
+import { can } from '../../../platform/auth/policy.ts';
+import { formatDate, formatDateTime, formatEuros } from '../../../platform/print/index.ts';
+import { Breadcrumb, InputField, PostForm, SelectField, TableFrame } from '../../../platform/views/components.tsx';
+import { serviceLabel } from '../../lieux/index.ts';
+import { AWAITING_CONSENT } from '../consent.ts';
+import { passPolicy } from '../policies.ts';
+import type { bookletsOfProgramme, Programme, programmeCounts } from '../programmes-repository.ts';
+import type { funderReport, suspiciousPatterns } from '../reports.ts';
+import { territoryLabel } from '../voucher-rules.ts';
+import { BarChart } from './bar-chart.tsx';
+
+export function ProgrammesPage(props: {
+  actor: Actor;
+  programmes: Programme[];
+  /** Programmes waiting for the consent of one of the actor's funding organisations. */
+  pending: Programme[];
+  /** The actor is a coordinateur of an organisation without a territory. */
+  withoutTerritory: boolean;
+  csrf: string;
+}) {
+  const { actor, programmes, pending, csrf } = props;
+  return (
+    <>
+      <Breadcrumb items={[{ label: 'Mon espace', href: '/espace' }, { label: 'Pass numérique' }]} />
+      <h1>Pass numérique</h1>
+      {props.withoutTerritory ? (
+        <div class="fr-alert fr-alert--warning fr-mb-3w" data-testid="sans-territoire">
+          <p>
+            Votre structure n’a pas encore de territoire : en tant que coordinateur, vous n’agissez nulle part tant
+            qu’un administrateur de la plateforme ne l’a pas défini.
+          </p>
+        </div>
+      ) : null}
+      {pending.length > 0 ? (
+        <section data-testid="programmes-en-attente">
+          <h2 class="fr-h4">Programmes en attente de votre accord</h2>
+          <ul class="pa-list-plain">
+            {pending.map((p) => (
+              <li class="fr-mb-2w">
+                <a href={`/pass/programmes/${p.id}`}>{p.name}</a> — {territoryLabel(p)}, chèques de{' '}
+                {formatEuros(p.face_value_cents)}, du {formatDate(p.valid_from)} au {formatDate(p.valid_until)}
+                <PostForm action={`/pass/programmes/${p.id}/accepter`} csrf={csrf}>
+                  <button class="fr-btn fr-btn--sm" type="submit">
+                    Accepter de financer « {p.name} »
+                  </button>
+                </PostForm>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <ul class="fr-btns-group fr-btns-group--inline-md">
+        {can(actor, passPolicy.mayCreateProgrammes, null) ? (
+          <li>
+            <a class="fr-btn" href="/pass/programmes/nouveau">
+              Nouveau programme
+            </a>
+          </li>
+        ) : null}
+        {can(actor, passPolicy.reviewQualifications, null) ? (
+          <li>
+            <a class="fr-btn fr-btn--secondary" href="/pass/habilitations">
+              Habilitation des lieux
+            </a>
+          </li>
+        ) : null}
+        <li>
+          <a class="fr-btn fr-btn--secondary" href="/pass/releves">
+            Relevés
+          </a>
+        </li>
+        {can(actor, passPolicy.reviewQualifications, null) ? (
+          <li>
+            <a class="fr-btn fr-btn--tertiary" href="/pass/alertes">
+              Alertes
+            </a>
+          </li>
+        ) : null}
+      </ul>
+      <h2 class="fr-h4">Programmes</h2>
+      {programmes.length === 0 ? <p>Aucun programme pour l’instant.</p> : null}
+      <ul>
+        {programmes.map((p) => (
+          <li>
+            <a href={`/pass/programmes/${p.id}`}>{p.name}</a> — du {formatDate(p.valid_from)} au{' '}
+            {formatDate(p.valid_until)}
+            {p.funder_accepted_at === null ? ' — en attente de l’accord du financeur' : ''}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export function ProgrammePage(props: {
+  programme: Programme;
+  manage: boolean;
+  counts: Awaited<ReturnType<typeof programmeCounts>>;
+  booklets: Awaited<ReturnType<typeof bookletsOfProgramme>>;
+  names: Map<string, string>;
+  orgs: Array<{ id: string; name: string }>;
+  /** The programme waits for its funder's consent, and the actor may give it. */
+  canAccept: boolean;
+  csrf: string;
+}) {
+  const { programme: p, manage, counts, booklets, names, orgs, csrf } = props;
+  return (
+    <>
+      <Breadcrumb items={[{ label: 'Pass numérique', href: '/pass' }, { label: p.name }]} />
+      <h1>{p.name}</h1>
+      <ul>
+        <li>Financeur : {names.get(p.funder_organisation_id)}</li>
+        <li>Territoire : {territoryLabel(p)}</li>
+        <li>
+          Chèques de {formatEuros(p.face_value_cents)}, {p.vouchers_per_booklet} par carnet, valables du{' '}
+          {formatDate(p.valid_from)} au {formatDate(p.valid_until)} (tolérance {p.tolerance_days} jours ; distribution
+          arrêtée {p.distribution_stop_days} jours avant la fin)
+        </li>
+        <li>Services payés : {p.services.map(serviceLabel).join(', ')}</li>
+        {p.target_publics ? <li>Publics visés : {p.target_publics}</li> : null}
+      </ul>
+      {p.funder_accepted_at === null ? (
+        <div class="fr-alert fr-alert--info fr-mb-3w" data-testid="accord-financeur">
+          <p>{AWAITING_CONSENT}</p>
+          {props.canAccept ? (
+            <PostForm action={`/pass/programmes/${p.id}/accepter`} csrf={csrf}>
+              <button class="fr-btn fr-btn--sm" type="submit">
+                Accepter de financer ce programme
+              </button>
+            </PostForm>
+          ) : null}
+        </div>
+      ) : null}
+      <p data-testid="programme-counts">
+        {counts.booklets} carnets émis ({counts.vouchers} chèques), {counts.assigned} attribués à des distributeurs,{' '}
+        {counts.distributed} remis à des bénéficiaires, {counts.redeemed} chèques encaissés.
+      </p>
+      <ul class="fr-btns-group fr-btns-group--inline-md">
+        <li>
+          <a class="fr-btn fr-btn--secondary" href={`/pass/programmes/${p.id}/bilan`}>
+            Bilan pour le financeur
+          </a>
+        </li>
+      </ul>
+      {manage ? (
+        <>
+          <h2 class="fr-h4">Émettre des carnets</h2>
+          <PostForm action={`/pass/programmes/${p.id}/emettre`} csrf={csrf}>
+            <InputField name="count" idPrefix="emission-" label="Nombre de carnets" inputMode="numeric" />
+            <button class="fr-btn" type="submit">
+              Émettre
+            </button>
+          </PostForm>
+          <h2 class="fr-h4 fr-mt-4w">Attribuer des carnets à un distributeur</h2>
+          <PostForm action={`/pass/programmes/${p.id}/attribuer`} csrf={csrf}>
+            <SelectField
+              name="organisationId"
+              label="Structure qui distribue"
+              placeholder="Choisir"
+              options={orgs.map((o) => ({ value: o.id, label: o.name }))}
+            />
+            <InputField
+              name="count"
+              idPrefix="attribution-"
+              label="Nombre de carnets à attribuer"
+              inputMode="numeric"
+            />
+            <button class="fr-btn fr-btn--secondary" type="submit">
+              Attribuer
+            </button>
+          </PostForm>
+          {counts.booklets > 0 ? (
+            <>
+              <h2 class="fr-h4 fr-mt-4w">Imprimer</h2>
+              <form method="get" action={`/pass/programmes/${p.id}/carnets.pdf`}>
+                <InputField name="de" label="Du carnet n°" inputMode="numeric" value="1" />
+                <InputField
+                  name="a"
+                  label="Au carnet n°"
+                  inputMode="numeric"
+                  value={String(Math.min(counts.booklets, 500))}
+                />
+                <ul class="fr-btns-group fr-btns-group--inline-md">
+                  <li>
+                    <button class="fr-btn fr-btn--secondary" type="submit">
+                      Carnets à imprimer (PDF)
+                    </button>
+                  </li>
+                  <li>
+                    <button
+                      class="fr-btn fr-btn--tertiary"
+                      type="submit"
+                      formaction={`/pass/programmes/${p.id}/carnets.csv`}
+                    >
+                      Codes pour l’imprimeur (CSV)
+                    </button>
+                  </li>
+                </ul>
+              </form>
+            </>
+          ) : null}
+        </>
+      ) : null}
+      {booklets.length > 0 ? (
+        <>
+          <h2 class="fr-h4 fr-mt-4w">Carnets</h2>
+          <TableFrame label="Les">
+            <table>
+              <caption>Les {booklets.length} premiers carnets</caption>
+              <thead>
+                <tr>
+                  <th scope="col">N°</th>
+                  <th scope="col">Distributeur</th>
+                  <th scope="col">Remis le</th>
+                  <th scope="col">Chèques utilisés</th>
+                </tr>
+              </thead>
+              <tbody>
+                {booklets.map((b) => (
+                  <tr>
+                    <td>{b.number}</td>
+                    <td>{b.distributor_organisation_id ? names.get(b.distributor_organisation_id) : '—'}</td>
+                    <td>{b.distributed_at ? formatDateTime(b.distributed_at) : '—'}</td>
+                    <td>
+                      {b.used} / {b.total}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableFrame>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export function FunderReportPage(props: { programme: Programme; report: Awaited<ReturnType<typeof funderReport>> }) {
+  const { programme: p, report: r } = props;
+  const rate = r.useRate === null ? '—' : `${Math.round(r.useRate * 100)} %`;
+  return (
+    <>
+      <Breadcrumb
+        items={[
+          { label: 'Pass numérique', href: '/pass' },
+          { label: p.name, href: `/pass/programmes/${p.id}` },
+          { label: 'Bilan' },
+        ]}
+      />
+      <h1>Bilan : {p.name}</h1>
+      <TableFrame label="Carnets et chèques">
+        <table data-testid="bilan">
+          <caption>Carnets et chèques</caption>
+          <tbody>
+            <tr>
+              <th scope="row">Carnets émis</th>
+              <td>{r.booklets.issued}</td>
+            </tr>
+            <tr>
+              <th scope="row">Carnets remis à des bénéficiaires</th>
+              <td>{r.booklets.distributed}</td>
+            </tr>
+            <tr>
+              <th scope="row">Carnets commencés</th>
+              <td>{r.booklets.started}</td>
+            </tr>
+            <tr>
+              <th scope="row">Carnets entièrement utilisés</th>
+              <td>{r.booklets.fullyUsed}</td>
+            </tr>
+            <tr>
+              <th scope="row">Chèques utilisés</th>
+              <td>
+                {r.vouchers.used} sur {r.vouchers.distributed} remis
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Taux d’utilisation</th>
+              <td>{rate}</td>
+            </tr>
+            <tr>
+              <th scope="row">Valeur utilisée</th>
+              <td>{formatEuros(r.value.usedCents)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Valeur remise non utilisée</th>
+              <td>{formatEuros(r.value.unusedDistributedCents)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Valeur non distribuée</th>
+              <td>{formatEuros(r.value.notDistributedCents)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Remboursable au financeur</th>
+              <td>{r.value.expired ? formatEuros(r.value.refundableCents) : 'après la fin de validité'}</td>
+            </tr>
+          </tbody>
+        </table>
+      </TableFrame>
+      <p>
+        <a href={`/pass/programmes/${p.id}/bilan.csv`}>Télécharger le bilan (CSV)</a>
+      </p>
+      <BarChart
+        title="Chèques par service"
+        unit="chèques"
+        rows={r.byService.map((x) => ({ label: serviceLabel(x.label), count: x.count }))}
+      />
+      <BarChart title="Chèques par lieu" unit="chèques" rows={r.byPlace} />
+      <BarChart title="Chèques par commune" unit="chèques" rows={r.byCommune} />
+      <BarChart title="Chèques par mois" unit="chèques" rows={r.byMonth} />
+    </>
+  );
+}
+
+export function AlertsPage(props: { alerts: Awaited<ReturnType<typeof suspiciousPatterns>> }) {
+  const { alerts } = props;
+  return (
+    <>
+      <Breadcrumb items={[{ label: 'Pass numérique', href: '/pass' }, { label: 'Alertes' }]} />
+      <h1>Encaissements inhabituels</h1>
+      <p>
+        Plusieurs chèques d’un même carnet encaissés en quelques minutes, ou un lieu qui encaisse bien plus que
+        d’habitude : à vérifier avec la structure.
+      </p>
+      {alerts.length === 0 ? <p>Aucune alerte.</p> : null}
+      <ul data-testid="alertes">
+        {alerts.map((a) => (
+          <li>
+            {formatDateTime(a.at)} — {a.message}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
