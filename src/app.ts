@@ -6,10 +6,17 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
-import { accountsPlugin, findOrganisation, listOrganisations, loadUser, OidcClient } from './modules/accounts/index.ts';
-import { lieuxPlugin } from './modules/lieux/index.ts';
+import {
+  accountsPlugin,
+  findOrganisation,
+  listOrganisations,
+  loadUser,
+  memberEmailsWithRoles,
+  OidcClient,
+} from './modules/accounts/index.ts';
+import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { orientationPlugin } from './modules/orientation/index.ts';
-import { passPlugin, qualifiedPlaceIds } from './modules/pass/index.ts';
+import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import authPlugin from './platform/auth/auth-plugin.ts';
 import { createSignInThrottle, purgeSignInFailures } from './platform/auth/sign-in-throttle.ts';
@@ -41,6 +48,8 @@ export interface BuildOptions {
   outboxPollMs?: number;
   /** Job runner polling interval (default 5 s); 0 runs nothing by itself (tests call app.jobs.runDue()). */
   jobsPollMs?: number;
+  /** Told of every route as it is registered (the route table of the authorisation matrix test). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 /** Query parameters that carry secrets never reach the logs. */
@@ -100,6 +109,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   recordRoutes(app);
   checkGetHandlersReadOnly(app, { enforce: checkGets });
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+
   const assets = await buildAssets({ stateBrand: config.stateBrand, cacheDir: path.join(config.dataDir, 'cache') });
   const devMailbox = config.env !== 'production' && !config.smtpUrl;
   const mailer =
@@ -150,10 +161,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     perAccount: config.rateLimits.signInFailuresPerAccount,
     perAddress: config.rateLimits.signInFailuresPerAddress,
   });
-  await app.register(accountsPlugin, { deps, config, oidc, signInThrottle });
+  // Territories are typed by name and checked against the gazetteer of the lieux module.
+  await app.register(accountsPlugin, { deps, config, oidc, signInThrottle, territories: territoryGazetteer(db) });
   const organisations = {
     list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
     name: async (id: string) => (await findOrganisation(db, id))?.name,
+    memberEmails: memberEmailsWithRoles,
   };
   await app.register(lieuxPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl },
@@ -161,6 +174,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     organisations,
     // « Accepte le Pass numérique »: the places the pass module has qualified.
     passPlaceIds: () => qualifiedPlaceIds(db),
+    // A place given to another organisation loses its qualification (it belonged to the former one).
+    onPlaceReassigned: (tx, change) => suspendQualificationOnReassignment(tx, clock, change),
   });
   await app.register(passPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },

@@ -108,6 +108,20 @@ describe('architecture', () => {
     expect(declared.filter((t) => !(t in tableOwners))).toEqual([]);
     expect(tableOwnershipViolations(sources, tableOwners)).toEqual([]);
   });
+
+  it('names roles only in policy code', () => {
+    // ADR 0009: rules about roles live in each module's policies.ts, platform/auth/actor.ts and
+    // grants.ts (and the demo data that gives roles); routes, views and use cases ask them.
+    const policyCode = /(^|\/)(policies|demo)\.tsx?$|^platform\/auth\/(actor|grants)\.ts$/;
+    const roleLiteral = /['"`](coordinateur|responsable|aidant|prescripteur|financeur|agent)['"`]/g;
+    // The same words used as words, not as roles: a column header of the statements' CSV file.
+    const words = new Set(["modules/pass/csv-files.ts: 'financeur'"]);
+    const offending = sources
+      .filter((s) => !policyCode.test(s.file))
+      .flatMap((s) => [...s.text.matchAll(roleLiteral)].map((m) => `${s.file}: ${m[0]}`))
+      .filter((hit) => !words.has(hit));
+    expect(offending).toEqual([]);
+  });
 });
 
 // biome-ignore-start lint/suspicious/noTemplateCurlyInString: the fixtures are sources holding template literals

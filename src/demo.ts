@@ -38,12 +38,13 @@ export async function seedDemo(
   const accounts = await seedAccountsDemo({ db, clock }, false);
   if (!accounts) return { created: false, lines: ['Les données de démonstration existent déjà.'] };
   progress('Données de démonstration : communes et lieux de la région PACA (le plus long)…');
-  const places = await seedPlaces(db, clock, config.demoDataDir, accounts.organisations.mediatheque);
+  const places = await seedPlaces(db, clock, config.demoDataDir, accounts.organisations);
   progress('Données de démonstration : Pass numérique…');
   const pass = await seedPassDemo(
     { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
     accounts.organisations,
     places.placeIds,
+    places.placeIds84,
   );
   const orientation = await seedOrientationDemo(
     { db, clock },
@@ -68,14 +69,15 @@ async function seedPlaces(
   db: Database,
   clock: Clock,
   dir: string,
-  organisationId: string,
-): Promise<{ line: string; placeIds: string[] }> {
+  organisations: { mediatheque: string; structure84: string },
+): Promise<{ line: string; placeIds: string[]; placeIds84: string[] }> {
   const communes = path.join(dir, 'communes', 'laposte_hexasmal.csv');
   const lieux = path.join(dir, 'lieux', 'lieux-paca-2023-05-17.json');
   if (!existsSync(communes) || !existsSync(lieux)) {
     return {
       line: `Aucun lieu de démonstration (fichiers absents de ${dir}) : importez-les avec « npx passerelle import communes … » puis « import lieux … ».`,
       placeIds: [],
+      placeIds84: [],
     };
   }
   const deps = { db, clock };
@@ -86,9 +88,17 @@ async function seedPlaces(
   });
   // A few places near Toulon are kept up to date by the demo médiathèque.
   const near = await placesNear(db, 43.1242, 5.928, 3);
-  for (const place of near) await assignPlace(deps, commandLineActor, place.id, organisationId, async () => true);
+  for (const place of near) {
+    await assignPlace(deps, commandLineActor, place.id, organisations.mediatheque, async () => true);
+  }
+  // And one in Avignon by the demo structure of the second territory (Vaucluse).
+  const avignon = await placesNear(db, 43.9493, 4.8055, 1);
+  for (const place of avignon) {
+    await assignPlace(deps, commandLineActor, place.id, organisations.structure84, async () => true);
+  }
   return {
     line: `Lieux de démonstration : ${report.summary.created} lieux de la région PACA et ${c.communes} communes importés (essayez /lieux?commune=Toulon).`,
     placeIds: near.map((p) => p.id),
+    placeIds84: avignon.map((p) => p.id),
   };
 }

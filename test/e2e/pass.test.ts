@@ -56,7 +56,10 @@ beforeAll(async () => {
   const deps = { db: server.db, clock: server.clock.now };
   await importCommunes(deps, commandLineActor, Buffer.from(communes), 'communes.csv');
   await importPlaces(deps, commandLineActor, Buffer.from(places), { fileName: 'lieux.csv', dryRun: false });
-  const coordination = await makeOrganisation(server.db, 'Département du Var', 'collectivite');
+  const coordination = await makeOrganisation(server.db, 'Département du Var', 'collectivite', {
+    departements: ['83'],
+    communes: [],
+  });
   const funder = await makeOrganisation(server.db, 'Fondation Inclusion', 'entreprise');
   const ccas = await makeOrganisation(server.db, 'CCAS de Toulon', 'collectivite');
   const mediatheque = await makeOrganisation(server.db, 'Médiathèque du Port');
@@ -101,7 +104,17 @@ describe('Pass numérique journey', () => {
     await coord.page.getByLabel('Fin de validité').fill('2026-12-31');
     await coord.page.getByRole('button', { name: 'Créer le programme' }).click();
     await shown(coord.page.getByRole('heading', { name: 'Pass numérique du Var 2026' }));
+    await shown(coord.page.getByText('Ce programme attend l’accord de son financeur'));
     await audit.check(coord.page);
+
+    // 1b. The funder consents: the programme is waiting on its Pass numérique page.
+    const consenting = await signIn('fabien@fondation.fr');
+    await consenting.page.goto(`${server.url}/pass`);
+    await shown(consenting.page.getByRole('heading', { name: 'Programmes en attente de votre accord' }));
+    await audit.check(consenting.page);
+    await consenting.page.getByRole('button', { name: 'Accepter de financer « Pass numérique du Var 2026 »' }).click();
+    await shown(consenting.page.getByText('Vous financez « Pass numérique du Var 2026 »'));
+    await coord.page.reload();
     await coord.page.getByLabel('Nombre de carnets', { exact: true }).fill('0');
     await coord.page.getByRole('button', { name: 'Émettre' }).click();
     await shown(coord.page.getByText('Émettez au moins un carnet.'));
@@ -239,6 +252,8 @@ describe('Pass numérique journey', () => {
       distributor.context.close(),
       helper.context.close(),
       funder.context.close(),
+      consenting.context.close(),
     ]);
-  });
+    // A journey of six people through twenty pages: more than the default time on a busy machine.
+  }, 300_000);
 });

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { type BuildOptions, buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { listDevMailbox } from '../../src/platform/mail/mailer.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
@@ -44,12 +44,19 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 export async function createTestApp(
-  options: { env?: Record<string, string>; clock?: TestClock } = {},
+  options: { env?: Record<string, string>; clock?: TestClock; onRoute?: BuildOptions['onRoute'] } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = testConfig(options.env);
   const clock = options.clock ?? new TestClock();
-  const app = await buildApp({ config, db, clock: clock.now, logger: false, outboxPollMs: 0 });
+  const app = await buildApp({
+    config,
+    db,
+    clock: clock.now,
+    logger: false,
+    outboxPollMs: 0,
+    ...(options.onRoute ? { onRoute: options.onRoute } : {}),
+  });
   await app.ready();
   return {
     app,

@@ -18,6 +18,10 @@ export interface DemoOrganisations {
   coordination: string;
   mediatheque: string;
   ccas: string;
+  /** The second territory (Vaucluse, 84): its coordination, its funder and one structure. */
+  coordination84: string;
+  funder84: string;
+  structure84: string;
 }
 
 function demoPassword(): string {
@@ -35,24 +39,15 @@ export async function seedAccountsDemo(
   const password = demoPassword();
   const hash = await hashPassword(password);
   return deps.db.transaction(async (tx) => {
-    const coordination = await insertOrganisation(tx, {
-      name: 'Démo — Département du Var',
-      kind: 'collectivite',
-      siret: null,
-      isDemo: true,
-    });
-    const mediatheque = await insertOrganisation(tx, {
-      name: 'Démo — Médiathèque du Port',
-      kind: 'association',
-      siret: null,
-      isDemo: true,
-    });
-    const ccas = await insertOrganisation(tx, {
-      name: 'Démo — CCAS de la Colline',
-      kind: 'collectivite',
-      siret: null,
-      isDemo: true,
-    });
+    // Two territories (ADR 0009): the Var (83) and the Vaucluse (84), each organisation with its own.
+    const organisation = (name: string, kind: string, departements: string[], communes: string[] = []) =>
+      insertOrganisation(tx, { name, kind, siret: null, isDemo: true, territory: { departements, communes } });
+    const coordination = await organisation('Démo — Département du Var', 'collectivite', ['83']);
+    const mediatheque = await organisation('Démo — Médiathèque du Port', 'association', [], ['83137']);
+    const ccas = await organisation('Démo — CCAS de la Colline', 'collectivite', [], ['83137']);
+    const coordination84 = await organisation('Démo — Département de Vaucluse', 'collectivite', ['84']);
+    const funder84 = await organisation('Démo — Fondation Vaucluse numérique', 'entreprise', ['84']);
+    const structure84 = await organisation("Démo — Espace numérique d'Avignon", 'association', [], ['84007']);
     const people: Array<{
       email: string;
       name: string;
@@ -73,7 +68,7 @@ export async function seedAccountsDemo(
         name: 'Claire Coordinatrice (démo)',
         org: coordination.id,
         role: 'coordinateur',
-        description: 'coordinatrice territoriale',
+        description: 'coordinatrice territoriale dans le Var (83)',
       },
       {
         email: 'financeur@demo.passerelle.localhost',
@@ -104,6 +99,27 @@ export async function seedAccountsDemo(
         role: 'prescripteur',
         description: 'prescripteur au CCAS',
       },
+      {
+        email: 'coordination-84@demo.passerelle.localhost',
+        name: 'Victor Coordinateur Vaucluse (démo)',
+        org: coordination84.id,
+        role: 'coordinateur',
+        description: 'coordinateur territorial en Vaucluse (84)',
+      },
+      {
+        email: 'financeur-84@demo.passerelle.localhost',
+        name: 'Valérie Financeuse Vaucluse (démo)',
+        org: funder84.id,
+        role: 'financeur',
+        description: 'financeuse du programme de Vaucluse',
+      },
+      {
+        email: 'responsable-84@demo.passerelle.localhost',
+        name: 'Vincent Responsable Avignon (démo)',
+        org: structure84.id,
+        role: 'responsable',
+        description: "responsable de l'espace numérique d'Avignon",
+      },
     ];
     for (const p of people) {
       const user = await insertUser(tx, {
@@ -127,7 +143,14 @@ export async function seedAccountsDemo(
     return {
       password,
       accounts: people.map((p) => ({ email: p.email, description: p.description })),
-      organisations: { coordination: coordination.id, mediatheque: mediatheque.id, ccas: ccas.id },
+      organisations: {
+        coordination: coordination.id,
+        mediatheque: mediatheque.id,
+        ccas: ccas.id,
+        coordination84: coordination84.id,
+        funder84: funder84.id,
+        structure84: structure84.id,
+      },
     };
   });
 }

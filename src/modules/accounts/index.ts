@@ -7,27 +7,43 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
 import type { SignInThrottle } from '../../platform/auth/sign-in-throttle.ts';
+import type { TerritoryGazetteer } from '../../platform/auth/territory.ts';
 import type { AccountsDeps } from './deps.ts';
 import type { OidcClient } from './oidc-login.ts';
 import { accountRoutes } from './routes-account.tsx';
 import { loginRoutes } from './routes-login.tsx';
 import { organisationRoutes } from './routes-organisations.tsx';
+import { territoryRoutes } from './routes-territory.tsx';
 
 export { createAdministrator } from './create-administrator.ts';
 export { type DemoOrganisations, seedAccountsDemo } from './demo.ts';
 export type { AccountsDeps } from './deps.ts';
 export { loadUser } from './load-user.ts';
 export { OidcClient } from './oidc-login.ts';
-export { countUsers, findOrganisation, listOrganisations, type OrganisationRecord } from './repository.ts';
+export {
+  countUsers,
+  findOrganisation,
+  listOrganisations,
+  memberEmailsWithRoles,
+  type OrganisationRecord,
+} from './repository.ts';
 export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
 
 async function accountsModule(
   app: FastifyInstance,
-  opts: { deps: AccountsDeps; config: Config; oidc: OidcClient | undefined; signInThrottle: SignInThrottle },
+  opts: {
+    deps: AccountsDeps;
+    config: Config;
+    oidc: OidcClient | undefined;
+    signInThrottle: SignInThrottle;
+    /** The gazetteer behind organisations' territories (the lieux module's, wired in app.ts). */
+    territories: TerritoryGazetteer;
+  },
 ) {
   loginRoutes(app, opts);
   accountRoutes(app, opts);
   organisationRoutes(app, opts);
+  territoryRoutes(app, opts);
 }
 
 export const accountsPlugin = fp(accountsModule, { name: 'accounts' });

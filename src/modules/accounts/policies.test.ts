@@ -3,8 +3,8 @@ import type { Actor, Role } from '../../platform/auth/actor.ts';
 import { NO_TERRITORY } from '../../platform/auth/territory.ts';
 import { accountsPolicy } from './policies.ts';
 
-const ORG = { id: 'org-1' };
-const OTHER = { id: 'org-2' };
+const ORG = { id: 'org-1', territory: NO_TERRITORY };
+const OTHER = { id: 'org-2', territory: NO_TERRITORY };
 
 function actor(role: Role | 'admin' | 'aucun', org = ORG.id): Actor {
   return {
@@ -26,7 +26,7 @@ const table: Record<keyof typeof accountsPolicy, boolean[]> = {
   administerPlatform: [true, false, false, false, false, false, false, false],
   viewOrganisation: [true, true, true, true, true, true, true, false],
   manageMembers: [true, false, true, false, false, false, false, false],
-  habilitateHelpers: [true, false, true, false, false, false, false, false],
+  habilitateHelpers: [true, false, false, false, false, false, false, false],
   viewJournal: [true, false, false, false, false, false, false, false],
 };
 const who = ['admin', 'coordinateur', 'responsable', 'aidant', 'prescripteur', 'financeur', 'agent', 'aucun'] as const;

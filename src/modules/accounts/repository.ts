@@ -486,3 +486,18 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export function isUuid(value: string): boolean {
   return uuidPattern.test(value);
 }
+
+/** E-mail addresses of the active members holding one of these roles in the organisation (notifications). */
+export async function memberEmailsWithRoles(
+  db: Queryable,
+  organisationId: string,
+  roles: readonly string[],
+): Promise<string[]> {
+  if (!isUuid(organisationId)) return [];
+  const rows = await db.query<{ email: string }>(
+    `SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.organisation_id = $1 AND m.role = ANY($2::text[]) AND u.disabled_at IS NULL ORDER BY u.email`,
+    [organisationId, [...roles]],
+  );
+  return rows.map((r) => r.email);
+}

@@ -44,13 +44,19 @@ export function organisationRoutes(app: FastifyInstance, opts: { deps: AccountsD
     csrf: string,
     invite?: { error: AppError; values: Record<string, string> },
   ) {
-    const { organisation, members, invitations, canManage } = await organisationView(deps, actor, organisationId);
+    const { organisation, members, invitations, canManage, canHabilitate, grantable } = await organisationView(
+      deps,
+      actor,
+      organisationId,
+    );
     return (
       <OrganisationPage
         organisation={organisation}
         members={members}
         invitations={invitations}
         canManage={canManage}
+        grantable={grantable}
+        canHabilitate={canHabilitate}
         csrf={csrf}
         actor={actor}
         inviteError={invite?.error}

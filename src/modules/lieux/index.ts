@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database, Queryable } from '../../platform/db/database.ts';
 import { lieuxAdminRoutes } from './routes-admin.tsx';
 import { apiDocumentationRoute, lieuxApiRoutes } from './routes-api.tsx';
 import { lieuxManageRoutes } from './routes-manage.tsx';
@@ -16,6 +16,7 @@ export { type ExportFormat, exportPlaces } from './export-places.ts';
 export { departementName, departementOf, departements } from './gazetteer/departements.ts';
 export { departementOfPlace } from './gazetteer/place-departement.ts';
 export { type Location, resolveLocation } from './gazetteer/resolve-location.ts';
+export { territoryGazetteer } from './gazetteer/territory-gazetteer.ts';
 export { type CommunesReport, importCommunes } from './import-communes.ts';
 export { ImportFileError, type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
 export { type NearbyPlace, nearbyPlaceById, nearbyPlaces, nearestCommune } from './nearby-places.ts';
@@ -24,12 +25,14 @@ export {
   findPlace,
   type PlaceRecord,
   type PlaceSummary,
+  placeInTerritorySql,
   placeSummaries,
   placeSummarySubquery,
   placesByDistance,
   placesNear,
   placesOfOrganisation,
 } from './places-repository.ts';
+export { lieuxPolicy, placeLocation } from './policies.ts';
 export { ENUMS as STANDARD_ENUMS, SERVICE_LABELS } from './standard.ts';
 export { assignPlace } from './update-place.ts';
 export { displayDistance, serviceLabel } from './views/format.ts';
@@ -41,7 +44,17 @@ export interface LieuxDeps {
   publicUrl?: string | undefined;
   /** Places accepting the Pass numérique, for the search filter (provided by app.ts). */
   passPlaceIds?: (() => Promise<string[]>) | undefined;
+  /**
+   * Told inside the transaction that gives a place to another organisation (provided by app.ts:
+   * the pass module suspends the place's qualification, which belonged to the former one).
+   */
+  onPlaceReassigned?: PlaceReassignedHook | undefined;
 }
+
+export type PlaceReassignedHook = (
+  tx: Queryable,
+  change: { placeId: string; from: string | null; to: string | null; actorUserId: string | null },
+) => Promise<void>;
 
 /** What the module needs to know about organisations, provided by app.ts from the accounts module. */
 export type OrganisationsPort = OrganisationDirectory;
@@ -53,9 +66,10 @@ async function lieuxModule(
     publicApiRateLimit: number;
     organisations: OrganisationsPort;
     passPlaceIds?: () => Promise<string[]>;
+    onPlaceReassigned?: PlaceReassignedHook;
   },
 ) {
-  const deps: LieuxDeps = { ...opts.deps, passPlaceIds: opts.passPlaceIds };
+  const deps: LieuxDeps = { ...opts.deps, passPlaceIds: opts.passPlaceIds, onPlaceReassigned: opts.onPlaceReassigned };
   lieuxApiRoutes(app, { deps, rateLimit: opts.publicApiRateLimit });
   apiDocumentationRoute(app);
   lieuxPageRoutes(app, { deps, organisationName: (id) => opts.organisations.name(id) });

@@ -1,4 +1,5 @@
 /** SQL on the places and place_imports tables. */
+import { coversSql } from '../../platform/auth/territory.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { FIELDS, MULTI_VALUED, type Place } from './standard.ts';
 
@@ -112,9 +113,43 @@ export async function upsertPlaces(tx: Queryable, places: PlaceWrite[], batchSiz
   }
 }
 
-export async function findPlace(db: Queryable, id: string): Promise<PlaceRecord | undefined> {
-  const rows = await db.query<PlaceRecord>(`SELECT ${recordColumns} FROM places WHERE id = $1`, [id]);
+/**
+ * One place. `lock: 'update'` reads it under a row lock inside the caller's transaction: a use
+ * case re-checks its authorisation on the row it is about to write (ADR 0009).
+ */
+export async function findPlace(
+  db: Queryable,
+  id: string,
+  options: { lock?: 'update' } = {},
+): Promise<PlaceRecord | undefined> {
+  const lock = options.lock === 'update' ? ' FOR UPDATE' : '';
+  const rows = await db.query<PlaceRecord>(`SELECT ${recordColumns} FROM places WHERE id = $1${lock}`, [id]);
   return rows[0];
+}
+
+/**
+ * SQL condition for other modules' scopes: the place whose id is the SQL expression `placeIdExpr`
+ * lies in the territory passed as two text[] parameters (`$6`, `$7`). The SQL on places stays here.
+ */
+export function placeInTerritorySql(placeIdExpr: string, departementsParam: string, communesParam: string): string {
+  for (const p of [departementsParam, communesParam]) {
+    if (!/^\$\d+$/.test(p)) throw new Error(`Not a query parameter: ${p}`);
+  }
+  return `EXISTS (SELECT 1 FROM places tp WHERE tp.id = ${placeIdExpr}
+    AND ${coversSql({ departement: placeDepartementSql('tp'), commune: 'tp.code_insee' }, departementsParam, communesParam)})`;
+}
+
+/**
+ * SQL expression: the département of the place whose row alias is `alias` (see
+ * departementOfPlace): from its INSEE code, else from its postcode.
+ */
+function placeDepartementSql(alias: string): string {
+  const insee = `${alias}.code_insee`;
+  const cp = `${alias}.code_postal`;
+  return `(CASE WHEN ${insee} IS NOT NULL THEN (CASE WHEN left(${insee}, 2) IN ('97', '98') THEN left(${insee}, 3) ELSE left(${insee}, 2) END)
+    WHEN left(${cp}, 2) IN ('97', '98') THEN left(${cp}, 3)
+    WHEN left(${cp}, 2) = '20' THEN (CASE WHEN left(${cp}, 3) < '202' THEN '2A' ELSE '2B' END)
+    ELSE left(${cp}, 2) END)`;
 }
 
 export async function setPlaceStatus(tx: Queryable, id: string, status: PlaceStatus, at: Date): Promise<void> {

@@ -20,7 +20,7 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
     title: 'Nos lieux',
     description: 'Tenir à jour les informations publiques de vos lieux : horaires, services, contact.',
     href: '/espace/lieux',
-    visible: (actor) => actor.memberships.some((m) => m.role === 'responsable' || m.role === 'aidant'),
+    visible: (actor) => lieuxPolicy.keepsPlaces(actor, null),
   });
 
   app.get('/espace/lieux', async (request, reply) => {

@@ -6,12 +6,13 @@
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database, Queryable } from '../../platform/db/database.ts';
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { isIsoDate, parisDate } from '../../platform/print/index.ts';
 import { normaliseRow } from './import/normalise-row.ts';
 import { contentHash, locator, openMinutesOf, searchTextOf } from './import-places.ts';
+import type { PlaceReassignedHook } from './index.ts';
 import { isValidOpeningHours } from './opening-hours.ts';
 import {
   findPlace,
@@ -29,11 +30,28 @@ import { FIELDS, MULTI_VALUED } from './standard.ts';
 export interface LieuxUseCaseDeps {
   db: Database;
   clock: Clock;
+  onPlaceReassigned?: PlaceReassignedHook | undefined;
 }
 
-async function placeFor(deps: LieuxUseCaseDeps, id: string): Promise<PlaceRecord> {
-  const place = await findPlace(deps.db, id);
+async function placeFor(db: Queryable, id: string, options: { lock?: 'update' } = {}): Promise<PlaceRecord> {
+  const place = await findPlace(db, id, options);
   if (!place) throw new NotFoundError('Ce lieu est introuvable.');
+  return place;
+}
+
+/**
+ * Decide inside the write (ADR 0009): the place is read again under a row lock in the
+ * transaction that writes it, and the rule asked again on that row — a reassignment between
+ * the first read and the write cannot let the former structure write.
+ */
+async function lockedPlaceFor(
+  tx: Queryable,
+  actor: Actor,
+  id: string,
+  rule: (actor: Actor, place: PlaceRecord) => boolean,
+): Promise<PlaceRecord> {
+  const place = await placeFor(tx, id, { lock: 'update' });
+  authorize(actor, rule, place);
   return place;
 }
 
@@ -62,7 +80,7 @@ export async function updatePlace(
   id: string,
   form: Record<string, unknown>,
 ): Promise<{ corrections: string[] }> {
-  const before = await placeFor(deps, id);
+  const before = await placeFor(deps.db, id);
   authorize(actor, lieuxPolicy.editPlace, before);
   const now = deps.clock();
   const today = parisDate(now);
@@ -91,6 +109,7 @@ export async function updatePlace(
   }
   const changed = FIELDS.filter((f) => JSON.stringify(place[f]) !== JSON.stringify(before[f]) && f !== 'date_maj');
   await deps.db.transaction(async (tx) => {
+    const current = await lockedPlaceFor(tx, actor, id, lieuxPolicy.editPlace);
     await upsertPlaces(tx, [
       {
         ...place,
@@ -106,7 +125,7 @@ export async function updatePlace(
     await appendJournal(tx, deps.clock, {
       action: 'lieux.modification',
       actorUserId: accountIdOf(actor),
-      organisationId: before.organisation_id,
+      organisationId: current.organisation_id,
       targetType: 'lieu',
       targetId: before.id,
       details: { champs: changed },
@@ -121,10 +140,12 @@ export async function changePlaceStatus(
   id: string,
   status: PlaceStatus,
 ): Promise<void> {
-  const place = await placeFor(deps, id);
-  authorize(actor, lieuxPolicy.editPlace, place);
-  if (place.status === status) return;
+  const first = await placeFor(deps.db, id);
+  authorize(actor, lieuxPolicy.editPlace, first);
+  if (first.status === status) return;
   await deps.db.transaction(async (tx) => {
+    const place = await lockedPlaceFor(tx, actor, id, lieuxPolicy.editPlace);
+    if (place.status === status) return;
     await setPlaceStatus(tx, id, status, deps.clock());
     await appendJournal(tx, deps.clock, {
       action: status === 'closed' ? 'lieux.fermeture' : 'lieux.reouverture',
@@ -146,7 +167,7 @@ export async function changePlaceClosure(
   id: string,
   period: { from: string; until: string } | null,
 ): Promise<void> {
-  const place = await placeFor(deps, id);
+  const place = await placeFor(deps.db, id);
   authorize(actor, lieuxPolicy.editPlace, place);
   if (period) {
     const errors: Record<string, string> = {};
@@ -158,6 +179,7 @@ export async function changePlaceClosure(
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   }
   await deps.db.transaction(async (tx) => {
+    await lockedPlaceFor(tx, actor, id, lieuxPolicy.editPlace);
     await setPlaceClosure(tx, id, period, deps.clock());
     await appendJournal(tx, deps.clock, {
       action: period ? 'lieux.fermeture_temporaire' : 'lieux.fermeture_temporaire_annulee',
@@ -202,13 +224,21 @@ export async function assignPlace(
   organisationId: string | null,
   organisationExists: (id: string) => Promise<boolean>,
 ): Promise<void> {
-  const place = await placeFor(deps, id);
-  authorize(actor, lieuxPolicy.assignPlace, place);
+  const first = await placeFor(deps.db, id);
+  authorize(actor, lieuxPolicy.assignPlace, first);
   if (organisationId !== null && !(await organisationExists(organisationId))) {
     throw new ValidationError({ organisation: 'Choisissez une structure de la liste.' });
   }
   await deps.db.transaction(async (tx) => {
+    const place = await lockedPlaceFor(tx, actor, id, lieuxPolicy.assignPlace);
+    if (place.organisation_id === organisationId) return;
     await setPlaceOrganisation(tx, id, organisationId);
+    await deps.onPlaceReassigned?.(tx, {
+      placeId: id,
+      from: place.organisation_id,
+      to: organisationId,
+      actorUserId: accountIdOf(actor),
+    });
     await appendJournal(tx, deps.clock, {
       action: 'lieux.rattachement',
       actorUserId: accountIdOf(actor),

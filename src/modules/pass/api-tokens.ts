@@ -11,7 +11,7 @@ import { NotFoundError } from '../../platform/http/errors.ts';
 import { parseInput, requiredText } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import type { PassDeps } from './deps.ts';
-import { passPolicy } from './policies.ts';
+import { API_TOKEN_ROLE, passPolicy } from './policies.ts';
 
 export interface ApiToken {
   id: string;
@@ -114,7 +114,7 @@ export function actorOfApiToken(token: LiveApiToken): Actor {
       {
         organisationId: token.organisation_id,
         organisationName: '',
-        role: 'aidant',
+        role: API_TOKEN_ROLE,
         canActOnBehalf: false,
         territory: NO_TERRITORY,
       },

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize } from '../../platform/auth/policy.ts';
+import type { Queryable } from '../../platform/db/database.ts';
 import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts';
 import { many, parseInput, requiredText, text } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
@@ -97,21 +98,32 @@ export const programmeSchema = z
   });
 
 export async function createProgramme(
-  deps: PassDeps & { organisationExists: (id: string) => Promise<boolean> },
+  deps: PassDeps & {
+    organisationExists: (id: string) => Promise<boolean>;
+    /** Told inside the creating transaction when the funder must consent (the e-mail to its financeurs). */
+    onProgrammeAwaitingConsent?: (tx: Queryable, programme: Programme) => Promise<void>;
+  },
   actor: Actor | undefined,
   input: unknown,
 ): Promise<Programme> {
-  authorize(actor, passPolicy.createProgramme, null);
+  authorize(actor, passPolicy.mayCreateProgrammes, null);
   const v = parseInput(programmeSchema, input);
-  if (
-    !actor.isPlatformAdmin &&
-    !actor.memberships.some((m) => m.organisationId === v.coordinatorOrganisationId && m.role === 'coordinateur')
-  ) {
-    throw new ForbiddenError('Vous ne coordonnez pas cette structure.');
+  const territory = { departements: v.departements, communes: v.communes };
+  if (!passPolicy.createProgramme(actor, { coordinatorOrganisationId: v.coordinatorOrganisationId, territory })) {
+    throw new ForbiddenError(
+      'Vous ne coordonnez pas cette structure, ou ce territoire dépasse celui de votre structure.',
+    );
   }
   if (!(await deps.organisationExists(v.funderOrganisationId))) {
     throw new ValidationError({ funderOrganisationId: 'Choisissez le financeur dans la liste.' });
   }
+  // A financeur of the funder who creates the programme gives its consent with it.
+  const accepted = passPolicy.acceptProgramme(actor, {
+    coordinator_organisation_id: v.coordinatorOrganisationId,
+    funder_organisation_id: v.funderOrganisationId,
+    territory_departements: v.departements,
+    territory_communes: v.communes,
+  });
   return deps.db.transaction(async (tx) => {
     const programme = await insertProgramme(
       tx,
@@ -130,6 +142,8 @@ export async function createProgramme(
         distribution_stop_days: v.distributionStopDays,
         services: v.services,
         created_by: accountIdOf(actor),
+        accepted,
+        funder_accepted_by: accepted ? accountIdOf(actor) : null,
       },
       deps.clock(),
     );
@@ -139,8 +153,13 @@ export async function createProgramme(
       organisationId: v.coordinatorOrganisationId,
       targetType: 'programme',
       targetId: programme.id,
-      details: { financeur: v.funderOrganisationId, valeur_centimes: programme.face_value_cents },
+      details: {
+        financeur: v.funderOrganisationId,
+        valeur_centimes: programme.face_value_cents,
+        accord_du_financeur: accepted,
+      },
     });
+    if (!accepted) await deps.onProgrammeAwaitingConsent?.(tx, programme);
     return programme;
   });
 }

@@ -7,6 +7,7 @@ import { many, parseInput, requiredText } from '../../platform/http/validation.t
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { addDays, parisDate } from '../../platform/print/index.ts';
 import { resolveLocation, STANDARD_ENUMS } from '../lieux/index.ts';
+import { assertActive } from './consent.ts';
 import { AGE_BANDS, type PassDeps, SITUATIONS } from './deps.ts';
 import { passPolicy } from './policies.ts';
 import { assignNextBooklets, findBooklet, findProgramme, markDistributed } from './programmes-repository.ts';
@@ -32,10 +33,15 @@ export async function assignBooklets(
   const programme = await findProgramme(deps.db, programmeId);
   if (!programme) throw new NotFoundError('Programme introuvable.');
   authorize(actor, passPolicy.manageProgramme, programme);
+  assertActive(programme);
   const v = parseInput(assignSchema, input);
   if (!(await deps.organisationExists(v.organisationId)))
     throw new ValidationError({ organisationId: 'Structure inconnue.' });
   return deps.db.transaction(async (tx) => {
+    const locked = await findProgramme(tx, programme.id, { lock: 'share' });
+    if (!locked) throw new NotFoundError('Programme introuvable.');
+    authorize(actor, passPolicy.manageProgramme, locked);
+    assertActive(locked);
     const numbers = await assignNextBooklets(tx, programme.id, v.organisationId, v.count, deps.clock());
     if (numbers.length === 0)
       throw new RuleError(

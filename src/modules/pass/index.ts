@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
+import { journalMigratedAcceptances, notifyFunderOfPendingProgramme } from './consent.ts';
 import type { PassDeps } from './deps.ts';
 import { passApiRoutes } from './routes-api.tsx';
 import { distributionRoutes } from './routes-distribution.tsx';
@@ -16,14 +17,23 @@ import { registerStatementJobs } from './statement-jobs.ts';
 
 export { seedPassDemo } from './demo.ts';
 export type { PassDeps } from './deps.ts';
-export { qualifiedPlaceIds } from './qualifications.ts';
+export type { Programme } from './programmes-repository.ts';
+export { qualifiedPlaceIds, suspendQualificationOnReassignment } from './qualifications.ts';
 export { redeemVoucher } from './redeem-voucher.ts';
 
 async function passModule(
   app: FastifyInstance,
   opts: { deps: PassDeps; organisations: OrganisationDirectory; apiRateLimit: number; voucherChecksPerMinute: number },
 ) {
-  programmeRoutes(app, opts);
+  // The data step of migration 0080: programmes that existed before it are journaled as accepted.
+  app.addHook('onReady', async () => {
+    await journalMigratedAcceptances(opts.deps.db, opts.deps.clock);
+  });
+  programmeRoutes(app, {
+    ...opts,
+    onProgrammeAwaitingConsent: (tx, programme) =>
+      notifyFunderOfPendingProgramme(tx, opts.deps, opts.organisations, programme),
+  });
   distributionRoutes(app, opts);
   qualificationRoutes(app, opts);
   redeemRoutes(app, opts);

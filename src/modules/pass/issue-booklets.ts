@@ -8,6 +8,7 @@ import { authorize } from '../../platform/auth/policy.ts';
 import { NotFoundError } from '../../platform/http/errors.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
+import { assertActive } from './consent.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
 import { findProgramme, insertBooklets, insertVouchers, nextBookletNumber } from './programmes-repository.ts';
@@ -36,9 +37,15 @@ export async function issueBooklets(
   const programme = await findProgramme(deps.db, programmeId);
   if (!programme) throw new NotFoundError('Programme introuvable.');
   authorize(actor, passPolicy.manageProgramme, programme);
+  assertActive(programme);
   const { count } = parseInput(schema, input);
   const now = deps.clock();
   return deps.db.transaction(async (tx) => {
+    // Decide inside the write: the programme as it is now, locked against a change of hands.
+    const locked = await findProgramme(tx, programme.id, { lock: 'share' });
+    if (!locked) throw new NotFoundError('Programme introuvable.');
+    authorize(actor, passPolicy.manageProgramme, locked);
+    assertActive(locked);
     const first = await nextBookletNumber(tx, programme.id);
     const chunk = 2000;
     let issued = 0;

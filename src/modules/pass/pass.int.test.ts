@@ -8,6 +8,7 @@ import { commandLineActor } from '../../platform/auth/actor.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
+import { acceptProgramme } from './consent.ts';
 import { createProgramme } from './create-programme.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
@@ -76,7 +77,11 @@ beforeAll(async () => {
   await importCommunes(ld, commandLineActor, Buffer.from(communes), 'communes.csv');
   await importPlaces(ld, commandLineActor, Buffer.from(places), { fileName: 'lieux.csv', dryRun: false });
   orgs = {
-    coordination: await makeOrganisation(t.db, 'Département du Var', 'collectivite'),
+    // The coordination acts in the Var and the Bouches-du-Rhône (it qualifies both structures' places).
+    coordination: await makeOrganisation(t.db, 'Département du Var', 'collectivite', {
+      departements: ['83', '13'],
+      communes: [],
+    }),
     funder: await makeOrganisation(t.db, 'Fondation Numérique', 'entreprise'),
     ccas: await makeOrganisation(t.db, 'CCAS de Toulon', 'collectivite'),
     mediatheque: await makeOrganisation(t.db, 'Médiathèque'),
@@ -154,6 +159,12 @@ describe('programme and booklets', () => {
       tolerance_days: 31,
       distribution_stop_days: 15,
     });
+    expect(programme.funder_accepted_at).toBeNull();
+    await expect(issueBooklets(deps, coordinator, programme.id, { count: '1' })).rejects.toMatchObject({
+      code: 'awaiting_funder_consent',
+    });
+    await expect(acceptProgramme(deps, coordinator, programme.id)).rejects.toMatchObject({ code: 'forbidden' });
+    programme = await acceptProgramme(deps, funder, programme.id);
     await expect(issueBooklets(deps, coordinator, programme.id, { count: '0' })).rejects.toMatchObject({
       fieldErrors: { count: 'Émettez au moins un carnet.' },
     });

@@ -1,4 +1,6 @@
 /** SQL on pass_programmes, pass_booklets and pass_vouchers. */
+import { type Scope, scopeParams } from '../../platform/auth/scope.ts';
+import { overlapsSql } from '../../platform/auth/territory.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 
 export interface Programme {
@@ -17,15 +19,23 @@ export interface Programme {
   distribution_stop_days: number;
   services: string[];
   created_at: Date;
+  /** When a financeur of the funder consented; null while the programme waits for it (inactive). */
+  funder_accepted_at: Date | null;
 }
 
-export type NewProgramme = Omit<Programme, 'id' | 'created_at'> & { created_by: string | null };
+export type NewProgramme = Omit<Programme, 'id' | 'created_at' | 'funder_accepted_at'> & {
+  created_by: string | null;
+  /** Set when the creator is a financeur of the funder: its consent is given with the creation. */
+  funder_accepted_by?: string | null;
+  accepted?: boolean;
+};
 
 export async function insertProgramme(tx: Queryable, p: NewProgramme, at: Date): Promise<Programme> {
   const rows = await tx.query<Programme>(
     `INSERT INTO pass_programmes (name, coordinator_organisation_id, funder_organisation_id, territory_departements, territory_communes,
-       target_publics, face_value_cents, vouchers_per_booklet, valid_from, valid_until, tolerance_days, distribution_stop_days, services, created_at, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+       target_publics, face_value_cents, vouchers_per_booklet, valid_from, valid_until, tolerance_days, distribution_stop_days, services, created_at, created_by,
+       funder_accepted_at, funder_accepted_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, CASE WHEN $16::boolean THEN $14::timestamptz END, $17) RETURNING *`,
     [
       p.name,
       p.coordinator_organisation_id,
@@ -42,18 +52,46 @@ export async function insertProgramme(tx: Queryable, p: NewProgramme, at: Date):
       p.services,
       at,
       p.created_by,
+      p.accepted ?? false,
+      p.funder_accepted_by ?? null,
     ],
   );
   return rows[0] as Programme;
 }
 
-export async function findProgramme(db: Queryable, id: string): Promise<Programme | undefined> {
+/** One programme; `lock` re-reads it under a row lock inside the caller's transaction (decide inside the write). */
+export async function findProgramme(
+  db: Queryable,
+  id: string,
+  options: { lock?: 'update' | 'share' } = {},
+): Promise<Programme | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  return (await db.query<Programme>('SELECT * FROM pass_programmes WHERE id = $1', [id]))[0];
+  const lock = options.lock === 'update' ? ' FOR UPDATE' : options.lock === 'share' ? ' FOR SHARE' : '';
+  return (await db.query<Programme>(`SELECT * FROM pass_programmes WHERE id = $1${lock}`, [id]))[0];
 }
 
-export async function listProgrammes(db: Queryable): Promise<Programme[]> {
-  return db.query<Programme>('SELECT * FROM pass_programmes ORDER BY created_at DESC');
+/** The programmes a scope lets through (passPolicy's programmeScope/consentScope), newest first. */
+export async function listProgrammes(
+  db: Queryable,
+  scope: Scope<'coordinator' | 'funder'> | Scope<'funder'>,
+  options: { pendingOnly?: boolean } = {},
+): Promise<Programme[]> {
+  const s = scopeParams(scope as Scope<'coordinator' | 'funder'>, ['coordinator', 'funder']);
+  return db.query<Programme>(
+    `SELECT * FROM pass_programmes
+     WHERE ($1 OR coordinator_organisation_id = ANY($2::uuid[]) OR funder_organisation_id = ANY($3::uuid[])
+            OR ${overlapsSql({ departements: 'territory_departements', communes: 'territory_communes' }, '$4', '$5')})
+       AND (NOT $6 OR funder_accepted_at IS NULL)
+     ORDER BY created_at DESC`,
+    [
+      s.all,
+      s.organisations.coordinator,
+      s.organisations.funder,
+      s.departements,
+      s.communes,
+      options.pendingOnly ?? false,
+    ],
+  );
 }
 
 export async function nextBookletNumber(tx: Queryable, programmeId: string): Promise<number> {

@@ -6,12 +6,13 @@
 import { z } from 'zod';
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize } from '../../platform/auth/policy.ts';
+import { type Scope, scopeParams } from '../../platform/auth/scope.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { ForbiddenError, NotFoundError, RuleError } from '../../platform/http/errors.ts';
 import { checkbox, many, parseInput, text } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { normaliseSiret, siretProblem } from '../accounts/index.ts';
-import { findPlace, placeSummaries, STANDARD_ENUMS } from '../lieux/index.ts';
+import { findPlace, type PlaceSummary, placeInTerritorySql, placeSummaries, STANDARD_ENUMS } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
 
@@ -42,25 +43,67 @@ export async function qualificationOfPlace(db: Queryable, placeId: string): Prom
   return (await db.query<Qualification>('SELECT * FROM pass_qualifications WHERE place_id = $1', [placeId]))[0];
 }
 
+/**
+ * Qualifications: of one organisation (its own page), or those a scope lets through
+ * (passPolicy's qualificationScope: the places inside a coordinateur's territory).
+ */
 export async function listQualifications(
   db: Queryable,
-  filter: { organisationId?: string; status?: QualificationStatus } = {},
-): Promise<Qualification[]> {
+  filter: { organisationId?: string; status?: QualificationStatus; scope?: Scope<'structure'> } = {},
+): Promise<Array<Qualification & { place: PlaceSummary }>> {
+  const s = filter.scope ? scopeParams(filter.scope, ['structure']) : undefined;
   const rows = await db.query<Qualification>(
-    `SELECT * FROM pass_qualifications
-     WHERE ($1::uuid IS NULL OR organisation_id = $1) AND ($2::text IS NULL OR status = $2)
-     ORDER BY CASE status WHEN 'requested' THEN 0 ELSE 1 END, requested_at DESC LIMIT 500`,
-    [filter.organisationId ?? null, filter.status ?? null],
+    `SELECT q.* FROM pass_qualifications q
+     WHERE ($1::uuid IS NULL OR q.organisation_id = $1) AND ($2::text IS NULL OR q.status = $2)
+       AND (NOT $3 OR $4 OR q.organisation_id = ANY($5::uuid[])
+            OR ${placeInTerritorySql('q.place_id', '$6', '$7')})
+     ORDER BY CASE q.status WHEN 'requested' THEN 0 ELSE 1 END, q.requested_at DESC LIMIT 500`,
+    [
+      filter.organisationId ?? null,
+      filter.status ?? null,
+      s !== undefined,
+      s?.all ?? false,
+      s?.organisations.structure ?? [],
+      s?.departements ?? [],
+      s?.communes ?? [],
+    ],
   );
   const places = await placeSummaries(
     db,
     rows.map((r) => r.place_id),
   );
-  return rows.map((r) => ({
-    ...r,
-    place_name: places.get(r.place_id)?.nom ?? r.place_id,
-    place_commune: places.get(r.place_id)?.commune ?? '',
-  }));
+  return rows.flatMap((r) => {
+    const place = places.get(r.place_id);
+    return place ? [{ ...r, place, place_name: place.nom, place_commune: place.commune }] : [];
+  });
+}
+
+/**
+ * Told by the lieux module inside the transaction that gives a place to another organisation:
+ * the right to redeem belonged to the former structure, so the qualification is suspended until
+ * the new one asks again (ADR 0009).
+ */
+export async function suspendQualificationOnReassignment(
+  tx: Queryable,
+  clock: () => Date,
+  change: { placeId: string; from: string | null; to: string | null; actorUserId: string | null },
+): Promise<void> {
+  const rows = await tx.query<{ id: string; organisation_id: string }>(
+    `UPDATE pass_qualifications SET status = 'suspended', decided_at = $2, decided_by = $3,
+       decision_reason = 'Lieu rattaché à une autre structure : nouvelle demande nécessaire'
+     WHERE place_id = $1 AND status IN ('qualified', 'requested') RETURNING id, organisation_id`,
+    [change.placeId, clock(), change.actorUserId],
+  );
+  for (const r of rows) {
+    await appendJournal(tx, clock, {
+      action: 'pass.habilitation_suspendue',
+      actorUserId: change.actorUserId,
+      organisationId: r.organisation_id,
+      targetType: 'lieu',
+      targetId: change.placeId,
+      details: { raison: 'rattachement', avant: change.from, apres: change.to },
+    });
+  }
 }
 
 /** Places that accept vouchers now: qualified, not suspended, and open. */
@@ -150,6 +193,20 @@ const decisionSchema = z
     }
   });
 
+/** The request with its place, and the actor's right to decide on it (not found, or forbidden). */
+async function decidable(db: Queryable, actor: Actor, id: string, lock = false): Promise<Qualification> {
+  const current = (
+    await db.query<Qualification>(`SELECT * FROM pass_qualifications WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])
+  )[0];
+  if (!current) throw new NotFoundError('Demande introuvable.');
+  const place = lock
+    ? await findPlace(db, current.place_id, { lock: 'update' })
+    : await findPlace(db, current.place_id);
+  if (!place) throw new NotFoundError('Demande introuvable.');
+  authorize(actor, passPolicy.decideQualification, { organisation_id: current.organisation_id, place });
+  return current;
+}
+
 const transitions: Record<string, { from: QualificationStatus[]; to: QualificationStatus; action: string }> = {
   qualify: { from: ['requested'], to: 'qualified', action: 'pass.habilitation_accordee' },
   refuse: { from: ['requested'], to: 'refused', action: 'pass.habilitation_refusee' },
@@ -163,13 +220,10 @@ export async function decideQualification(
   qualificationId: string,
   input: unknown,
 ): Promise<Qualification> {
-  authorize(actor, passPolicy.decideQualification, null);
-  const v = parseInput(decisionSchema, input);
+  authorize(actor, passPolicy.reviewQualifications, null);
   if (!/^[0-9a-f-]{36}$/i.test(qualificationId)) throw new NotFoundError('Demande introuvable.');
-  const current = (
-    await deps.db.query<Qualification>('SELECT * FROM pass_qualifications WHERE id = $1', [qualificationId])
-  )[0];
-  if (!current) throw new NotFoundError('Demande introuvable.');
+  const current = await decidable(deps.db, actor, qualificationId);
+  const v = parseInput(decisionSchema, input);
   const t = transitions[v.decision] as (typeof transitions)[string];
   if (!t.from.includes(current.status)) {
     throw new RuleError(
@@ -178,6 +232,8 @@ export async function decideQualification(
     );
   }
   return deps.db.transaction(async (tx) => {
+    // Decide inside the write: the request and its place as they are now, under a row lock.
+    await decidable(tx, actor, qualificationId, true);
     const rows = await tx.query<Qualification>(
       `UPDATE pass_qualifications SET status = $2, decided_at = $3, decided_by = $4, decision_reason = $5
        WHERE id = $1 AND status = $6 RETURNING *`,

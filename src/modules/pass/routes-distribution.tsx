@@ -16,7 +16,7 @@ import {
 import { placesByDistance, resolveLocation, SERVICE_LABELS, serviceLabel } from '../lieux/index.ts';
 import { AGE_BANDS, type PassDeps, SITUATIONS } from './deps.ts';
 import { type Beneficiary, distributeBooklet } from './distribute-booklets.ts';
-import { passPolicy } from './policies.ts';
+import { passPolicy, seesDistributionWorkspace } from './policies.ts';
 import { type BookletRow, bookletsHeldBy, findBooklet, findProgramme } from './programmes-repository.ts';
 import { qualifiedPlaceIds } from './qualifications.ts';
 import { territoryLabel } from './voucher-rules.ts';
@@ -89,7 +89,7 @@ export function distributionRoutes(app: FastifyInstance, opts: { deps: PassDeps 
     title: 'Remettre des carnets Pass numérique',
     description: 'Les carnets confiés à votre structure : les remettre aux personnes et imprimer leur lettre.',
     href: '/pass/distribution',
-    visible: (actor) => actor.memberships.some((m) => m.role === 'prescripteur'),
+    visible: (actor) => seesDistributionWorkspace(actor),
   });
 
   app.get('/pass/distribution', async (request, reply) => {

@@ -3,23 +3,38 @@ import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
+import type { Queryable } from '../../platform/db/database.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { Breadcrumb } from '../../platform/views/components.tsx';
 import { bookletsCsv } from './booklet-csv.ts';
 import { writeBookletsPdf } from './booklet-pdf.ts';
+import { acceptProgramme } from './consent.ts';
 import { createProgramme } from './create-programme.ts';
 import { funderReportCsv } from './csv-files.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets } from './distribute-booklets.ts';
 import { issueBooklets } from './issue-booklets.ts';
-import { passPolicy } from './policies.ts';
-import { bookletsOfProgramme, programmeCounts } from './programmes-repository.ts';
+import { coordinatesWithoutTerritory, coordinatingOrganisations, passPolicy } from './policies.ts';
+import { bookletsOfProgramme, type Programme, programmeCounts } from './programmes-repository.ts';
 import { funderReport } from './reports.ts';
-import { printableBooklets, programmeAlerts, programmeFor, visibleProgrammes } from './view-programmes.ts';
+import {
+  printableBooklets,
+  programmeAlerts,
+  programmeFor,
+  programmesAwaitingConsent,
+  visibleProgrammes,
+} from './view-programmes.ts';
 import { ProgrammeForm } from './views/programme-form.tsx';
 import { AlertsPage, FunderReportPage, ProgrammePage, ProgrammesPage } from './views/programme-pages.tsx';
 
-export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; organisations: OrganisationDirectory }) {
+export function programmeRoutes(
+  app: FastifyInstance,
+  opts: {
+    deps: PassDeps;
+    organisations: OrganisationDirectory;
+    onProgrammeAwaitingConsent?: (tx: Queryable, programme: Programme) => Promise<void>;
+  },
+) {
   const { deps, organisations } = opts;
   const orgName = async (id: string) => (await organisations.name(id)) ?? 'structure inconnue';
 
@@ -27,29 +42,39 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     title: 'Pass numérique',
     description: 'Programmes de chèques : émission, distribution, habilitation des lieux, relevés et bilans.',
     href: '/pass',
-    visible: (actor) =>
-      actor.isPlatformAdmin || actor.memberships.some((m) => ['coordinateur', 'financeur'].includes(m.role)),
+    visible: (actor) => passPolicy.seesPassWorkspace(actor, null),
   });
 
   app.get('/pass', async (request, reply) => {
     const actor = requireActor(request);
-    const programmes = await visibleProgrammes(deps, actor);
-    return reply.page({ title: 'Pass numérique' }, <ProgrammesPage actor={actor} programmes={programmes} />);
+    const [programmes, pending] = await Promise.all([
+      visibleProgrammes(deps, actor),
+      programmesAwaitingConsent(deps, actor),
+    ]);
+    return reply.page(
+      { title: 'Pass numérique' },
+      <ProgrammesPage
+        actor={actor}
+        programmes={programmes}
+        pending={pending}
+        withoutTerritory={coordinatesWithoutTerritory(actor)}
+        csrf={reply.pageContext().csrfToken}
+      />,
+    );
   });
 
   async function programmeFormOptions(actor: ReturnType<typeof requireActor>) {
     const all = await organisations.list();
-    const coordinatorOrgs = actor.isPlatformAdmin
-      ? all.map((o) => ({ value: o.id, label: o.name }))
-      : actor.memberships
-          .filter((m) => m.role === 'coordinateur')
-          .map((m) => ({ value: m.organisationId, label: m.organisationName }));
+    const coordinatorOrgs = (actor.isPlatformAdmin ? all : coordinatingOrganisations(actor)).map((o) => ({
+      value: o.id,
+      label: o.name,
+    }));
     return { coordinatorOrgs, funders: all.map((o) => ({ value: o.id, label: o.name })) };
   }
 
   app.get('/pass/programmes/nouveau', async (request, reply) => {
     const actor = requireActor(request);
-    authorize(actor, passPolicy.createProgramme, null);
+    authorize(actor, passPolicy.mayCreateProgrammes, null);
     const options = await programmeFormOptions(actor);
     return reply.page(
       { title: 'Nouveau programme' },
@@ -63,14 +88,23 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
 
   app.post('/pass/programmes/nouveau', async (request, reply) => {
     const actor = requireActor(request);
-    authorize(actor, passPolicy.createProgramme, null);
+    authorize(actor, passPolicy.mayCreateProgrammes, null);
     try {
       const programme = await createProgramme(
-        { ...deps, organisationExists: async (id) => (await organisations.name(id)) !== undefined },
+        {
+          ...deps,
+          organisationExists: async (id) => (await organisations.name(id)) !== undefined,
+          onProgrammeAwaitingConsent: opts.onProgrammeAwaitingConsent,
+        },
         actor,
         request.body,
       );
-      reply.flash('success', `Le programme « ${programme.name} » est créé. Émettez maintenant les carnets.`);
+      reply.flash(
+        'success',
+        programme.funder_accepted_at === null
+          ? `Le programme « ${programme.name} » est créé. Il attend l’accord de son financeur, prévenu par courriel.`
+          : `Le programme « ${programme.name} » est créé. Émettez maintenant les carnets.`,
+      );
       return reply.redirect(`/pass/programmes/${programme.id}`, 303);
     } catch (error) {
       const e = formError(error);
@@ -95,7 +129,8 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
   app.get<{ Params: { id: string } }>('/pass/programmes/:id', async (request, reply) => {
     const actor = requireActor(request);
     const p = await programmeFor(deps, actor, request.params.id);
-    const manage = can(actor, passPolicy.manageProgramme, p);
+    // Issuing and assigning wait for the funder's consent.
+    const manage = can(actor, passPolicy.manageProgramme, p) && p.funder_accepted_at !== null;
     const [counts, booklets, orgs] = await Promise.all([
       programmeCounts(deps.db, p.id),
       bookletsOfProgramme(deps.db, p.id, 50, 0),
@@ -112,9 +147,21 @@ export function programmeRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
         booklets={booklets}
         names={names}
         orgs={orgs}
+        canAccept={p.funder_accepted_at === null && can(actor, passPolicy.acceptProgramme, p)}
         csrf={csrf}
       />,
     );
+  });
+
+  app.post<{ Params: { id: string } }>('/pass/programmes/:id/accepter', async (request, reply) => {
+    const actor = requireActor(request);
+    try {
+      const p = await acceptProgramme(deps, actor, request.params.id);
+      reply.flash('success', `Vous financez « ${p.name} » : son coordinateur peut émettre les carnets.`);
+    } catch (error) {
+      reply.flash('error', errorSentence(formError(error)));
+    }
+    return reply.redirect(`/pass/programmes/${request.params.id}`, 303);
   });
 
   app.post<{ Params: { id: string } }>('/pass/programmes/:id/emettre', async (request, reply) => {

@@ -1,7 +1,7 @@
 /** Structures ask to accept vouchers at their places; coordinators decide. */
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
-import { authorize } from '../../platform/auth/policy.ts';
+import { authorize, can } from '../../platform/auth/policy.ts';
 import type { AppError } from '../../platform/http/errors.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
 import { formatDateTime } from '../../platform/print/index.ts';
@@ -15,7 +15,7 @@ import {
 } from '../../platform/views/components.tsx';
 import { placesOfOrganisation, SERVICE_LABELS, serviceLabel } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
-import { passPolicy } from './policies.ts';
+import { passPolicy, qualificationScope } from './policies.ts';
 import {
   decideQualification,
   listQualifications,
@@ -122,7 +122,7 @@ export function qualificationRoutes(app: FastifyInstance, opts: { deps: PassDeps
     title: 'Accepter le Pass numérique',
     description: 'Demander l’habilitation de vos lieux à accepter les chèques, suivre la décision.',
     href: '/pass/habilitation',
-    visible: (actor) => actor.memberships.some((m) => m.role === 'responsable'),
+    visible: (actor) => passPolicy.seesQualificationWorkspace(actor, null),
   });
 
   async function managerView(
@@ -201,8 +201,8 @@ export function qualificationRoutes(app: FastifyInstance, opts: { deps: PassDeps
 
   app.get('/pass/habilitations', async (request, reply) => {
     const actor = requireActor(request);
-    authorize(actor, passPolicy.decideQualification, null);
-    const rows = await listQualifications(deps.db);
+    authorize(actor, passPolicy.reviewQualifications, null);
+    const rows = await listQualifications(deps.db, { scope: qualificationScope(actor) });
     const csrf = reply.pageContext().csrfToken;
     return reply.page(
       { title: 'Habilitation des lieux' },
@@ -222,7 +222,9 @@ export function qualificationRoutes(app: FastifyInstance, opts: { deps: PassDeps
                 {q.services.map(serviceLabel).join(', ')}
                 {q.decision_reason ? ` — raison : ${q.decision_reason}` : ''}
               </p>
-              {q.status === 'qualified' || q.status === 'requested' || q.status === 'suspended' ? (
+              {!can(actor, passPolicy.decideQualification, q) ? (
+                <p class="fr-text--sm">Ce lieu est celui de votre structure : un autre coordinateur en décide.</p>
+              ) : q.status === 'qualified' || q.status === 'requested' || q.status === 'suspended' ? (
                 <PostForm action={`/pass/habilitations/${q.id}`} csrf={csrf}>
                   <InputField
                     name="reason"

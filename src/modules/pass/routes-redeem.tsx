@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import { type Actor, hasRole } from '../../platform/auth/actor.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { randomToken } from '../../platform/crypto.ts';
 import { type AppError, ForbiddenError } from '../../platform/http/errors.ts';
@@ -22,6 +22,7 @@ import {
 } from '../../platform/views/components.tsx';
 import { placeSummaries, placesOfOrganisation, serviceLabel } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
+import { redeemingOrganisations } from './policies.ts';
 import { listQualifications } from './qualifications.ts';
 import { checkVoucher, redeemVoucher, type VoucherCheck } from './redeem-voucher.ts';
 import { recentRedemptions, undoRedemption } from './undo-redemption.ts';
@@ -36,7 +37,8 @@ interface PlaceOption {
 
 /** The qualified places where this helper may redeem. */
 async function redeemPlaces(deps: PassDeps, actor: Actor): Promise<PlaceOption[]> {
-  const orgs = actor.memberships.filter((m) => hasRole(actor, m.organisationId, 'aidant', 'responsable'));
+  const redeeming = new Set(redeemingOrganisations(actor));
+  const orgs = actor.memberships.filter((m) => redeeming.has(m.organisationId));
   const options: PlaceOption[] = [];
   for (const m of orgs) {
     const qualified = new Set(
@@ -164,7 +166,7 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps; vouch
     title: 'Encaisser un chèque Pass numérique',
     description: 'Vérifier et encaisser un chèque au lieu d’accompagnement, annuler dans les 24 heures.',
     href: '/pass/encaisser',
-    visible: (actor) => actor.memberships.some((m) => m.role === 'aidant' || m.role === 'responsable'),
+    visible: (actor) => redeemingOrganisations(actor).length > 0,
   });
 
   const page = (reply: FastifyReply, body: ComponentChildren, status = 200) =>
@@ -305,9 +307,7 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps; vouch
 
   app.get('/pass/encaissements', async (request, reply) => {
     const actor = requireActor(request);
-    const orgs = actor.memberships
-      .filter((m) => m.role === 'aidant' || m.role === 'responsable')
-      .map((m) => m.organisationId);
+    const orgs = redeemingOrganisations(actor);
     const rows = await recentRedemptions(deps, orgs);
     const placeNames = await placeSummaries(
       deps.db,

@@ -1,6 +1,5 @@
 /** Statements per place, month and funder: what is due, CSV, paid with a payment reference. */
 import type { FastifyInstance } from 'fastify';
-import { type Actor, hasRole } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { can } from '../../platform/auth/policy.ts';
@@ -10,43 +9,11 @@ import { Breadcrumb, InputField, PostForm } from '../../platform/views/component
 import { placeSummaries } from '../lieux/index.ts';
 import { statementsCsv } from './csv-files.ts';
 import type { PassDeps } from './deps.ts';
-import { passPolicy } from './policies.ts';
-import {
-  assertMonthClosed,
-  listStatements,
-  markStatementPaid,
-  monthLabel,
-  provisionalTotals,
-  type Statement,
-} from './statements.ts';
+import { passPolicy, statementScope } from './policies.ts';
+import { assertMonthClosed, markStatementPaid, monthLabel } from './statements.ts';
+import { listVisibleStatements, visibleProvisionalTotals } from './statements-visibility.ts';
 
 const euros = (cents: number) => formatEuros(cents, { alwaysCents: true });
-
-/** Which statements an actor sees: their places' (managers), their funder's, or all (coordinators). */
-function scope(actor: Actor): { organisationIds?: string[]; funderIds?: string[] } | 'all' {
-  if (actor.isPlatformAdmin || actor.memberships.some((m) => m.role === 'coordinateur')) return 'all';
-  return {
-    organisationIds: actor.memberships
-      .filter((m) => hasRole(actor, m.organisationId, 'responsable'))
-      .map((m) => m.organisationId),
-    funderIds: actor.memberships.filter((m) => m.role === 'financeur').map((m) => m.organisationId),
-  };
-}
-
-async function visibleStatements(deps: PassDeps, actor: Actor, month?: string): Promise<Statement[]> {
-  const s = scope(actor);
-  if (s === 'all') return listStatements(deps.db, { ...(month ? { month } : {}) });
-  const own =
-    (s.organisationIds ?? []).length > 0
-      ? await listStatements(deps.db, { organisationIds: s.organisationIds, ...(month ? { month } : {}) })
-      : [];
-  const funded =
-    (s.funderIds ?? []).length > 0
-      ? await listStatements(deps.db, { funderIds: s.funderIds, ...(month ? { month } : {}) })
-      : [];
-  const byId = new Map([...own, ...funded].map((x) => [x.id, x]));
-  return [...byId.values()].sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0));
-}
 
 export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; organisations: OrganisationDirectory }) {
   const { deps, organisations } = opts;
@@ -55,7 +22,7 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     title: 'Relevés Pass numérique',
     description: 'Chèques encaissés par lieu et par mois, montants dus, paiements.',
     href: '/pass/releves',
-    visible: (actor) => actor.memberships.some((m) => m.role === 'responsable' || m.role === 'financeur'),
+    visible: (actor) => passPolicy.seesStatementsWorkspace(actor, null),
   });
 
   app.get('/pass/releves', async (request, reply) => {
@@ -71,13 +38,9 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
         notice = formError(error).userMessage;
       }
     }
-    const statements = notice ? [] : await visibleStatements(deps, actor, month);
-    const s = scope(actor);
-    const provisional = await provisionalTotals(
-      deps.db,
-      now,
-      s === 'all' ? {} : { organisationIds: s.organisationIds ?? [] },
-    );
+    const scope = statementScope(actor);
+    const statements = notice ? [] : await listVisibleStatements(deps.db, scope, month);
+    const provisional = await visibleProvisionalTotals(deps.db, now, scope);
     const places = await placeSummaries(deps.db, [
       ...statements.map((x) => x.place_id),
       ...provisional.map((x) => x.place_id),
@@ -135,7 +98,7 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
                 <strong>{euros(st.amount_cents)} dus</strong>
                 {st.paid_at ? ` — payé le ${formatDate(st.paid_at)} (référence ${st.payment_reference})` : ' — à payer'}
               </p>
-              {!st.paid_at && can(actor, passPolicy.payStatements, { id: st.funder_organisation_id }) ? (
+              {!st.paid_at && can(actor, passPolicy.payStatement, st) ? (
                 <PostForm action={`/pass/releves/${st.id}/payer`} csrf={csrf}>
                   <InputField
                     name="reference"
@@ -160,7 +123,7 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     const q = request.query as Record<string, string | undefined>;
     const month = q.mois && /^\d{4}-(0[1-9]|1[0-2])$/.test(q.mois) ? `${q.mois}-01` : undefined;
     if (month) assertMonthClosed(month, deps.clock());
-    const statements = await visibleStatements(deps, actor, month);
+    const statements = await listVisibleStatements(deps.db, statementScope(actor), month);
     const places = await placeSummaries(
       deps.db,
       statements.map((s) => s.place_id),

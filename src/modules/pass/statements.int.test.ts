@@ -13,6 +13,7 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
+import { acceptProgramme } from './consent.ts';
 import { createProgramme } from './create-programme.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
@@ -52,7 +53,10 @@ beforeAll(async () => {
     { fileName: 'lieux.csv', dryRun: false },
   );
   orgs = {
-    coordination: await makeOrganisation(t.db, 'Département du Var', 'collectivite'),
+    coordination: await makeOrganisation(t.db, 'Département du Var', 'collectivite', {
+      departements: ['83'],
+      communes: [],
+    }),
     funder: await makeOrganisation(t.db, 'Fondation Numérique', 'entreprise'),
     ccas: await makeOrganisation(t.db, 'CCAS de Toulon', 'collectivite'),
     before: await makeOrganisation(t.db, 'Association Avant'),
@@ -76,6 +80,9 @@ beforeAll(async () => {
     validUntil: '2026-12-31',
     services: [AIDE],
   });
+  // The funder consents before anything is issued (ADR 0009).
+  const funder = await makeActor(t.db, [{ organisationId: orgs.funder, role: 'financeur' }]);
+  await acceptProgramme(deps, funder, programme.id);
   await issueBooklets(deps, users.coordinator, programme.id, { count: '1' });
   await assignBooklets({ ...deps, organisationExists: async () => true }, users.coordinator, programme.id, {
     organisationId: orgs.ccas,

@@ -106,9 +106,15 @@ export async function markStatementPaid(
   if (!/^[0-9a-f-]{36}$/i.test(statementId)) throw new NotFoundError('Relevé introuvable.');
   const statement = (await deps.db.query<Statement>('SELECT * FROM pass_statements WHERE id = $1', [statementId]))[0];
   if (!statement) throw new NotFoundError('Relevé introuvable.');
-  authorize(actor, passPolicy.payStatements, { id: statement.funder_organisation_id });
+  authorize(actor, passPolicy.payStatement, statement);
   const { reference } = parseInput(paySchema, input);
   await deps.db.transaction(async (tx) => {
+    // Decide inside the write: the statement as it is now, under a row lock.
+    const locked = (
+      await tx.query<Statement>('SELECT * FROM pass_statements WHERE id = $1 FOR UPDATE', [statementId])
+    )[0];
+    if (!locked) throw new NotFoundError('Relevé introuvable.');
+    authorize(actor, passPolicy.payStatement, locked);
     const rows = await tx.query(
       'UPDATE pass_statements SET paid_at = $2, payment_reference = $3, paid_by = $4 WHERE id = $1 AND paid_at IS NULL RETURNING id',
       [statementId, deps.clock(), reference, accountIdOf(actor)],

@@ -7,7 +7,7 @@ import { authorize } from '../../platform/auth/policy.ts';
 import { NotFoundError } from '../../platform/http/errors.ts';
 import { serviceLabel } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
-import { passPolicy } from './policies.ts';
+import { consentScope, managedProgrammeScope, passPolicy, programmeScope } from './policies.ts';
 import {
   bookletsInRange,
   findProgramme,
@@ -17,8 +17,14 @@ import {
 } from './programmes-repository.ts';
 import { suspiciousPatterns } from './reports.ts';
 
+/** The programmes the actor may see: its scope (passPolicy's programmeScope), as SQL. */
 export async function visibleProgrammes(deps: Pick<PassDeps, 'db'>, actor: Actor): Promise<Programme[]> {
-  return (await listProgrammes(deps.db)).filter((p) => passPolicy.viewProgramme(actor, p));
+  return listProgrammes(deps.db, programmeScope(actor));
+}
+
+/** « Programmes en attente de votre accord »: those billed to the actor's funding organisations, not accepted yet. */
+export async function programmesAwaitingConsent(deps: Pick<PassDeps, 'db'>, actor: Actor): Promise<Programme[]> {
+  return listProgrammes(deps.db, consentScope(actor), { pendingOnly: true });
 }
 
 export async function programmeFor(deps: Pick<PassDeps, 'db'>, actor: Actor, id: string): Promise<Programme> {
@@ -75,8 +81,10 @@ export async function printableBooklets(
 
 /** Unusual redemptions in the programmes the actor manages. */
 export async function programmeAlerts(deps: Pick<PassDeps, 'db' | 'clock'>, actor: Actor) {
-  authorize(actor, passPolicy.decideQualification, null);
-  const programmes = (await listProgrammes(deps.db)).filter((p) => passPolicy.manageProgramme(actor, p));
+  authorize(actor, passPolicy.reviewQualifications, null);
+  const programmes = (await listProgrammes(deps.db, managedProgrammeScope(actor))).filter((p) =>
+    passPolicy.manageProgramme(actor, p),
+  );
   return suspiciousPatterns(
     deps.db,
     programmes.map((p) => p.id),

@@ -21,7 +21,8 @@ export type RefusalCode =
   | 'place_not_qualified'
   | 'place_suspended'
   | 'outside_territory'
-  | 'service_not_covered';
+  | 'service_not_covered'
+  | 'service_not_qualified';
 
 export class VoucherRefused extends RuleError {
   constructor(
@@ -178,6 +179,20 @@ export async function refusalFor(
         `Ce service n'est pas payé par ce chèque. Services possibles : ${p.services.map((s) => `« ${serviceLabel(s)} »`).join(', ')}.`,
       ),
       { services_possibles: p.services },
+    );
+  }
+  // The place was qualified for some services: only those are paid there (ADR 0009).
+  const qualified = v.qualification_services ?? [];
+  if (service !== undefined && qualified.length > 0 && !qualified.includes(service)) {
+    const possible = p.services.filter((s) => qualified.includes(s));
+    return withDetails(
+      new VoucherRefused(
+        'service_not_qualified',
+        `Ce lieu n'est pas habilité pour ce service. Services possibles ici : ${
+          possible.length > 0 ? possible.map((s) => `« ${serviceLabel(s)} »`).join(', ') : 'aucun pour ce chèque'
+        }.`,
+      ),
+      { services_possibles: possible },
     );
   }
   return undefined;

@@ -5,7 +5,7 @@
  * counts only in the organisation that holds it, and a territorial role only inside that
  * organisation's territory; only the platform administrator is national.
  */
-import { contains, covers, type Location, type Territory, unionOf } from './territory.ts';
+import { contains, covers, isEmptyTerritory, type Location, type Territory, unionOf } from './territory.ts';
 
 export const roles = ['coordinateur', 'responsable', 'aidant', 'prescripteur', 'financeur', 'agent'] as const;
 export type Role = (typeof roles)[number];
@@ -54,14 +54,6 @@ export function hasRole(actor: Actor, organisationId: string, ...wanted: Role[])
   return actor.memberships.some((m) => m.organisationId === organisationId && wanted.includes(m.role));
 }
 
-/**
- * @deprecated National power for a local role: the cause of issue 9. Being replaced by
- * territoryWhere/actsAt/actsOver in each module's policies, then removed.
- */
-export function hasRoleAnywhere(actor: Actor, ...wanted: Role[]): boolean {
-  return actor.memberships.some((m) => wanted.includes(m.role));
-}
-
 /** The organisations in which the actor holds one of these roles. */
 export function organisationsWhere(actor: Actor, ...wanted: Role[]): string[] {
   return [...new Set(actor.memberships.filter((m) => wanted.includes(m.role)).map((m) => m.organisationId))];
@@ -88,6 +80,14 @@ export function actsAt(actor: Actor, wanted: readonly Role[], at: Location): boo
 /** Whether one of these roles is held in an organisation whose territory contains the whole area. */
 export function actsOver(actor: Actor, wanted: readonly Role[], area: Territory): boolean {
   return actor.memberships.some((m) => wanted.includes(m.role) && contains(m.territory, area));
+}
+
+/**
+ * Whether the actor holds a territorial role in an organisation that has no territory yet: it
+ * acts nowhere until a platform administrator sets one (the workspace says so).
+ */
+export function holdsTerritorialRoleWithoutTerritory(actor: Actor): boolean {
+  return actor.memberships.some((m) => m.role === 'coordinateur' && isEmptyTerritory(m.territory));
 }
 
 /** The operator at the command line: platform rights, no account behind it. */

@@ -1,5 +1,11 @@
 /** The pages of the workspace, organisations, their members and invitations. */
-import { type Actor, roleLabels, roles } from '../../../platform/auth/actor.ts';
+import {
+  type Actor,
+  holdsTerritorialRoleWithoutTerritory,
+  type Role,
+  roleLabels,
+} from '../../../platform/auth/actor.ts';
+import { roleMayActOnBehalf } from '../../../platform/auth/grants.ts';
 import type { AppError } from '../../../platform/http/errors.ts';
 import { formatDate } from '../../../platform/print/index.ts';
 import {
@@ -16,7 +22,7 @@ import type { InvitationView } from '../accept-invitation.ts';
 import { organisationKinds } from '../create-organisation.ts';
 import type { InvitationRecord, MemberView, OrganisationRecord } from '../repository.ts';
 
-const roleOptions = roles.map((r) => ({ value: r, label: roleLabels[r] }));
+const optionsOf = (list: readonly Role[]) => list.map((r) => ({ value: r, label: roleLabels[r] }));
 
 export function WorkspacePage(props: { actor: Actor; entries: WorkspaceEntry[] }) {
   const { actor } = props;
@@ -28,6 +34,14 @@ export function WorkspacePage(props: { actor: Actor; entries: WorkspaceEntry[] }
           <p class="fr-callout__text">
             Votre compte n'est rattaché à aucune structure. Demandez au ou à la responsable de votre structure de vous
             inviter.
+          </p>
+        </div>
+      ) : null}
+      {holdsTerritorialRoleWithoutTerritory(actor) ? (
+        <div class="fr-alert fr-alert--warning fr-mb-3w" data-testid="sans-territoire">
+          <p>
+            Votre structure n'a pas encore de territoire : en tant que coordinateur, vous n'agissez sur aucun lieu,
+            programme ni relevé tant qu'un administrateur de la plateforme ne l'a pas défini.
           </p>
         </div>
       ) : null}
@@ -73,6 +87,9 @@ export function WorkspacePage(props: { actor: Actor; entries: WorkspaceEntry[] }
 
 export function InviteForm(props: {
   organisationId: string;
+  /** The roles the actor may give here (grants.ts), and whether it may habilitate. */
+  grantable: Role[];
+  canHabilitate: boolean;
   csrf: string;
   error?: AppError | undefined;
   values?: Record<string, string>;
@@ -96,18 +113,20 @@ export function InviteForm(props: {
         <SelectField
           name="role"
           label="Rôle dans la structure"
-          options={roleOptions}
-          value={props.values?.role ?? 'aidant'}
+          options={optionsOf(props.grantable)}
+          value={props.values?.role ?? props.grantable.find((r) => roleMayActOnBehalf(r)) ?? props.grantable[0]}
           error={fe.role}
         />
-        <ChoiceGroup
-          kind="checkbox"
-          name="canActOnBehalf"
-          legend="Habilitation"
-          hint="Pour un aidant formé qui pourra agir pour le compte d'une personne (mandat). La double authentification lui sera demandée."
-          options={[{ value: 'on', label: "Habilité à agir pour le compte d'autrui" }]}
-          selected={props.values?.canActOnBehalf === 'on' ? ['on'] : []}
-        />
+        {props.canHabilitate ? (
+          <ChoiceGroup
+            kind="checkbox"
+            name="canActOnBehalf"
+            legend="Habilitation"
+            hint="Pour un aidant formé qui pourra agir pour le compte d'une personne (mandat). La double authentification lui sera demandée."
+            options={[{ value: 'on', label: "Habilité à agir pour le compte d'autrui" }]}
+            selected={props.values?.canActOnBehalf === 'on' ? ['on'] : []}
+          />
+        ) : null}
         <button class="fr-btn" type="submit">
           Envoyer l'invitation
         </button>
@@ -121,6 +140,8 @@ export function OrganisationPage(props: {
   members: MemberView[];
   invitations: InvitationRecord[];
   canManage: boolean;
+  grantable: Role[];
+  canHabilitate: boolean;
   csrf: string;
   actor: Actor;
   inviteError?: AppError | undefined;
@@ -176,17 +197,21 @@ export function OrganisationPage(props: {
                         name="role"
                         idPrefix={`${m.userId}-`}
                         label={`Rôle de ${m.displayName}`}
-                        options={roleOptions}
+                        options={optionsOf(
+                          props.grantable.includes(m.role) ? props.grantable : [m.role, ...props.grantable],
+                        )}
                         value={m.role}
                       />
-                      <ChoiceGroup
-                        kind="checkbox"
-                        name="canActOnBehalf"
-                        idPrefix={`${m.userId}-`}
-                        legend={`Habilitation de ${m.displayName}`}
-                        options={[{ value: 'on', label: 'Agir pour autrui' }]}
-                        selected={m.canActOnBehalf ? ['on'] : []}
-                      />
+                      {props.canHabilitate || m.canActOnBehalf ? (
+                        <ChoiceGroup
+                          kind="checkbox"
+                          name="canActOnBehalf"
+                          idPrefix={`${m.userId}-`}
+                          legend={`Habilitation de ${m.displayName}`}
+                          options={[{ value: 'on', label: 'Agir pour autrui' }]}
+                          selected={m.canActOnBehalf ? ['on'] : []}
+                        />
+                      ) : null}
                       <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
                         Enregistrer
                       </button>
@@ -230,7 +255,14 @@ export function OrganisationPage(props: {
               </ul>
             </>
           ) : null}
-          <InviteForm organisationId={o.id} csrf={props.csrf} error={props.inviteError} values={props.inviteValues} />
+          <InviteForm
+            organisationId={o.id}
+            grantable={props.grantable}
+            canHabilitate={props.canHabilitate}
+            csrf={props.csrf}
+            error={props.inviteError}
+            values={props.inviteValues}
+          />
         </>
       ) : null}
     </>
@@ -252,7 +284,11 @@ export function AdminOrganisationsPage(props: {
         {props.organisations.map((o) => (
           <li>
             <a href={`/organisations/${o.id}`}>{o.name}</a> — {o.members} membre{o.members > 1 ? 's' : ''}
-            {o.isDemo ? ' (démo)' : ''}
+            {o.isDemo ? ' (démo)' : ''} —{' '}
+            <a href={`/admin/organisations/${o.id}/territoire`}>
+              territoire{o.territory.departements.length + o.territory.communes.length === 0 ? ' (aucun)' : ''}
+              <span class="fr-sr-only"> de {o.name}</span>
+            </a>
           </li>
         ))}
       </ul>

@@ -4,27 +4,62 @@ import { can } from '../../../platform/auth/policy.ts';
 import { formatDate, formatDateTime, formatEuros } from '../../../platform/print/index.ts';
 import { Breadcrumb, InputField, PostForm, SelectField, TableFrame } from '../../../platform/views/components.tsx';
 import { serviceLabel } from '../../lieux/index.ts';
+import { AWAITING_CONSENT } from '../consent.ts';
 import { passPolicy } from '../policies.ts';
 import type { bookletsOfProgramme, Programme, programmeCounts } from '../programmes-repository.ts';
 import type { funderReport, suspiciousPatterns } from '../reports.ts';
 import { territoryLabel } from '../voucher-rules.ts';
 import { BarChart } from './bar-chart.tsx';
 
-export function ProgrammesPage(props: { actor: Actor; programmes: Programme[] }) {
-  const { actor, programmes } = props;
+export function ProgrammesPage(props: {
+  actor: Actor;
+  programmes: Programme[];
+  /** Programmes waiting for the consent of one of the actor's funding organisations. */
+  pending: Programme[];
+  /** The actor is a coordinateur of an organisation without a territory. */
+  withoutTerritory: boolean;
+  csrf: string;
+}) {
+  const { actor, programmes, pending, csrf } = props;
   return (
     <>
       <Breadcrumb items={[{ label: 'Mon espace', href: '/espace' }, { label: 'Pass numérique' }]} />
       <h1>Pass numérique</h1>
+      {props.withoutTerritory ? (
+        <div class="fr-alert fr-alert--warning fr-mb-3w" data-testid="sans-territoire">
+          <p>
+            Votre structure n’a pas encore de territoire : en tant que coordinateur, vous n’agissez nulle part tant
+            qu’un administrateur de la plateforme ne l’a pas défini.
+          </p>
+        </div>
+      ) : null}
+      {pending.length > 0 ? (
+        <section data-testid="programmes-en-attente">
+          <h2 class="fr-h4">Programmes en attente de votre accord</h2>
+          <ul class="pa-list-plain">
+            {pending.map((p) => (
+              <li class="fr-mb-2w">
+                <a href={`/pass/programmes/${p.id}`}>{p.name}</a> — {territoryLabel(p)}, chèques de{' '}
+                {formatEuros(p.face_value_cents)}, du {formatDate(p.valid_from)} au {formatDate(p.valid_until)}
+                <PostForm action={`/pass/programmes/${p.id}/accepter`} csrf={csrf}>
+                  <button class="fr-btn fr-btn--sm" type="submit">
+                    Accepter de financer « {p.name} »
+                  </button>
+                </PostForm>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <ul class="fr-btns-group fr-btns-group--inline-md">
-        {can(actor, passPolicy.createProgramme, null) ? (
+        {can(actor, passPolicy.mayCreateProgrammes, null) ? (
           <li>
             <a class="fr-btn" href="/pass/programmes/nouveau">
               Nouveau programme
             </a>
           </li>
         ) : null}
-        {can(actor, passPolicy.decideQualification, null) ? (
+        {can(actor, passPolicy.reviewQualifications, null) ? (
           <li>
             <a class="fr-btn fr-btn--secondary" href="/pass/habilitations">
               Habilitation des lieux
@@ -36,7 +71,7 @@ export function ProgrammesPage(props: { actor: Actor; programmes: Programme[] })
             Relevés
           </a>
         </li>
-        {can(actor, passPolicy.decideQualification, null) ? (
+        {can(actor, passPolicy.reviewQualifications, null) ? (
           <li>
             <a class="fr-btn fr-btn--tertiary" href="/pass/alertes">
               Alertes
@@ -51,6 +86,7 @@ export function ProgrammesPage(props: { actor: Actor; programmes: Programme[] })
           <li>
             <a href={`/pass/programmes/${p.id}`}>{p.name}</a> — du {formatDate(p.valid_from)} au{' '}
             {formatDate(p.valid_until)}
+            {p.funder_accepted_at === null ? ' — en attente de l’accord du financeur' : ''}
           </li>
         ))}
       </ul>
@@ -65,6 +101,8 @@ export function ProgrammePage(props: {
   booklets: Awaited<ReturnType<typeof bookletsOfProgramme>>;
   names: Map<string, string>;
   orgs: Array<{ id: string; name: string }>;
+  /** The programme waits for its funder's consent, and the actor may give it. */
+  canAccept: boolean;
   csrf: string;
 }) {
   const { programme: p, manage, counts, booklets, names, orgs, csrf } = props;
@@ -83,6 +121,18 @@ export function ProgrammePage(props: {
         <li>Services payés : {p.services.map(serviceLabel).join(', ')}</li>
         {p.target_publics ? <li>Publics visés : {p.target_publics}</li> : null}
       </ul>
+      {p.funder_accepted_at === null ? (
+        <div class="fr-alert fr-alert--info fr-mb-3w" data-testid="accord-financeur">
+          <p>{AWAITING_CONSENT}</p>
+          {props.canAccept ? (
+            <PostForm action={`/pass/programmes/${p.id}/accepter`} csrf={csrf}>
+              <button class="fr-btn fr-btn--sm" type="submit">
+                Accepter de financer ce programme
+              </button>
+            </PostForm>
+          ) : null}
+        </div>
+      ) : null}
       <p data-testid="programme-counts">
         {counts.booklets} carnets émis ({counts.vouchers} chèques), {counts.assigned} attribués à des distributeurs,{' '}
         {counts.distributed} remis à des bénéficiaires, {counts.redeemed} chèques encaissés.
