@@ -199,13 +199,14 @@ export async function changeWhatToBring(
   id: string,
   text: string,
 ): Promise<void> {
-  const place = await placeFor(deps, id);
-  authorize(actor, lieuxPolicy.editPlace, place);
+  const first = await placeFor(deps.db, id);
+  authorize(actor, lieuxPolicy.editPlace, first);
   const value = text.trim().replace(/\r\n/g, '\n') || null;
   if (value && value.length > 1000)
     throw new ValidationError({ a_apporter: 'Ce texte est trop long : 1 000 caractères au plus.' });
-  if (value === place.what_to_bring) return;
+  if (value === first.what_to_bring) return;
   await deps.db.transaction(async (tx) => {
+    const place = await lockedPlaceFor(tx, actor, id, lieuxPolicy.editPlace);
     await setPlaceWhatToBring(tx, id, value, deps.clock());
     await appendJournal(tx, deps.clock, {
       action: 'lieux.a_apporter',

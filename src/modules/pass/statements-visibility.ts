@@ -6,7 +6,6 @@
  */
 import { type Scope, scopeParams } from '../../platform/auth/scope.ts';
 import type { Queryable } from '../../platform/db/database.ts';
-import { parisDate } from '../../platform/print/index.ts';
 import { placeInTerritorySql } from '../lieux/index.ts';
 import type { Statement } from './statements.ts';
 
@@ -39,16 +38,22 @@ export async function listVisibleStatements(
   );
 }
 
-/** The month still open, as the same scope sees it: what is due so far, not final. */
+/** What is not drawn up yet, as the same scope sees it: due so far, not final. */
 export async function visibleProvisionalTotals(db: Queryable, now: Date, scope: StatementScope) {
-  const month = `${parisDate(now).slice(0, 7)}-01`;
-  return db.query<{ place_id: string; funder_organisation_id: string; vouchers: number; amount_cents: number }>(
-    `SELECT r.place_id, p.funder_organisation_id, count(*) AS vouchers, sum(r.amount_cents)::int AS amount_cents
+  // The open month, and a closed month whose statement the hourly job has not drawn up yet.
+  return db.query<{
+    month: string;
+    place_id: string;
+    funder_organisation_id: string;
+    vouchers: number;
+    amount_cents: number;
+  }>(
+    `SELECT to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') AS month,
+            r.place_id, p.funder_organisation_id, count(*) AS vouchers, sum(r.amount_cents)::int AS amount_cents
      FROM pass_redemptions r JOIN pass_programmes p ON p.id = r.programme_id
-     WHERE r.undone_at IS NULL AND r.statement_id IS NULL
-       AND to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') = $1
+     WHERE r.undone_at IS NULL AND r.statement_id IS NULL AND r.redeemed_at <= $1
        AND ${scopeCondition('p.funder_organisation_id', 2)}
-     GROUP BY 1, 2 ORDER BY 1`,
-    [month, ...scopeValues(scope)],
+     GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2`,
+    [now, ...scopeValues(scope)],
   );
 }

@@ -44,30 +44,6 @@ export function statementAvailableFrom(month: string): Date {
   return new Date(end.getTime() + UNDO_WINDOW_MS + 3600_000);
 }
 
-/** The month still open: what is due so far, not final (undo remains possible). */
-export async function provisionalTotals(
-  db: Queryable,
-  now: Date,
-  filter: { organisationIds?: string[]; funderId?: string },
-) {
-  // The open month, and a closed month whose statement the hourly job has not drawn up yet.
-  return db.query<{
-    month: string;
-    place_id: string;
-    funder_organisation_id: string;
-    vouchers: number;
-    amount_cents: number;
-  }>(
-    `SELECT to_char(date_trunc('month', r.redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM-DD') AS month,
-            r.place_id, p.funder_organisation_id, count(*) AS vouchers, sum(r.amount_cents)::int AS amount_cents
-     FROM pass_redemptions r JOIN pass_programmes p ON p.id = r.programme_id
-     WHERE r.undone_at IS NULL AND r.statement_id IS NULL AND r.redeemed_at <= $1
-       AND ($2::uuid[] IS NULL OR r.organisation_id = ANY($2::uuid[])) AND ($3::uuid IS NULL OR p.funder_organisation_id = $3)
-     GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2`,
-    [now, filter.organisationIds ?? null, filter.funderId ?? null],
-  );
-}
-
 export async function listStatements(
   db: Queryable,
   filter: { organisationIds?: string[]; funderIds?: string[]; month?: string },
