@@ -21,7 +21,7 @@ const HOSTILE = [
   '%2F%2Fevil.example',
   '/%252F%252Fevil.example',
   '/%0D%0A/evil.example',
-  '/%00/evil.example',
+  '/%01/evil.example',
   '//evil.example',
   'https://evil.example/',
 ];
@@ -121,6 +121,14 @@ describe('return path after signing in', () => {
     const res = await agent.get(back);
     expect(res.statusCode).toBe(303);
     staysHere(res.headers.location);
+  });
+
+  it('refuses a NUL byte in retour with a French 400, sending nowhere', async () => {
+    const agent = new Agent(t.app);
+    const res = await agent.get('/connexion?retour=/%00/evil.example');
+    expect(res.statusCode).toBe(400);
+    expect(res.headers.location).toBeUndefined();
+    expect(visibleText(res.body)).toContain('caractère invalide');
   });
 
   it('keeps a local return path', async () => {
