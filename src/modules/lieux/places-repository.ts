@@ -108,6 +108,12 @@ export async function upsertPlaces(tx: Queryable, places: PlaceWrite[], batchSiz
   }
 }
 
+/** Why the import doubted this place's position (migration 0106), for its managers. */
+export async function placeGeoWarning(db: Queryable, id: string): Promise<string | null> {
+  const rows = await db.query<{ geo_warning: string | null }>('SELECT geo_warning FROM places WHERE id = $1', [id]);
+  return rows[0]?.geo_warning ?? null;
+}
+
 export async function findPlace(db: Queryable, id: string): Promise<PlaceRecord | undefined> {
   const rows = await db.query<PlaceRecord>(`SELECT ${recordColumns} FROM places WHERE id = $1`, [id]);
   return rows[0];
