@@ -25,7 +25,7 @@ import { formatDecimal, type Place } from './standard.ts';
 import { communeKey, foldText } from './text.ts';
 
 /** Rows per INSERT on PGlite (bench/import-responsiveness.ts). */
-const WRITE_BATCH_PGLITE = 100;
+const WRITE_BATCH_PGLITE = 50;
 
 export interface ImportOptions {
   fileName: string;
@@ -203,11 +203,14 @@ export async function importPlaces(
     else if (corrections.length < DETAIL_LIMIT) corrections.push({ line: row.line, id: row.place.id, issues: [issue] });
   };
   const now = deps.clock();
+  let lastTurn = performance.now();
   for (let i = 0; i < accepted.length; i++) {
-    if (i % 2000 === 0) {
-      progress('localisation', i, accepted.length);
-      // Let other requests in between (most look-ups below are answered from a cache).
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (i % 2000 === 0) progress('localisation', i, accepted.length);
+    // Let other requests in at least every 20 ms: PGlite's queries below resolve without
+    // turning the event loop, so thousands of them in a row would hold it for seconds.
+    if (performance.now() - lastTurn > 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastTurn = performance.now();
     }
     const row = accepted[i] as (typeof accepted)[number];
     const { place, line, searchText, openMinutes } = row;

@@ -473,8 +473,11 @@ describe('structures maintain their places', () => {
     await admin.get(`/lieux/${id}/modifier`);
     expect((await admin.post(`/lieux/${id}/rattacher`, { organisation: orgId })).statusCode).toBe(303);
 
+    // A position the import doubted is shown to the place's managers.
+    await t.db.query('UPDATE places SET geo_warning = $2 WHERE id = $1', [id, 'Les coordonnées sont à 600 km.']);
     const form = await manager.get(`/lieux/${id}/modifier`);
     expect(form.statusCode).toBe(200);
+    expect(visibleText(form.body)).toContain('Position à vérifier. Les coordonnées sont à 600 km.');
     const bad = await manager.post(`/lieux/${id}/modifier`, {
       nom: 'CCAS de Toulon',
       pivot: '00000000000000',

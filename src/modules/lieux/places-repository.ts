@@ -113,6 +113,12 @@ export async function upsertPlaces(tx: Queryable, places: PlaceWrite[], batchSiz
   }
 }
 
+/** Why the import doubted this place's position (migration 0106), for its managers. */
+export async function placeGeoWarning(db: Queryable, id: string): Promise<string | null> {
+  const rows = await db.query<{ geo_warning: string | null }>('SELECT geo_warning FROM places WHERE id = $1', [id]);
+  return rows[0]?.geo_warning ?? null;
+}
+
 /**
  * One place. `lock: 'update'` reads it under a row lock inside the caller's transaction: a use
  * case re-checks its authorisation on the row it is about to write (ADR 0009).

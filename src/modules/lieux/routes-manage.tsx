@@ -7,7 +7,7 @@ import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { formatDate } from '../../platform/print/index.ts';
 import { Breadcrumb } from '../../platform/views/components.tsx';
 import type { LieuxDeps, OrganisationsPort } from './index.ts';
-import { findPlace, placesOfOrganisation } from './places-repository.ts';
+import { findPlace, placeGeoWarning, placesOfOrganisation } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
 import { assignPlace, changePlaceClosure, changePlaceStatus, changeWhatToBring, updatePlace } from './update-place.ts';
 import { EditPlacePage, placeToValues } from './views/edit-page.tsx';
@@ -78,15 +78,25 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
 
   app.get<{ Params: { id: string } }>('/lieux/:id/modifier', async (request, reply) => {
     const { place, canAssign, options } = await editPage(request.params.id, request);
+    const geoWarning = await placeGeoWarning(deps.db, place.id);
     return reply.page(
       { title: `Modifier ${place.nom}`, noindex: true },
-      <EditPlacePage
-        place={place}
-        values={placeToValues(place)}
-        csrf={reply.pageContext().csrfToken}
-        canAssign={canAssign}
-        organisations={options}
-      />,
+      <>
+        {geoWarning ? (
+          <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w" data-testid="geo-warning">
+            <p>
+              <strong>Position à vérifier.</strong> {geoWarning}
+            </p>
+          </div>
+        ) : null}
+        <EditPlacePage
+          place={place}
+          values={placeToValues(place)}
+          csrf={reply.pageContext().csrfToken}
+          canAssign={canAssign}
+          organisations={options}
+        />
+      </>,
     );
   });
 

@@ -77,12 +77,15 @@ async function writeNameTrigrams(tx: Queryable, names: string[]): Promise<void> 
       [names.slice(i, i + 10_000), counts.slice(i, i + 10_000)],
     );
   }
-  const entries = [...byTrigram.entries()];
-  for (let i = 0; i < entries.length; i += 2000) {
+  // Name keys hold only a-z, 0-9 and spaces (communeKey): « | » joins them safely, and plain
+  // text arrays cost PGlite far less to read than JSON.
+  const trigrams = [...byTrigram.keys()];
+  for (let i = 0; i < trigrams.length; i += 5000) {
+    const slice = trigrams.slice(i, i + 5000);
     await tx.query(
       `INSERT INTO commune_trigram_names (trigram, name_keys)
-       SELECT e->>0, ARRAY(SELECT jsonb_array_elements_text(e->1)) FROM jsonb_array_elements($1::jsonb) AS e`,
-      [JSON.stringify(entries.slice(i, i + 2000))],
+       SELECT t, string_to_array(n, '|') FROM unnest($1::text[], $2::text[]) AS u(t, n)`,
+      [slice, slice.map((t) => (byTrigram.get(t) as string[]).join('|'))],
     );
   }
 }

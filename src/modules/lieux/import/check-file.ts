@@ -50,7 +50,8 @@ export type CheckMessage =
 
 /** How many rows are detailed in full in the report, per kind. */
 export const DETAIL_LIMIT = 500;
-const CHUNK = 1000;
+/** Places per message: each is decoded on the server's thread, so keep it a short pause. */
+const CHUNK = 250;
 
 export function checkPlacesFile(
   bytes: Buffer,
