@@ -10,6 +10,7 @@ import { createTestApp, type TestApp, TestClock } from '../../../test/support/te
 import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
 import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
+import { acceptProgramme } from './consent.ts';
 import { createProgramme } from './create-programme.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets, distributeBooklet } from './distribute-booklets.ts';
@@ -25,6 +26,7 @@ let deps: PassDeps;
 let coordinator: Actor;
 let distributor: Actor;
 let helper: Actor;
+let financeur: Actor;
 let orgs: Record<'coordination' | 'funder' | 'ccas' | 'mediatheque', string>;
 const AIDE = 'Aide aux démarches administratives';
 let programmes = 0;
@@ -58,6 +60,8 @@ async function novemberProgramme() {
     services: [AIDE],
   });
   expect(programme).toMatchObject({ tolerance_days: 31, distribution_stop_days: 15 });
+  // The funder consents before any booklet is issued (ADR 0009).
+  await acceptProgramme(deps, financeur, programme.id);
   await issueBooklets(deps, coordinator, programme.id, { count: '2' });
   await assignBooklets(orgDeps, coordinator, programme.id, { organisationId: orgs.ccas, count: '2' });
   const booklets = await bookletsOfProgramme(t.db, programme.id, 2, 0);
@@ -79,7 +83,11 @@ beforeAll(async () => {
   await importCommunes(ld, commandLineActor, Buffer.from(communes), 'communes.csv');
   await importPlaces(ld, commandLineActor, Buffer.from(places), { fileName: 'lieux.csv', dryRun: false });
   orgs = {
-    coordination: await makeOrganisation(t.db, 'Département du Var', 'collectivite'),
+    // A coordination acts inside its territory (ADR 0009): the Var.
+    coordination: await makeOrganisation(t.db, 'Département du Var', 'collectivite', {
+      departements: ['83'],
+      communes: [],
+    }),
     funder: await makeOrganisation(t.db, 'Fondation Numérique', 'entreprise'),
     ccas: await makeOrganisation(t.db, 'CCAS de Toulon', 'collectivite'),
     mediatheque: await makeOrganisation(t.db, 'Médiathèque'),
@@ -88,6 +96,7 @@ beforeAll(async () => {
   coordinator = await makeActor(t.db, [{ organisationId: orgs.coordination, role: 'coordinateur' }]);
   distributor = await makeActor(t.db, [{ organisationId: orgs.ccas, role: 'prescripteur' }]);
   helper = await makeActor(t.db, [{ organisationId: orgs.mediatheque, role: 'aidant' }]);
+  financeur = await makeActor(t.db, [{ organisationId: orgs.funder, role: 'financeur' }]);
   const manager = await makeActor(t.db, [{ organisationId: orgs.mediatheque, role: 'responsable' }]);
   const q = await requestQualification(deps, manager, orgs.mediatheque, {
     placeId: 'regles-toulon',
