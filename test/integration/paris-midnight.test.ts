@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCommunes, importPlaces } from '../../src/modules/lieux/index.ts';
+import { acceptProgramme } from '../../src/modules/pass/consent.ts';
 import { createProgramme } from '../../src/modules/pass/create-programme.ts';
 import { assignBooklets, distributeBooklet } from '../../src/modules/pass/distribute-booklets.ts';
 import { issueBooklets } from '../../src/modules/pass/issue-booklets.ts';
@@ -50,10 +51,15 @@ describe('today in Paris at midnight', () => {
 
   it('stops handing out booklets once the Paris day after the last distribution day has begun', async () => {
     clock.set(new Date('2026-11-10T09:00:00Z'));
-    const coordination = await makeOrganisation(t.db, 'Département du Var', 'collectivite');
+    // A coordination acts inside its territory (ADR 0009): the Var.
+    const coordination = await makeOrganisation(t.db, 'Département du Var', 'collectivite', {
+      departements: ['83'],
+      communes: [],
+    });
     const ccas = await makeOrganisation(t.db, 'CCAS de Toulon', 'collectivite');
     const coordinator = await makeActor(t.db, [{ organisationId: coordination, role: 'coordinateur' }]);
     const distributor = await makeActor(t.db, [{ organisationId: ccas, role: 'prescripteur' }]);
+    const financeur = await makeActor(t.db, [{ organisationId: coordination, role: 'financeur' }]);
     const deps = { db: t.db, clock: clock.now, publicUrl: 'http://localhost:3000', operatorName: 'Passerelle' };
     // Valid until 16 December, distribution stops 15 days before: the last day is 1 December.
     const programme = await createProgramme({ ...deps, organisationExists: async () => true }, coordinator, {
@@ -66,6 +72,8 @@ describe('today in Paris at midnight', () => {
       distributionStopDays: '15',
       services: ['Aide aux démarches administratives'],
     });
+    // The funder (here the coordination itself) consents before booklets are issued.
+    await acceptProgramme(deps, financeur, programme.id);
     await issueBooklets(deps, coordinator, programme.id, { count: '2' });
     await assignBooklets({ ...deps, organisationExists: async () => true }, coordinator, programme.id, {
       organisationId: ccas,
