@@ -235,6 +235,8 @@ export const expectations: Record<string, Row> = {
   'GET /api': row('ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok'),
   'GET /lieux': row('ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok'),
   'GET /lieux/:id': row('ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok'),
+  // The public short link of a place page (sent by SMS): a redirection to the page, for everyone.
+  'GET /l/:code': row('ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok'),
   'GET /espace/lieux': row('login', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok'),
   'GET /lieux/:id/modifier': row(
     'login',
@@ -253,6 +255,17 @@ export const expectations: Record<string, Row> = {
     'invalid invalid forbidden',
     'forbidden forbidden forbidden',
     'invalid',
+  ),
+  // « Ce qu'il faut apporter »: lieuxPolicy.editPlace, like the other edits of a place (an empty
+  // text on a place without one changes nothing: ok where allowed).
+  'POST /lieux/:id/a-apporter': row(
+    'login',
+    'forbidden forbidden forbidden',
+    'ok forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'ok ok forbidden',
+    'forbidden forbidden forbidden',
+    'ok',
   ),
   'POST /lieux/:id/fermer': row(
     'login',

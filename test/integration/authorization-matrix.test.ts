@@ -36,6 +36,8 @@ const clock = new TestClock(new Date('2026-11-10T09:00:00Z'));
 const routes: string[] = [];
 let t: TestApp;
 let w: TwoTerritories;
+/** The short link code of the Var's place (« /l/:code »): a real one, so that its cells show the redirection. */
+let placeShortCode: string;
 
 beforeAll(async () => {
   t = await createTestApp({
@@ -45,6 +47,11 @@ beforeAll(async () => {
     },
   });
   w = await seedTwoTerritories(t);
+  const code = (
+    await t.db.query<{ short_code: string }>('SELECT short_code FROM places WHERE id = $1', [w.var.place])
+  )[0]?.short_code;
+  if (!code) throw new Error('no short code for the Var place');
+  placeShortCode = code;
 });
 afterAll(async () => {
   await t?.close();
@@ -96,7 +103,7 @@ function concrete(route: string): { method: string; url: string; body: Record<st
   const url = pattern
     .replace('/*', '/matrice.css')
     .replace(':org', v.structure)
-    .replace(':code', 'ABCD-EFGH')
+    .replace(':code', pattern.startsWith('/l/') ? placeShortCode : 'ABCD-EFGH')
     .replace(/:id/g, id());
   // Harmless values where an empty form would change data for whoever is allowed.
   const bodies: Record<string, Record<string, string>> = {
