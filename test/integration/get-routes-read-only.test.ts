@@ -50,8 +50,13 @@ beforeAll(async () => {
   const deps = { db: t.db, clock: clock.now, publicUrl: t.config.publicUrl, operatorName: 'Passerelle' };
 
   // A voucher redeemed in November at a demo place, and an API token of that place's structure.
+  // The place is one of the demo aidant's structure: the demo has qualified places in two
+  // territories (ADR 0009), and an aidant redeems only at its own structure's places.
   const place = await one<{ place_id: string; organisation_id: string }>(
-    'SELECT place_id, organisation_id FROM pass_qualifications ORDER BY place_id LIMIT 1',
+    `SELECT q.place_id, q.organisation_id FROM pass_qualifications q
+     JOIN memberships m ON m.organisation_id = q.organisation_id AND m.role = 'aidant'
+     JOIN users u ON u.id = m.user_id AND u.email = 'aidant@demo.passerelle.localhost'
+     WHERE q.status = 'qualified' ORDER BY q.place_id LIMIT 1`,
   );
   const voucher = await one<{ code: string; programme_id: string; booklet_id: string }>(
     `SELECT v.code, v.programme_id, v.booklet_id FROM pass_vouchers v JOIN pass_booklets b ON b.id = v.booklet_id
@@ -83,9 +88,14 @@ beforeAll(async () => {
   const asset = /\/assets\/[^"]+\.css/.exec((await t.app.inject({ url: '/' })).body)?.[0] as string;
   const organisation = place.organisation_id;
   const programme = voucher.programme_id;
+  const { short_code: shortCode } = await one<{ short_code: string }>('SELECT short_code FROM places WHERE id = $1', [
+    place.place_id,
+  ]);
   Object.assign(examples, {
     '/assets/*': [asset],
     '/organisations/:id': [`/organisations/${organisation}`],
+    '/admin/organisations/:id/territoire': [`/admin/organisations/${organisation}/territoire`],
+    '/l/:code': [`/l/${shortCode}`, '/l/000000000000'],
     '/api/v1/lieux/:id': [`/api/v1/lieux/${place.place_id}`],
     '/lieux/:id': [`/lieux/${place.place_id}`],
     '/lieux/:id/modifier': [`/lieux/${place.place_id}/modifier`],
