@@ -16,7 +16,7 @@ import { createTestApp, type TestApp, TestClock } from '../support/test-app.ts';
 const clock = new TestClock(new Date('2026-11-10T09:00:00Z'));
 let t: TestApp;
 
-export const HOSTILE = [
+const HOSTILE = [
   '\u0000',
   'a\u0000b',
   '99999999999999999999',

@@ -10,7 +10,7 @@ import { buildApp } from '../../src/app.ts';
 import { seedDemo } from '../../src/demo.ts';
 import { applicationTables } from '../../src/platform/db/backup.ts';
 import type { Database } from '../../src/platform/db/database.ts';
-import { verifyJournal } from '../../src/platform/journal/journal.ts';
+import { setJournalKey, verifyJournal } from '../../src/platform/journal/journal.ts';
 import { type TestClock, testConfig } from './test-app.ts';
 
 const sharedData = path.resolve('../shared/data');
@@ -31,7 +31,10 @@ export async function populate(db: Database, clock: TestClock): Promise<void> {
       path.join(dir, 'lieux', 'lieux-paca-2023-05-17.json'),
       readFileSync(path.join(sharedData, 'lieux', 'lieux-paca-2023-05-17.json')),
     );
-    const report = await seedDemo(db, testConfig({ DATA_DIR: dir, DEMO_DATA_DIR: dir }), clock.now);
+    const config = testConfig({ DATA_DIR: dir, DEMO_DATA_DIR: dir });
+    // What the server and the CLI do at start: journal rows are keyed by the secret (ADR 0017).
+    setJournalKey(config.secretKey);
+    const report = await seedDemo(db, config, clock.now);
     if (!report.created) throw new Error(`demo data not created: ${report.lines.join(' / ')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -221,8 +221,10 @@ describe('the diagnostic', () => {
     const nowhere = await agent.post('/orientation/question/lieu', { diagnostic: id, commune: 'Zzyzxville' });
     expect(nowhere.statusCode).toBe(422);
     expect(visibleText(nowhere.body)).toContain('Nous ne trouvons pas « Zzyzxville ».');
+    // A NUL byte is refused by the platform for every route, before the question sees it.
     const nul = await agent.post('/orientation/question/lieu', { diagnostic: id, commune: 'Tou\u0000lon' });
-    expect(nul.statusCode).toBe(422);
+    expect(nul.statusCode).toBe(400);
+    expect(visibleText(nul.body)).toContain('caractère invalide');
     const abroad = await agent.post('/orientation/question/lieu', { diagnostic: id, latitude: '999', longitude: '5' });
     expect(abroad.statusCode).toBe(422);
     expect(await count('SELECT count(*) AS n FROM orientation_sessions WHERE location IS NOT NULL')).toBe(0);

@@ -42,7 +42,7 @@ export function listMigrations(dir = migrationsDir): Migration[] {
  * PGlite never loads pg_trgm: its WebAssembly build can spin forever inside a trigram call
  * (electric-sql/pglite#1058), freezing the one connection and so the whole server. The first
  * migrations were written before that and create the extension and two indexes with it; on
- * PGlite exactly those statements are left out (0105 drops them from databases made before,
+ * PGlite exactly those statements are left out (0075 drops them from databases made before,
  * see ADR 0022). Anything else is run as written.
  */
 const PGLITE_LEFT_OUT =

@@ -1,7 +1,7 @@
 /**
  * A PGlite database made before pg_trgm was dropped from PGlite (migrations 0001 and 0003
- * created it and two indexes with it) opens without the extension and is upgraded by 0105:
- * the indexes and the extension are gone and places can be written again. Without 0105,
+ * created it and two indexes with it) opens without the extension and is upgraded by 0075:
+ * the indexes and the extension are gone and places can be written again. Without 0075,
  * writing a place fails (« could not access file "pg_trgm" »). PGlite only: PostgreSQL keeps
  * pg_trgm (ADR 0022).
  */
@@ -22,12 +22,12 @@ describe.runIf(testEngine() === 'pglite')('an embedded database made with pg_trg
   it('is upgraded: no pg_trgm left, and places can be written', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pglite-trgm-'));
     try {
-      // The database as the previous version made it: every migration before 0105, as written.
+      // The database as the previous version made it: every migration before 0075, as written.
       const old = await PGlite.create({ dataDir: dir, extensions: { cube, earthdistance, pg_trgm, unaccent } });
       await old.exec(
         'CREATE TABLE schema_migrations (version text PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
       );
-      for (const m of listMigrations().filter((m) => m.version < '0105')) {
+      for (const m of listMigrations().filter((m) => m.version < '0075')) {
         await old.exec(m.sql);
         await old.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       }
@@ -39,7 +39,7 @@ describe.runIf(testEngine() === 'pglite')('an embedded database made with pg_trg
 
       const db = await openPglite({ dataDir: dir });
       try {
-        expect(await migrate(db)).toContain('0105-no-pg-trgm-on-pglite');
+        expect(await migrate(db)).toContain('0075-no-pg-trgm-on-pglite');
         const extensions = (await db.query<{ extname: string }>('SELECT extname FROM pg_extension')).map(
           (r) => r.extname,
         );

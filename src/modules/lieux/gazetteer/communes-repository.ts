@@ -44,7 +44,7 @@ export async function replaceCommunes(tx: Queryable, rows: CommuneRow[]): Promis
 /**
  * The trigrams of a folded name (see communeKey): each word padded with two spaces before and
  * one after, as pg_trgm does; each trigram once, sorted. The same as the SQL function
- * lieux_trigrams of migration 0105 (tested), computed here because it is much faster.
+ * lieux_trigrams of migration 0075 (tested), computed here because it is much faster.
  */
 export function trigramsOf(key: string): string[] {
   const set = new Set<string>();
@@ -56,7 +56,7 @@ export function trigramsOf(key: string): string[] {
   return [...set].sort();
 }
 
-/** Rewrites the trigram tables similarCommunes reads (migration 0105). */
+/** Rewrites the trigram tables similarCommunes reads (migration 0075). */
 async function writeNameTrigrams(tx: Queryable, names: string[]): Promise<void> {
   await tx.query('DELETE FROM commune_trigram_names');
   await tx.query('DELETE FROM commune_name_trigram_counts');
@@ -141,7 +141,7 @@ const SIMILARITY_THRESHOLD = 0.3;
 /**
  * Close spellings, for « vouliez-vous dire ». Without pg_trgm (it can hang PGlite, ADR 0022)
  * but with its measure: the trigrams a name shares with what was typed, over all the trigrams
- * of both (threshold 0.3), counted in plain SQL through the trigram tables of migration 0105,
+ * of both (threshold 0.3), counted in plain SQL through the trigram tables of migration 0075,
  * so both engines give the same answers. A name beginning with what was typed is offered too.
  */
 export async function similarCommunes(db: Queryable, key: string, limit = 8): Promise<CommuneMatch[]> {
