@@ -11,6 +11,7 @@ import { systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { DatabaseUnavailableError, openDatabase } from './platform/db/open-database.ts';
 import { DatabaseBusyError } from './platform/db/process-lock.ts';
+import { setJournalKey } from './platform/journal/journal.ts';
 
 /** Plain lines for the person who typed npm start (logs proper are JSON lines). */
 function say(line: string) {
@@ -30,6 +31,8 @@ async function main() {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+  // Journal rows are keyed by the secret (ADR 0017): set before anything writes, the demo data included.
+  setJournalKey(config.secretKey);
 
   let db: Database;
   try {
