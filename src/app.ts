@@ -6,14 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
-import {
-  accountsPlugin,
-  findOrganisation,
-  listOrganisations,
-  loadUser,
-  memberEmailsWithRoles,
-  OidcClient,
-} from './modules/accounts/index.ts';
+import { accountsPlugin, loadUser, OidcClient, organisationDirectory } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
@@ -163,11 +156,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   // Territories are typed by name and checked against the gazetteer of the lieux module.
   await app.register(accountsPlugin, { deps, config, oidc, signInThrottle, territories: territoryGazetteer(db) });
-  const organisations = {
-    list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
-    name: async (id: string) => (await findOrganisation(db, id))?.name,
-    memberEmails: memberEmailsWithRoles,
-  };
+  const organisations = organisationDirectory(db);
   await app.register(lieuxPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl },
     publicApiRateLimit: config.rateLimits.publicApi,

@@ -22,11 +22,10 @@ export { ImportFileError, type ImportReport, importPlaces, type ReasonCount } fr
 export { type NearbyPlace, nearbyPlaceById, nearbyPlaces, nearestCommune } from './nearby-places.ts';
 export { describeHours, type HoursView } from './opening-hours.ts';
 export {
-  findPlace,
-  type PlaceRecord,
   type PlaceSummary,
   placeInTerritorySql,
   placeSummaries,
+  placeSummary,
   placeSummarySubquery,
   placesByDistance,
   placesNear,
