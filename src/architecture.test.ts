@@ -63,6 +63,11 @@ const tableOwners: Record<string, string> = {
   orientation_sessions: 'module:orientation',
   orientation_slips: 'module:orientation',
   orientation_slip_notes: 'module:orientation',
+  people: 'module:people',
+  people_follows: 'module:people',
+  people_contacts: 'module:people',
+  people_access_log: 'module:people',
+  people_identity_links: 'module:people',
 };
 
 /**
@@ -74,6 +79,7 @@ const allowedModuleDependencies: Record<string, string[]> = {
   lieux: [],
   pass: ['accounts', 'lieux'], // SIRET checks; places
   orientation: ['lieux'],
+  people: ['lieux'], // commune names
   site: [],
 };
 
