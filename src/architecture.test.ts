@@ -83,7 +83,7 @@ const allowedModuleDependencies: Record<string, string[]> = {
   site: [],
 };
 
-describe('architecture', () => {
+describe('architecture', { timeout: 60_000 }, () => {
   const sources: Source[] = walk(src).map((f) => ({
     file: path.relative(src, f).split(path.sep).join('/'),
     text: readFileSync(f, 'utf8'),
@@ -131,7 +131,7 @@ describe('architecture', () => {
 });
 
 // biome-ignore-start lint/suspicious/noTemplateCurlyInString: the fixtures are sources holding template literals
-describe('architecture rules, on deliberate violations', () => {
+describe('architecture rules, on deliberate violations', { timeout: 60_000 }, () => {
   const owners = { pass_statements: 'module:pass', places: 'module:lieux', journal: 'platform' };
 
   it('catch SQL on another part’s table in upper and lower case', () => {
