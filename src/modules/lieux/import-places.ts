@@ -27,6 +27,17 @@ import { communeKey, foldText } from './text.ts';
 /** Rows per INSERT on PGlite (bench/import-responsiveness.ts). */
 const WRITE_BATCH_PGLITE = 50;
 
+/** Imports of places of this process whose writing transaction runs now. */
+let writing = 0;
+
+/**
+ * Whether an import of places is writing in this process. On the embedded database its
+ * transaction holds the one connection: a search waits for it (the search page says so).
+ */
+export function placesImportWriting(): boolean {
+  return writing > 0;
+}
+
 export interface ImportOptions {
   fileName: string;
   dryRun: boolean;
@@ -329,28 +340,37 @@ export async function importPlaces(
   if (options.dryRun) return report;
 
   progress('écriture', 0, writes.length);
-  report.importId = await deps.db.transaction(async (tx) => {
-    // PGlite runs each statement on this thread: batches short enough to keep /sante answering.
-    await upsertPlaces(tx, writes, deps.db.engine === 'pglite' ? WRITE_BATCH_PGLITE : 1000);
-    const id = await recordImport(tx, {
-      kind: 'places',
-      fileName: options.fileName,
-      actorUserId: accountIdOf(actor),
-      startedAt,
-      finishedAt: deps.clock(),
-      dryRun: false,
-      summary,
-      report: { ...report, rejections: report.rejections.slice(0, 200), corrections: report.corrections.slice(0, 200) },
+  writing++;
+  try {
+    report.importId = await deps.db.transaction(async (tx) => {
+      // PGlite runs each statement on this thread: batches short enough to keep /sante answering.
+      await upsertPlaces(tx, writes, deps.db.engine === 'pglite' ? WRITE_BATCH_PGLITE : 1000);
+      const id = await recordImport(tx, {
+        kind: 'places',
+        fileName: options.fileName,
+        actorUserId: accountIdOf(actor),
+        startedAt,
+        finishedAt: deps.clock(),
+        dryRun: false,
+        summary,
+        report: {
+          ...report,
+          rejections: report.rejections.slice(0, 200),
+          corrections: report.corrections.slice(0, 200),
+        },
+      });
+      await appendJournal(tx, deps.clock, {
+        action: 'lieux.import',
+        actorUserId: accountIdOf(actor),
+        targetType: 'import',
+        targetId: id,
+        details: { ...summary },
+      });
+      return id;
     });
-    await appendJournal(tx, deps.clock, {
-      action: 'lieux.import',
-      actorUserId: accountIdOf(actor),
-      targetType: 'import',
-      targetId: id,
-      details: { ...summary },
-    });
-    return id;
-  });
+  } finally {
+    writing--;
+  }
   progress('écriture', writes.length, writes.length);
   return report;
 }

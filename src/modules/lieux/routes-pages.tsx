@@ -3,13 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { can } from '../../platform/auth/policy.ts';
 import { type FieldErrors, NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { parisDate } from '../../platform/print/index.ts';
+import { placesImportWriting } from './import-places.ts';
 import type { LieuxDeps } from './index.ts';
 import { nearbyPlaces } from './nearby-places.ts';
 import { describeHours } from './opening-hours.ts';
 import { findPlace, placeIdByShortCode } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
 import { FILTER_FIELDS, parseSearchQuery, type SearchCriteria } from './search/search-criteria.ts';
-import { PageOutOfRangeError, searchPlaces } from './search/search-places.ts';
+import { PageOutOfRangeError, type SearchOutcome, searchPlaces } from './search/search-places.ts';
 import { closureOf, displayDistance } from './views/format.ts';
 import { type Alternative, PlacePage } from './views/place-page.tsx';
 import { SearchPage, type SearchPageProps, WherePage } from './views/search-page.tsx';
@@ -51,6 +52,35 @@ function plainErrors(fieldErrors: FieldErrors): { errors: FieldErrors; message: 
   };
 }
 
+/**
+ * A search still waiting after this long while an import of places writes is told why: on the
+ * embedded database (one connection) it waits for the import's transaction, up to a minute
+ * for a national file (issue 9, bench/import-responsiveness.ts).
+ */
+export const IMPORT_WAIT_NOTICE_MS = 2000;
+
+const STILL_WAITING = Symbol('still waiting behind an import');
+
+/** The search, or STILL_WAITING when an import of places keeps it waiting too long. */
+async function searchUnlessImportHoldsIt(
+  deps: LieuxDeps,
+  criteria: SearchCriteria,
+): Promise<SearchOutcome | typeof STILL_WAITING> {
+  const search = searchPlaces(deps, criteria);
+  let timer: NodeJS.Timeout | undefined;
+  const first = await Promise.race([
+    search,
+    new Promise<typeof STILL_WAITING>((resolve) => {
+      timer = setTimeout(() => resolve(STILL_WAITING), IMPORT_WAIT_NOTICE_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (first !== STILL_WAITING) return first;
+  if (!placesImportWriting()) return search;
+  // Answered after the import: nobody reads it any more, its error included.
+  search.catch(() => {});
+  return STILL_WAITING;
+}
+
 export function lieuxPageRoutes(
   app: FastifyInstance,
   opts: { deps: LieuxDeps; organisationName: (id: string) => Promise<string | undefined> },
@@ -81,7 +111,19 @@ export function lieuxPageRoutes(
         );
       }
       if (asked) {
-        const outcome = await searchPlaces(deps, criteria as SearchCriteria);
+        const outcome = await searchUnlessImportHoldsIt(deps, criteria as SearchCriteria);
+        if (outcome === STILL_WAITING) {
+          reply.header('retry-after', '30');
+          return reply.page(
+            {
+              title: 'Mise à jour des lieux en cours',
+              scripts: ['lieux/position.js'],
+              stylesheets: ['lieux/lieux.css'],
+            },
+            <SearchPage criteria={criteria} typed={typed} importRunning />,
+            503,
+          );
+        }
         if (outcome.kind === 'results') {
           const now = deps.clock();
           const passPlaces = new Set(outcome.results.length > 0 ? ((await deps.passPlaceIds?.()) ?? []) : []);

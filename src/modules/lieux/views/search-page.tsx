@@ -22,6 +22,8 @@ export interface SearchPageProps {
   typed: Record<string, string>;
   errors?: FieldErrors | undefined;
   errorMessage?: string | undefined;
+  /** The search waited too long behind an import of places (embedded database): say so. */
+  importRunning?: boolean | undefined;
   outcome?:
     | {
         kind: 'results';
@@ -426,6 +428,7 @@ export function SearchPage(props: SearchPageProps) {
   return (
     <>
       <h1>Trouver de l'aide près de chez vous</h1>
+      {props.importRunning ? <ImportRunning criteria={c} /> : null}
       <ErrorSummary errors={errors} message={props.errorMessage} />
       {outcome?.kind === 'ambiguous' ? (
         <ChoiceList
@@ -455,6 +458,24 @@ export function SearchPage(props: SearchPageProps) {
       <SearchForm {...props} heading={Boolean(outcome)} />
       <OpenData />
     </>
+  );
+}
+
+/** The places are being updated: the search waits for it; nothing is lost by asking again. */
+function ImportRunning({ criteria }: { criteria: Partial<SearchCriteria> }) {
+  return (
+    <div class="fr-alert fr-alert--info fr-mb-4w" role="status">
+      <h2 class="fr-alert__title">Une mise à jour des lieux est en cours</h2>
+      <p>
+        La liste des lieux est en train d'être mise à jour : votre recherche doit attendre la fin de cette mise à jour,
+        ce qui peut prendre une minute. Les résultats arriveront plus lentement que d'habitude.
+      </p>
+      <p class="fr-mt-2w">
+        <a class="fr-link fr-icon-refresh-line fr-link--icon-left" href={`/lieux?${searchQueryString(criteria)}`}>
+          Relancer la recherche
+        </a>
+      </p>
+    </div>
   );
 }
 
