@@ -143,7 +143,17 @@ describe('the diagnostic', () => {
     // Phone as text, link to the place page, open now shown (10:00 on a Tuesday).
     expect(text).toContain('Appeler le 04 94 00 00 01');
     expect(result.body).toContain('href="/lieux/or-port"');
-    expect(text).toContain('Ouvert maintenant');
+    expect(text).toContain('Ouvert maintenant, jusqu’à 17 h');
+    expect(text).toContain('Horaires à confirmer');
+    // The same in English and Arabic: open now and until when, in the page's language.
+    const english = visibleText((await agent.get(`/orientation/resultat/${slipCodes.format(code)}?lang=en`)).body);
+    expect(english).toContain('Open now, until 17:00');
+    expect(english).toContain('Opening hours to be confirmed');
+    expect(english).not.toContain('Ouvert maintenant');
+    const arabic = visibleText((await agent.get(`/orientation/resultat/${slipCodes.format(code)}?lang=ar`)).body);
+    expect(arabic).toContain('مفتوح الآن حتى الساعة 17:00');
+    expect(arabic).not.toContain('Ouvert maintenant');
+    await agent.get('/orientation?lang=fr');
     expect(result.body).toMatch(/href="sms:\?&amp;body=[^"]+orientation%2Ffiche%2F/);
     expect(result.body).toContain('<svg xmlns="http://www.w3.org/2000/svg" viewBox=');
   });
