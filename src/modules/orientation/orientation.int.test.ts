@@ -391,6 +391,53 @@ describe('the slip', () => {
     });
   });
 
+  it('honours a slip inside the caller’s transaction: both commit, or neither', async () => {
+    const code = await runDiagnostic(new Agent(t.app));
+    const input = { code: slipCodes.format(code).toLowerCase(), organisationId: orgs.mediatheque };
+    const honoured = () =>
+      count('SELECT count(*) AS n FROM orientation_slips WHERE code = $1 AND honoured_at IS NOT NULL', [code]);
+    const journaled = () =>
+      count('SELECT count(*) AS n FROM journal WHERE action = $1 AND target_id = $2', [
+        'orientation.fiche_honoree',
+        code,
+      ]);
+    // The caller's own write fails after honouring: neither the « honorée » nor its journal entry stays.
+    await expect(
+      t.db.transaction(async (tx) => {
+        const outcome = await honourSlip({ tx, clock: clock.now }, helper, input);
+        expect(outcome).toMatchObject({ code, alreadyHonoured: false, level: 'urgence', procedure: 'etranger' });
+        throw new Error('the support session could not be saved');
+      }),
+    ).rejects.toThrow('the support session could not be saved');
+    expect(await honoured()).toBe(0);
+    expect(await journaled()).toBe(0);
+
+    // Committed with the caller's write: what pre-fills the session, the needs as the slip has them.
+    const outcome = await t.db.transaction((tx) => honourSlip({ tx, clock: clock.now }, helper, input));
+    const stored = await t.db.query<{ needs: string[]; themes: string[] }>(
+      'SELECT needs, themes FROM orientation_slips WHERE code = $1',
+      [code],
+    );
+    expect(outcome).toMatchObject({ alreadyHonoured: false, needs: stored[0]?.needs, themes: stored[0]?.themes });
+    expect(outcome.needs).toEqual(expect.arrayContaining(['agir_vite', 'langue_anglais']));
+    expect(await honoured()).toBe(1);
+    expect(await journaled()).toBe(1);
+
+    // A mistyped code, or an organisation the actor does not belong to, changes nothing.
+    await expect(
+      t.db.transaction((tx) =>
+        honourSlip({ tx, clock: clock.now }, helper, {
+          ...input,
+          code: `${input.code.slice(0, -1)}${input.code.endsWith('2') ? '3' : '2'}`,
+        }),
+      ),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(t.db.transaction((tx) => honourSlip({ tx, clock: clock.now }, stranger, input))).rejects.toMatchObject(
+      { code: 'forbidden' },
+    );
+    expect(await journaled()).toBe(1);
+  });
+
   it('purges professionals’ notes when the slip expires, and unfinished diagnostics', async () => {
     const prescriber = await signIn('prescripteur@ccas.fr');
     const code = await runDiagnostic(prescriber, ANSWERS, { organisation: orgs.ccas });
