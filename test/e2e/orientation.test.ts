@@ -210,6 +210,10 @@ describe('orientation diagnostic', () => {
     expect(await page.locator('.pa-level').evaluate((el) => getComputedStyle(el).borderRightWidth)).not.toBe('0px');
     expect(await widthOf(page)).toBeLessThanOrEqual(320);
     await shown(page.getByText('هذه الترجمة العربية مسودة'));
+    // Each place says in Arabic whether it is open now, or when it opens next; never in French.
+    const places = await textOf(page.locator('.pa-places'));
+    expect(places).toMatch(/مفتوح الآن|مغلق الآن|أوقات العمل غير مؤكدة/);
+    expect(places).not.toMatch(/Ouvert|Fermé|ouvre|Horaires/);
     await page.screenshot({ path: path.join(shots, 'orientation-ar-resultat.png'), fullPage: true });
     expect(await snapshotViolations(browser, page)).toEqual([]);
     await context.close();

@@ -21,7 +21,7 @@ export { territoryGazetteer } from './gazetteer/territory-gazetteer.ts';
 export { type CommunesReport, importCommunes } from './import-communes.ts';
 export { ImportFileError, type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
 export { type NearbyPlace, nearbyPlaceById, nearbyPlaces, nearestCommune } from './nearby-places.ts';
-export { describeHours, type HoursView } from './opening-hours.ts';
+export { describeHours, type HoursMoment, type HoursState, type HoursView, hoursState } from './opening-hours.ts';
 export {
   type PlaceSummary,
   placeInTerritorySql,

@@ -291,3 +291,61 @@ export function describeHours(raw: string | null | undefined, now: Date): HoursV
     return invalidView(value);
   }
 }
+
+/**
+ * Where a place stands at an instant, as data, for a caller that words it in its own language
+ * (the orientation result in French, English and Arabic). Cheaper than describeHours: it
+ * looks 10 days ahead only, and describes neither today nor the week.
+ */
+export interface HoursState {
+  /** null when unknown at this moment (only comments or `unknown` rules). */
+  openNow: boolean | null;
+  /** Open now: when it closes (minute 1440 = midnight of that day); null: not within 10 days. */
+  closes?: HoursMoment | null;
+  /** Closed now: the next opening within a year (null: none); toConfirm when that stretch is `unknown`. */
+  opens?: (HoursMoment & { toConfirm: boolean }) | null;
+}
+
+/** A moment in Paris time: days after today, weekday (Monday 0), date (YYYY-MM-DD), minute of the day. */
+export interface HoursMoment {
+  inDays: number;
+  weekday: number;
+  date: string;
+  minute: number;
+}
+
+function momentOf(wallMinutes: number, today: number, midnightAsPreviousDay: boolean): HoursMoment {
+  const { day, minute } = splitWall(wallMinutes, midnightAsPreviousDay);
+  return {
+    inDays: day - today,
+    weekday: weekdayIndex(day),
+    date: new Date(day * 86_400_000).toISOString().slice(0, 10),
+    minute,
+  };
+}
+
+/** null when there are no hours or they cannot be read. */
+export function hoursState(raw: string | null | undefined, now: Date): HoursState | null {
+  const oh = parse(raw);
+  if (!oh) return null;
+  try {
+    const wall = parisWall(now);
+    const today = wall.day;
+    const nowWall = today * DAY_MINUTES + wall.minute;
+    const nowDate = localDate(nowWall, wall.second, wall.millisecond);
+    if (oh.getUnknown(nowDate)) return { openNow: null };
+    const horizon = nowWall + 10 * DAY_MINUTES;
+    const ahead = spans(oh, nowWall, horizon);
+    if (oh.getState(nowDate)) {
+      const known = mergeIntervals(ahead.filter((s) => !s.unknown).map((s): [number, number] => [s.start, s.end]));
+      const current = known.find(([start, end]) => start <= nowWall && nowWall < end);
+      if (!current || current[1] >= horizon) return { openNow: true, closes: null };
+      return { openNow: true, closes: momentOf(current[1], today, true) };
+    }
+    const next = ahead.find((span) => span.start > nowWall) ?? spans(oh, horizon, (today + 367) * DAY_MINUTES)[0];
+    if (!next) return { openNow: false, opens: null };
+    return { openNow: false, opens: { ...momentOf(next.start, today, false), toConfirm: next.unknown } };
+  } catch {
+    return null;
+  }
+}

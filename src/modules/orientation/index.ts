@@ -17,6 +17,8 @@ import { purgeOrientation } from './slips.ts';
 
 export { seedOrientationDemo } from './demo.ts';
 export {
+  type HonourDeps,
+  type HonourInput,
   type HonourOutcome,
   honourSlip,
   parseSlipCode,

@@ -143,7 +143,17 @@ describe('the diagnostic', () => {
     // Phone as text, link to the place page, open now shown (10:00 on a Tuesday).
     expect(text).toContain('Appeler le 04 94 00 00 01');
     expect(result.body).toContain('href="/lieux/or-port"');
-    expect(text).toContain('Ouvert maintenant');
+    expect(text).toContain('Ouvert maintenant, jusqu’à 17 h');
+    expect(text).toContain('Horaires à confirmer');
+    // The same in English and Arabic: open now and until when, in the page's language.
+    const english = visibleText((await agent.get(`/orientation/resultat/${slipCodes.format(code)}?lang=en`)).body);
+    expect(english).toContain('Open now, until 17:00');
+    expect(english).toContain('Opening hours to be confirmed');
+    expect(english).not.toContain('Ouvert maintenant');
+    const arabic = visibleText((await agent.get(`/orientation/resultat/${slipCodes.format(code)}?lang=ar`)).body);
+    expect(arabic).toContain('مفتوح الآن حتى الساعة 17:00');
+    expect(arabic).not.toContain('Ouvert maintenant');
+    await agent.get('/orientation?lang=fr');
     expect(result.body).toMatch(/href="sms:\?&amp;body=[^"]+orientation%2Ffiche%2F/);
     expect(result.body).toContain('<svg xmlns="http://www.w3.org/2000/svg" viewBox=');
   });
@@ -379,6 +389,53 @@ describe('the slip', () => {
     ).rejects.toMatchObject({
       code: 'fiche_expiree',
     });
+  });
+
+  it('honours a slip inside the caller’s transaction: both commit, or neither', async () => {
+    const code = await runDiagnostic(new Agent(t.app));
+    const input = { code: slipCodes.format(code).toLowerCase(), organisationId: orgs.mediatheque };
+    const honoured = () =>
+      count('SELECT count(*) AS n FROM orientation_slips WHERE code = $1 AND honoured_at IS NOT NULL', [code]);
+    const journaled = () =>
+      count('SELECT count(*) AS n FROM journal WHERE action = $1 AND target_id = $2', [
+        'orientation.fiche_honoree',
+        code,
+      ]);
+    // The caller's own write fails after honouring: neither the « honorée » nor its journal entry stays.
+    await expect(
+      t.db.transaction(async (tx) => {
+        const outcome = await honourSlip({ tx, clock: clock.now }, helper, input);
+        expect(outcome).toMatchObject({ code, alreadyHonoured: false, level: 'urgence', procedure: 'etranger' });
+        throw new Error('the support session could not be saved');
+      }),
+    ).rejects.toThrow('the support session could not be saved');
+    expect(await honoured()).toBe(0);
+    expect(await journaled()).toBe(0);
+
+    // Committed with the caller's write: what pre-fills the session, the needs as the slip has them.
+    const outcome = await t.db.transaction((tx) => honourSlip({ tx, clock: clock.now }, helper, input));
+    const stored = await t.db.query<{ needs: string[]; themes: string[] }>(
+      'SELECT needs, themes FROM orientation_slips WHERE code = $1',
+      [code],
+    );
+    expect(outcome).toMatchObject({ alreadyHonoured: false, needs: stored[0]?.needs, themes: stored[0]?.themes });
+    expect(outcome.needs).toEqual(expect.arrayContaining(['agir_vite', 'langue_anglais']));
+    expect(await honoured()).toBe(1);
+    expect(await journaled()).toBe(1);
+
+    // A mistyped code, or an organisation the actor does not belong to, changes nothing.
+    await expect(
+      t.db.transaction((tx) =>
+        honourSlip({ tx, clock: clock.now }, helper, {
+          ...input,
+          code: `${input.code.slice(0, -1)}${input.code.endsWith('2') ? '3' : '2'}`,
+        }),
+      ),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(t.db.transaction((tx) => honourSlip({ tx, clock: clock.now }, stranger, input))).rejects.toMatchObject(
+      { code: 'forbidden' },
+    );
+    expect(await journaled()).toBe(1);
   });
 
   it('purges professionals’ notes when the slip expires, and unfinished diagnostics', async () => {

@@ -9,7 +9,7 @@ import { can } from '../../platform/auth/policy.ts';
 import { AppError, ValidationError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { qrSvg } from '../../platform/print/index.ts';
-import { describeHours } from '../lieux/index.ts';
+import { hoursText, type PlaceHours, stateThisMinute } from './hours-text.ts';
 import type { Lang } from './i18n.ts';
 import { orientationPolicy } from './policies.ts';
 import type { SlipRow } from './repository.ts';
@@ -29,14 +29,7 @@ import {
   type SlipDeps,
   sessionFormUrl,
 } from './slips.ts';
-import {
-  type PlaceHours,
-  PrintableSlip,
-  ResultPage,
-  type ResultPageProps,
-  SlipLookupPage,
-  SummaryPage,
-} from './views/result-pages.tsx';
+import { PrintableSlip, ResultPage, type ResultPageProps, SlipLookupPage, SummaryPage } from './views/result-pages.tsx';
 
 export interface SlipRouteOptions {
   deps: SlipDeps;
@@ -75,8 +68,7 @@ export function orientationSlipRoutes(app: FastifyInstance, opts: SlipRouteOptio
     const now = deps.clock();
     const hours = new Map<string, PlaceHours>();
     for (const place of [...ranked.map((r) => r.place), ...(destination ? [destination] : [])]) {
-      const view = describeHours(place.horaires, now);
-      hours.set(place.id, { openNow: view?.openNow ?? null, detail: view?.status ?? '' });
+      hours.set(place.id, hoursText(ctx.t, lang, stateThisMinute(place.horaires, now)));
     }
     const display = displaySlipCode(slip.code);
     const slipUrl = `${opts.publicUrl}/orientation/fiche/${display}`;

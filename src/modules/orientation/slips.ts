@@ -240,50 +240,87 @@ export function sessionFormUrl(prefill: SlipPrefill): string {
   return `/accompagnements/nouveau?${params.toString()}`;
 }
 
-export type HonourOutcome = SlipPrefill & { alreadyHonoured: boolean; honouredAt: Date };
+export type HonourOutcome = SlipPrefill & {
+  /** The needs the diagnostic found (besoins.json ids, worded by i18n `besoin.<id>`). */
+  needs: string[];
+  alreadyHonoured: boolean;
+  honouredAt: Date;
+};
+
+export interface HonourInput {
+  /** As typed or read (« KPXA-V784 », « kpxav784 »…): checked and made canonical here. */
+  code: string;
+  /** The receiving organisation, where the actor welcomes people. */
+  organisationId: string;
+}
+
+/**
+ * Where honourSlip runs: its own transaction (`db`), or the caller's (`tx`), so that another
+ * module's write — a support session recorded « from a slip » — and the slip's « honorée »
+ * with its journal entry commit or fail together.
+ */
+export type HonourDeps = { clock: Clock } & ({ db: Database; tx?: undefined } | { tx: Queryable; db?: undefined });
 
 /**
  * The person came: the receiving organisation marks the slip « honorée » (once; a second call
- * says so and changes nothing) and gets what pre-fills the support session. Refused: an
- * unknown or expired slip, an organisation where the actor does not receive people, a slip
- * that names another organisation's place. Called by the support-session form when it records
- * a session « from a slip », and by the slip page's button.
+ * says so and changes nothing) and gets what pre-fills the support session (themes, level,
+ * needs, procedure). Refused: an unknown, mistyped or expired slip, an organisation where the
+ * actor does not receive people, a slip that names another organisation's place. Called by
+ * the support-session form when it records a session « from a slip » (pass `tx`), and by the
+ * slip page's button.
  */
-export async function honourSlip(
-  deps: Pick<SlipDeps, 'db' | 'clock'>,
+export function honourSlip(deps: HonourDeps, actor: Actor | undefined, input: HonourInput): Promise<HonourOutcome>;
+/** The same, with the code apart (the first form of this use case, kept for its callers). */
+export function honourSlip(
+  deps: HonourDeps,
   actor: Actor | undefined,
   code: string,
   input: { organisationId: string },
+): Promise<HonourOutcome>;
+export function honourSlip(
+  deps: HonourDeps,
+  actor: Actor | undefined,
+  codeOrInput: string | HonourInput,
+  rest?: { organisationId: string },
 ): Promise<HonourOutcome> {
-  const canonical = parseSlipCode(code);
-  const slip = await loadSlip(deps.db, canonical);
+  const input: HonourInput =
+    typeof codeOrInput === 'string' ? { code: codeOrInput, organisationId: rest?.organisationId ?? '' } : codeOrInput;
+  if (deps.tx) return honourIn(deps.tx, deps.clock, actor, input);
+  return deps.db.transaction((tx) => honourIn(tx, deps.clock, actor, input));
+}
+
+async function honourIn(tx: Queryable, clock: Clock, actor: Actor | undefined, input: HonourInput) {
+  const canonical = parseSlipCode(String(input.code));
+  const slip = await loadSlip(tx, canonical);
   authorize(actor, orientationPolicy.honourSlip, {
-    slip: await slipRef(deps.db, slip),
+    slip: await slipRef(tx, slip),
     organisationId: input.organisationId,
   });
-  const now = deps.clock();
-  if (slip.honouredAt) return { ...prefillOf(slip), alreadyHonoured: true, honouredAt: slip.honouredAt };
+  const now = clock();
+  const outcome = (row: SlipRow, alreadyHonoured: boolean, honouredAt: Date): HonourOutcome => ({
+    ...prefillOf(row),
+    needs: row.needs,
+    alreadyHonoured,
+    honouredAt,
+  });
+  if (slip.honouredAt) return outcome(slip, true, slip.honouredAt);
   if (isExpired(slip, now)) {
     throw new RuleError('fiche_expiree', 'Cette fiche a expiré (plus de 90 jours) : elle ne peut plus être honorée.');
   }
-  const done = await deps.db.transaction(async (tx) => {
-    if (!(await markHonoured(tx, { code: canonical, organisationId: input.organisationId, now }))) return false;
-    await appendJournal(tx, deps.clock, {
-      action: 'orientation.fiche_honoree',
-      actorUserId: accountIdOf(actor),
-      organisationId: input.organisationId,
-      targetType: 'fiche_orientation',
-      targetId: canonical,
-      details: { prescripteur: slip.prescriberOrganisationId },
-    });
-    return true;
-  });
-  if (!done) {
-    // Another helper honoured it a moment ago.
-    const again = await loadSlip(deps.db, canonical);
-    return { ...prefillOf(again), alreadyHonoured: true, honouredAt: again.honouredAt ?? now };
+  if (!(await markHonoured(tx, { code: canonical, organisationId: input.organisationId, now }))) {
+    // Another helper honoured it a moment ago (their transaction committed first).
+    const again = await loadSlip(tx, canonical);
+    return outcome(again, true, again.honouredAt ?? now);
   }
-  return { ...prefillOf(slip), alreadyHonoured: false, honouredAt: now };
+  await appendJournal(tx, clock, {
+    action: 'orientation.fiche_honoree',
+    actorUserId: accountIdOf(actor),
+    organisationId: input.organisationId,
+    targetType: 'fiche_orientation',
+    targetId: canonical,
+    details: { prescripteur: slip.prescriberOrganisationId },
+  });
+  return outcome(slip, false, now);
 }
 
 /**

@@ -5,18 +5,13 @@
 import type { ComponentChildren } from 'preact';
 import { formatPhone, telUri } from '../../../platform/print/index.ts';
 import type { NearbyPlace } from '../../lieux/index.ts';
+import type { PlaceHours } from '../hours-text.ts';
 import { formatDate } from '../i18n.ts';
 import type { RankedPlace } from '../match-places.ts';
 import type { SlipRow } from '../repository.ts';
 import { displaySlipCode } from '../slip-code.ts';
 import type { ProfessionalView, PublicSummary } from '../slips.ts';
 import { Hidden, Icon, LanguageSwitch, TranslationNotice, type ViewContext } from './common.tsx';
-
-export interface PlaceHours {
-  openNow: boolean | null;
-  /** French detail (« Fermé, ouvre demain à 9 h »), shown on French pages only. */
-  detail: string;
-}
 
 export interface ResultPageProps {
   ctx: ViewContext;
@@ -46,19 +41,8 @@ function km(ctx: ViewContext, distance: number): string {
 }
 
 function OpenStatus({ ctx, hours }: { ctx: ViewContext; hours: PlaceHours | undefined }) {
-  if (!hours || hours.openNow === null) return <p>{ctx.t('lieu.horaires_inconnus')}</p>;
-  if (hours.openNow) return <p class="pa-open">{ctx.t('lieu.ouvert')}</p>;
-  return (
-    <p>
-      {ctx.t('lieu.ferme')}
-      {ctx.lang === 'fr' ? (
-        <>
-          {' — '}
-          {hours.detail.replace(/^Fermé, /, '')}
-        </>
-      ) : null}
-    </p>
-  );
+  if (!hours) return <p>{ctx.t('lieu.horaires_inconnus')}</p>;
+  return hours.openNow ? <p class="pa-open">{hours.text}</p> : <p>{hours.text}</p>;
 }
 
 export function PlaceCard({
