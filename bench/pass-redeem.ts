@@ -76,7 +76,9 @@ async function issueProgramme(
     services: [SERVICE],
   });
   const started = performance.now();
-  await issueBooklets(deps, commandLineActor, programme.id, { count: booklets });
+  await issueBooklets(deps, commandLineActor, programme.id, { count: booklets }, undefined, {
+    maxBooklets: MAX_BOOKLETS_PER_ISSUE,
+  });
   return { programmeId: programme.id, issueSeconds: (performance.now() - started) / 1000 };
 }
 
@@ -142,7 +144,14 @@ async function buildWorld(
   }
   const { programmeId, issueSeconds } = await issueProgramme(deps, coordination.id, booklets);
   for (let left = extraBooklets; left > 0; left -= MAX_BOOKLETS_PER_ISSUE) {
-    await issueBooklets(deps, commandLineActor, programmeId, { count: Math.min(left, MAX_BOOKLETS_PER_ISSUE) });
+    await issueBooklets(
+      deps,
+      commandLineActor,
+      programmeId,
+      { count: Math.min(left, MAX_BOOKLETS_PER_ISSUE) },
+      undefined,
+      { maxBooklets: MAX_BOOKLETS_PER_ISSUE },
+    );
   }
   // Handing 20,000 booklets one by one is not what is measured here: they are marked handed out in bulk.
   await db.query(

@@ -73,7 +73,7 @@ describe('issue 9 findings', () => {
     expect(created.statusCode).toBe(303);
     const id = String(created.headers.location).split('/').pop() as string;
     await coordinator.get(`/pass/programmes/${id}`);
-    await coordinator.post(`/pass/programmes/${id}/emettre`, { count: '20' });
+    await coordinator.post(`/pass/programmes/${id}/emettre`, { count: '20', confirme: 'oui' });
     const booklets = await one<{ n: number }>('SELECT count(*)::int AS n FROM pass_booklets WHERE programme_id = $1', [
       id,
     ]);

@@ -659,4 +659,24 @@ export const expectations: Record<string, Row> = {
     'forbidden forbidden forbidden',
     'ok',
   ),
+  // — Professionals' pages (issue 13, helper pro-pages): cancellation, booklet search, undo hand-out. —
+  'POST /pass/programmes/:id/annuler-carnets': row(
+    'login',
+    'forbidden forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'ok forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'ok',
+  ),
+  'GET /pass/distribution/recherche': row('login', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok'),
+  'POST /pass/carnets/:id/annuler-remise': row(
+    'login',
+    'forbidden forbidden forbidden',
+    'ok forbidden forbidden',
+    'ok forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'ok',
+  ),
 };

@@ -66,7 +66,7 @@ describe("the funder's consent", () => {
     expect(coordinator.last?.statusCode).toBe(403);
 
     await coordinator.get(`/pass/programmes/${id}`);
-    await coordinator.post(`/pass/programmes/${id}/emettre`, { count: '2' });
+    await coordinator.post(`/pass/programmes/${id}/emettre`, { count: '2', confirme: 'oui' });
     expect(await count('SELECT count(*)::int AS n FROM pass_booklets WHERE programme_id = $1', [id])).toBe(0);
 
     expect((await funder.post(`/pass/programmes/${id}/accepter`)).statusCode).toBe(303);
@@ -76,7 +76,7 @@ describe("the funder's consent", () => {
       ]),
     ).toBe(1);
     expect(visibleText((await funder.get('/pass')).body)).not.toContain('Programmes en attente de votre accord');
-    await coordinator.post(`/pass/programmes/${id}/emettre`, { count: '2' });
+    await coordinator.post(`/pass/programmes/${id}/emettre`, { count: '2', confirme: 'oui' });
     expect(await count('SELECT count(*)::int AS n FROM pass_booklets WHERE programme_id = $1', [id])).toBe(2);
   });
 

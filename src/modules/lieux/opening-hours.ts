@@ -47,7 +47,9 @@ const UNKNOWN_STATUS = 'Horaires à confirmer';
  * (PH) are the national ones. No coordinates on purpose: sunrise/sunset then use the library's
  * fixed defaults instead of solar times computed in the process time zone.
  */
-const FRANCE = { address: { country_code: 'fr', state: 'Île-de-France' } } as unknown as nominatim_object;
+export const FRANCE_FOR_OPENING_HOURS = {
+  address: { country_code: 'fr', state: 'Île-de-France' },
+} as unknown as nominatim_object;
 
 const parsed = new Map<string, OpeningHours | null>();
 
@@ -58,7 +60,7 @@ function parse(raw: string | null | undefined): OpeningHours | null {
   if (cached !== undefined) return cached;
   let result: OpeningHours | null = null;
   try {
-    result = new OpeningHours(value, FRANCE);
+    result = new OpeningHours(value, FRANCE_FOR_OPENING_HOURS);
   } catch {
     result = null;
   }

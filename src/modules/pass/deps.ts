@@ -27,5 +27,7 @@ export const SITUATIONS = [
   'Retraité ou retraitée',
   'Étudiant ou étudiante',
   'Sans activité',
+  'Sans domicile stable',
+  "Demandeur d'asile ou titre de séjour",
   'Autre',
 ] as const;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import { NotFoundError, RuleError, ValidationError } from '../../platform/http/errors.ts';
-import { many, parseInput, requiredText } from '../../platform/http/validation.ts';
+import { many, parseInput, text } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { addDays, parisDate } from '../../platform/print/index.ts';
 import { resolveLocation, STANDARD_ENUMS } from '../lieux/index.ts';
@@ -67,15 +67,21 @@ export async function assignBooklets(
 
 const distributeSchema = z.object({
   ageBand: z.enum(AGE_BANDS, { message: 'Choisissez une tranche d’âge.' }),
-  commune: requiredText(100),
+  // Optional (ADR 0027): a person without a stable address may have only a commune of
+  // domiciliation, or none that they wish to give.
+  // Optional (ADR 0027): a person without a stable address may have only a commune of
+  // domiciliation, or none that they wish to give.
+  commune: z.preprocess((v) => (v === undefined ? '' : v), text(100)),
+  contact: z.preprocess((v) => (v === undefined ? '' : v), text(200)),
   situation: z.enum(SITUATIONS, { message: 'Choisissez une situation.' }),
   needs: many(z.enum(STANDARD_ENUMS.services, { message: 'Choisissez des besoins de la liste.' })),
 });
 
 export interface Beneficiary {
   tranche_age: string;
-  commune_insee: string;
-  commune: string;
+  /** null: no commune given (sans domicile stable, or the person preferred not to say). */
+  commune_insee: string | null;
+  commune: string | null;
   situation: string;
   besoins: string[];
 }
@@ -93,13 +99,13 @@ export async function distributeBooklet(
   const programme = await findProgramme(deps.db, booklet.programme_id);
   if (!programme) throw new NotFoundError('Programme introuvable.');
   const v = parseInput(distributeSchema, input);
-  const location = await resolveLocation(deps.db, v.commune);
-  if (location.kind === 'unknown' || location.kind === 'unlocated') {
+  const location = v.commune === '' ? null : await resolveLocation(deps.db, v.commune);
+  if (location && (location.kind === 'unknown' || location.kind === 'unlocated')) {
     throw new ValidationError({
       commune: `Nous ne trouvons pas la commune « ${v.commune} ». Saisissez son code postal.`,
     });
   }
-  if (location.kind === 'ambiguous') {
+  if (location?.kind === 'ambiguous') {
     throw new ValidationError({
       commune: `Plusieurs communes s'appellent « ${v.commune} » : précisez le code postal (${location.candidates
         .slice(0, 3)
@@ -118,8 +124,8 @@ export async function distributeBooklet(
   }
   const beneficiary: Beneficiary = {
     tranche_age: v.ageBand,
-    commune_insee: location.codesInsee[0] as string,
-    commune: location.label,
+    commune_insee: location ? (location.codesInsee[0] as string) : null,
+    commune: location ? location.label : null,
     situation: v.situation,
     besoins: v.needs,
   };
@@ -128,6 +134,7 @@ export async function distributeBooklet(
       at: now,
       by: accountIdOf(actor),
       beneficiary: beneficiary as unknown as Record<string, unknown>,
+      contact: v.contact === '' ? null : v.contact,
     });
     if (!ok) throw new RuleError('already_distributed', 'Ce carnet a déjà été remis à un bénéficiaire.');
     await appendJournal(tx, deps.clock, {

@@ -11,21 +11,64 @@ import { appendJournal } from '../../platform/journal/journal.ts';
 import { assertActive } from './consent.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
-import { findProgramme, insertBooklets, insertVouchers, nextBookletNumber } from './programmes-repository.ts';
+import {
+  findProgramme,
+  highestBookletNumber,
+  insertBooklets,
+  insertVouchers,
+  nextBookletNumber,
+} from './programmes-repository.ts';
 import { generateVoucherCode } from './voucher-code.ts';
 
+/** What software (the bench, a command line) may issue in one transaction. */
 export const MAX_BOOKLETS_PER_ISSUE = 50_000;
+/**
+ * What a person may issue in one operation (ADR 0027): a coordinator once issued 5,000
+ * booklets (250,000 €) by mistake in one tap. Larger print runs take several confirmed steps.
+ */
+export const MAX_BOOKLETS_PER_OPERATION = 1_000;
 
-const schema = z.object({
-  count: z.preprocess(
-    (v) => (v === undefined || v === '' ? undefined : Number(v)),
-    z
-      .number({ message: 'Indiquez le nombre de carnets à émettre.' })
-      .int('Le nombre de carnets doit être un nombre entier.')
-      .min(1, 'Émettez au moins un carnet.')
-      .max(MAX_BOOKLETS_PER_ISSUE, `Au plus ${MAX_BOOKLETS_PER_ISSUE} carnets à la fois.`),
-  ),
-});
+function countSchema(max: number) {
+  return z.object({
+    count: z.preprocess(
+      (v) => (v === undefined || v === '' ? undefined : typeof v === 'string' ? Number(v.trim()) : Number(v)),
+      z
+        .number({ message: 'Indiquez le nombre de carnets à émettre, en chiffres.' })
+        .int('Le nombre de carnets doit être un nombre entier.')
+        .min(1, 'Émettez au moins un carnet.')
+        .max(
+          max,
+          `Au plus ${max.toLocaleString('fr-FR')} carnets par émission : pour davantage, émettez en plusieurs fois.`,
+        ),
+    ),
+  });
+}
+
+export interface IssuancePreview {
+  count: number;
+  vouchers: number;
+  /** Face value of everything the operation creates, in cents. */
+  totalCents: number;
+  first: number;
+  last: number;
+}
+
+/** What an issuance would create, for the confirmation step: nothing is written. */
+export async function previewIssuance(
+  deps: PassDeps,
+  actor: Actor | undefined,
+  programmeId: string,
+  input: unknown,
+): Promise<IssuancePreview> {
+  const programme = await findProgramme(deps.db, programmeId);
+  if (!programme) throw new NotFoundError('Programme introuvable.');
+  authorize(actor, passPolicy.manageProgramme, programme);
+  assertActive(programme);
+  const { count } = parseInput(countSchema(MAX_BOOKLETS_PER_OPERATION), input);
+  const first = (await highestBookletNumber(deps.db, programme.id)) + 1;
+  const vouchers = count * programme.vouchers_per_booklet;
+  return { count, vouchers, totalCents: vouchers * programme.face_value_cents, first, last: first + count - 1 };
+}
 
 export async function issueBooklets(
   deps: PassDeps,
@@ -33,12 +76,13 @@ export async function issueBooklets(
   programmeId: string,
   input: unknown,
   onProgress?: (done: number, total: number) => void,
+  options: { maxBooklets?: number } = {},
 ): Promise<{ first: number; last: number; vouchers: number }> {
   const programme = await findProgramme(deps.db, programmeId);
   if (!programme) throw new NotFoundError('Programme introuvable.');
   authorize(actor, passPolicy.manageProgramme, programme);
   assertActive(programme);
-  const { count } = parseInput(schema, input);
+  const { count } = parseInput(countSchema(options.maxBooklets ?? MAX_BOOKLETS_PER_OPERATION), input);
   const now = deps.clock();
   return deps.db.transaction(async (tx) => {
     // Decide inside the write: the programme as it is now, locked against a change of hands.
@@ -74,7 +118,12 @@ export async function issueBooklets(
       organisationId: programme.coordinator_organisation_id,
       targetType: 'programme',
       targetId: programme.id,
-      details: { premier: first, dernier: first + count - 1, cheques: count * programme.vouchers_per_booklet },
+      details: {
+        premier: first,
+        dernier: first + count - 1,
+        cheques: count * programme.vouchers_per_booklet,
+        valeur_centimes: count * programme.vouchers_per_booklet * programme.face_value_cents,
+      },
     });
     return { first, last: first + count - 1, vouchers: count * programme.vouchers_per_booklet };
   });

@@ -104,6 +104,15 @@ export async function nextBookletNumber(tx: Queryable, programmeId: string): Pro
   return (rows[0]?.n ?? 0) + 1;
 }
 
+/** The highest booklet number so far (0 when none), without the issuers' lock: for a preview. */
+export async function highestBookletNumber(db: Queryable, programmeId: string): Promise<number> {
+  const rows = await db.query<{ n: number | null }>(
+    'SELECT max(number) AS n FROM pass_booklets WHERE programme_id = $1',
+    [programmeId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 export async function insertBooklets(
   tx: Queryable,
   programmeId: string,
@@ -140,12 +149,19 @@ export interface BookletRow {
   assigned_at: Date | null;
   distributed_at: Date | null;
   beneficiary: Record<string, unknown> | null;
+  /** Who handed it out (for the 24-hour undo); null when not handed out or the account is gone. */
+  distributed_by: string | null;
+  /** Set when the coordinator cancelled it before hand-out: its vouchers are refused. */
+  cancelled_at: Date | null;
+  /** The professional's contact printed on the beneficiary's letter. */
+  handed_out_contact: string | null;
   used: number;
   total: number;
 }
 
 const bookletSelect = `
   SELECT b.id, b.programme_id, b.number, b.distributor_organisation_id, b.assigned_at, b.distributed_at, b.beneficiary,
+         b.distributed_by, b.cancelled_at, b.handed_out_contact,
          (SELECT count(*) FROM pass_vouchers v WHERE v.booklet_id = b.id AND v.status = 'redeemed') AS used,
          (SELECT count(*) FROM pass_vouchers v WHERE v.booklet_id = b.id) AS total
   FROM pass_booklets b`;
@@ -206,7 +222,7 @@ export async function bookletsInRange(
   to: number,
 ): Promise<Array<{ id: string; number: number }>> {
   return db.query(
-    'SELECT id, number FROM pass_booklets WHERE programme_id = $1 AND number BETWEEN $2 AND $3 ORDER BY number',
+    'SELECT id, number FROM pass_booklets WHERE programme_id = $1 AND number BETWEEN $2 AND $3 AND cancelled_at IS NULL ORDER BY number',
     [programmeId, from, to],
   );
 }
@@ -222,6 +238,7 @@ export async function assignNextBooklets(
   const rows = await tx.query<{ number: number }>(
     `UPDATE pass_booklets SET distributor_organisation_id = $2, assigned_at = $4
      WHERE id IN (SELECT id FROM pass_booklets WHERE programme_id = $1 AND distributor_organisation_id IS NULL
+                    AND cancelled_at IS NULL
                   ORDER BY number LIMIT $3 FOR UPDATE SKIP LOCKED)
      RETURNING number`,
     [programmeId, organisationId, count, at],
@@ -233,12 +250,12 @@ export async function markDistributed(
   tx: Queryable,
   bookletId: string,
   organisationId: string,
-  input: { at: Date; by: string | null; beneficiary: Record<string, unknown> },
+  input: { at: Date; by: string | null; beneficiary: Record<string, unknown>; contact?: string | null },
 ): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE pass_booklets SET distributed_at = $3, distributed_by = $4, beneficiary = $5
-     WHERE id = $1 AND distributor_organisation_id = $2 AND distributed_at IS NULL RETURNING id`,
-    [bookletId, organisationId, input.at, input.by, JSON.stringify(input.beneficiary)],
+    `UPDATE pass_booklets SET distributed_at = $3, distributed_by = $4, beneficiary = $5, handed_out_contact = $6
+     WHERE id = $1 AND distributor_organisation_id = $2 AND distributed_at IS NULL AND cancelled_at IS NULL RETURNING id`,
+    [bookletId, organisationId, input.at, input.by, JSON.stringify(input.beneficiary), input.contact ?? null],
   );
   return rows.length === 1;
 }
@@ -259,4 +276,115 @@ export async function programmeCounts(db: Queryable, programmeId: string) {
     [programmeId],
   );
   return rows[0] as { booklets: number; assigned: number; distributed: number; vouchers: number; redeemed: number };
+}
+
+/**
+ * Cancels the booklets numbered from..to of a programme that are not handed out (nor already
+ * cancelled), and their available vouchers. Returns the numbers cancelled.
+ */
+export async function cancelBooklets(
+  tx: Queryable,
+  programmeId: string,
+  from: number,
+  to: number,
+  input: { at: Date; by: string | null },
+): Promise<number[]> {
+  const rows = await tx.query<{ id: string; number: number }>(
+    `UPDATE pass_booklets SET cancelled_at = $4, cancelled_by = $5
+     WHERE programme_id = $1 AND number BETWEEN $2 AND $3 AND distributed_at IS NULL AND cancelled_at IS NULL
+     RETURNING id, number`,
+    [programmeId, from, to, input.at, input.by],
+  );
+  if (rows.length > 0) {
+    await tx.query(
+      "UPDATE pass_vouchers SET status = 'cancelled' WHERE booklet_id = ANY($1::uuid[]) AND status = 'available'",
+      [rows.map((r) => r.id)],
+    );
+  }
+  return rows.map((r) => r.number).sort((a, b) => a - b);
+}
+
+/** Counts what a cancellation of from..to would touch, for its confirmation. */
+export async function cancellableBooklets(
+  db: Queryable,
+  programmeId: string,
+  from: number,
+  to: number,
+): Promise<{ cancellable: number; handedOut: number; alreadyCancelled: number }> {
+  const rows = await db.query<{ cancellable: number; handed_out: number; already_cancelled: number }>(
+    `SELECT count(*) FILTER (WHERE distributed_at IS NULL AND cancelled_at IS NULL)::int AS cancellable,
+            count(*) FILTER (WHERE distributed_at IS NOT NULL)::int AS handed_out,
+            count(*) FILTER (WHERE cancelled_at IS NOT NULL)::int AS already_cancelled
+     FROM pass_booklets WHERE programme_id = $1 AND number BETWEEN $2 AND $3`,
+    [programmeId, from, to],
+  );
+  const r = rows[0];
+  return {
+    cancellable: r?.cancellable ?? 0,
+    handedOut: r?.handed_out ?? 0,
+    alreadyCancelled: r?.already_cancelled ?? 0,
+  };
+}
+
+/**
+ * Takes back a hand-out: the booklet returns to its distributor, not handed out, if none of its
+ * vouchers was used and it was handed out after `since`. True when done.
+ */
+export async function unmarkDistributed(
+  tx: Queryable,
+  bookletId: string,
+  organisationId: string,
+  since: Date,
+): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE pass_booklets SET distributed_at = NULL, distributed_by = NULL, beneficiary = NULL, handed_out_contact = NULL
+     WHERE id = $1 AND distributor_organisation_id = $2 AND distributed_at IS NOT NULL AND distributed_at >= $3
+       AND NOT EXISTS (SELECT 1 FROM pass_vouchers v WHERE v.booklet_id = $1 AND v.status = 'redeemed')
+     RETURNING id`,
+    [bookletId, organisationId, since],
+  );
+  return rows.length === 1;
+}
+
+/** Booklets of the programmes whose booklets an organisation holds, by printed number (for the search). */
+export async function bookletsHeldByNumber(
+  db: Queryable,
+  organisationIds: string[],
+  number: number,
+  programmeId: string | null,
+): Promise<Array<BookletRow & { programme_name: string }>> {
+  return db.query(
+    `SELECT x.*, p.name AS programme_name FROM (${bookletSelect}
+       WHERE b.distributor_organisation_id = ANY($1::uuid[]) AND b.number = $2 AND ($3::uuid IS NULL OR b.programme_id = $3::uuid)) x
+     JOIN pass_programmes p ON p.id = x.programme_id ORDER BY p.name LIMIT 20`,
+    [organisationIds, number, programmeId],
+  );
+}
+
+/** The programmes of which an organisation holds booklets (for the search's programme list). */
+export async function programmesHeldBy(
+  db: Queryable,
+  organisationIds: string[],
+): Promise<Array<{ id: string; name: string }>> {
+  return db.query(
+    `SELECT DISTINCT p.id, p.name FROM pass_programmes p JOIN pass_booklets b ON b.programme_id = p.id
+     WHERE b.distributor_organisation_id = ANY($1::uuid[]) ORDER BY p.name`,
+    [organisationIds],
+  );
+}
+
+/** The booklet a voucher code belongs to, if held by one of these organisations (QR scan of a voucher). */
+export async function bookletHeldByVoucherCode(
+  db: Queryable,
+  organisationIds: string[],
+  code: string,
+): Promise<(BookletRow & { programme_name: string }) | undefined> {
+  return (
+    await db.query<BookletRow & { programme_name: string }>(
+      `SELECT x.*, p.name AS programme_name FROM (${bookletSelect}
+         WHERE b.distributor_organisation_id = ANY($1::uuid[]) AND b.id = (SELECT booklet_id FROM pass_vouchers WHERE code = $2)) x
+       JOIN pass_programmes p ON p.id = x.programme_id`,
+      [organisationIds, code],
+    )
+  )[0];
 }

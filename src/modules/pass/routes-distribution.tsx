@@ -1,10 +1,11 @@
 /** Distributors hand booklets to beneficiaries and print a letter with the nearest places. */
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
+import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import { type AppError, NotFoundError } from '../../platform/http/errors.ts';
-import { formError } from '../../platform/http/forms.ts';
-import { formatDate, formatDateTime } from '../../platform/print/index.ts';
+import { errorSentence, formError } from '../../platform/http/forms.ts';
+import { formatDateTime } from '../../platform/print/index.ts';
 import {
   Breadcrumb,
   ChoiceGroup,
@@ -13,13 +14,24 @@ import {
   PostForm,
   SelectField,
 } from '../../platform/views/components.tsx';
-import { placesByDistance, resolveLocation, SERVICE_LABELS, serviceLabel } from '../lieux/index.ts';
-import { AGE_BANDS, type PassDeps, SITUATIONS } from './deps.ts';
+import { placesByDistance, resolveLocation, SERVICE_LABELS } from '../lieux/index.ts';
+import { AGE_BANDS, type PassDeps, SITUATIONS, UNDO_WINDOW_MS } from './deps.ts';
 import { type Beneficiary, distributeBooklet } from './distribute-booklets.ts';
 import { passPolicy, seesDistributionWorkspace } from './policies.ts';
-import { type BookletRow, bookletsHeldBy, findBooklet, findProgramme } from './programmes-repository.ts';
+import {
+  type BookletRow,
+  bookletHeldByVoucherCode,
+  bookletsHeldBy,
+  bookletsHeldByNumber,
+  findBooklet,
+  findProgramme,
+  programmesHeldBy,
+} from './programmes-repository.ts';
 import { qualifiedPlaceIds } from './qualifications.ts';
-import { territoryLabel } from './voucher-rules.ts';
+import { handOutUndoable, undoHandOut } from './undo-handout.ts';
+import { BeneficiaryLetter } from './views/beneficiary-letter.tsx';
+import { BookletResults, BookletSearchForm } from './views/booklet-pages.tsx';
+import { parseVoucherCode } from './voucher-code.ts';
 
 function HandForm(props: {
   booklet: BookletRow;
@@ -53,8 +65,9 @@ function HandForm(props: {
         />
         <InputField
           name="commune"
-          label="Commune de résidence"
-          hint="Nom ou code postal"
+          label="Commune de résidence ou de domiciliation"
+          hint="Nom ou code postal. Sans domicile stable : la commune de domiciliation, ou rien."
+          required={false}
           value={v('commune')}
           error={fe.commune}
         />
@@ -74,6 +87,14 @@ function HandForm(props: {
           selected={needs}
           error={fe.needs}
         />
+        <InputField
+          name="contact"
+          label="Votre contact, imprimé sur la lettre"
+          hint="Un téléphone ou une adresse e-mail professionnels où la personne peut vous joindre."
+          required={false}
+          value={v('contact')}
+          error={fe.contact}
+        />
         <button class="fr-btn" type="submit">
           Remettre le carnet
         </button>
@@ -82,8 +103,11 @@ function HandForm(props: {
   );
 }
 
-export function distributionRoutes(app: FastifyInstance, opts: { deps: PassDeps }) {
-  const { deps } = opts;
+export function distributionRoutes(
+  app: FastifyInstance,
+  opts: { deps: PassDeps; organisations: OrganisationDirectory },
+) {
+  const { deps, organisations } = opts;
 
   app.workspace.add({
     title: 'Remettre des carnets Pass numérique',
@@ -92,17 +116,26 @@ export function distributionRoutes(app: FastifyInstance, opts: { deps: PassDeps 
     visible: (actor) => seesDistributionWorkspace(actor),
   });
 
+  function distributingOrganisations(actor: ReturnType<typeof requireActor>) {
+    return actor.memberships.filter((m) => passPolicy.distribute(actor, { id: m.organisationId }));
+  }
+
   app.get('/pass/distribution', async (request, reply) => {
     const actor = requireActor(request);
-    const orgs = actor.memberships.filter((m) => passPolicy.distribute(actor, { id: m.organisationId }));
-    const held = await Promise.all(
-      orgs.map(async (m) => ({ org: m, booklets: await bookletsHeldBy(deps.db, m.organisationId) })),
-    );
+    const orgs = distributingOrganisations(actor);
+    const [held, programmes] = await Promise.all([
+      Promise.all(orgs.map(async (m) => ({ org: m, booklets: await bookletsHeldBy(deps.db, m.organisationId) }))),
+      programmesHeldBy(
+        deps.db,
+        orgs.map((m) => m.organisationId),
+      ),
+    ]);
     return reply.page(
-      { title: 'Carnets à remettre' },
+      { title: 'Carnets à remettre', scripts: ['pass/scan.js'] },
       <>
         <Breadcrumb items={[{ label: 'Mon espace', href: '/espace' }, { label: 'Carnets à remettre' }]} />
         <h1>Carnets Pass numérique</h1>
+        <BookletSearchForm programmes={programmes} values={{}} />
         {held.map(({ org, booklets }) => (
           <>
             <h2 class="fr-h4">{org.organisationName}</h2>
@@ -110,7 +143,7 @@ export function distributionRoutes(app: FastifyInstance, opts: { deps: PassDeps 
             <ul>
               {booklets.map((b) => (
                 <li>
-                  Carnet n° {b.number} ({b.programme_name}) —{' '}
+                  {b.programme_name}, carnet n° {b.number} —{' '}
                   {b.distributed_at ? (
                     <>
                       remis le {formatDateTime(b.distributed_at)}, {b.used} chèque(s) utilisé(s) sur {b.total} —{' '}
@@ -125,6 +158,53 @@ export function distributionRoutes(app: FastifyInstance, opts: { deps: PassDeps 
           </>
         ))}
       </>,
+    );
+  });
+
+  // Finding a booklet by what is printed on it: programme + number, or a chèque's code / QR code.
+  app.get('/pass/distribution/recherche', async (request, reply) => {
+    const actor = requireActor(request);
+    const orgs = distributingOrganisations(actor).map((m) => m.organisationId);
+    const programmes = await programmesHeldBy(deps.db, orgs);
+    const query = request.query as Record<string, unknown>;
+    const values = {
+      programme: typeof query.programme === 'string' ? query.programme : '',
+      numero: typeof query.numero === 'string' ? query.numero.trim().slice(0, 20) : '',
+      code: typeof query.code === 'string' ? query.code.trim().slice(0, 200) : '',
+    };
+    const errors: Record<string, string> = {};
+    let results: Awaited<ReturnType<typeof bookletsHeldByNumber>> = [];
+    if (values.code !== '') {
+      let typed = values.code;
+      try {
+        typed = new URL(values.code).searchParams.get('code') ?? values.code;
+      } catch {}
+      const parsed = parseVoucherCode(typed);
+      if (!parsed.ok) errors.code = parsed.message;
+      else {
+        const found = await bookletHeldByVoucherCode(deps.db, orgs, parsed.code);
+        results = found ? [found] : [];
+      }
+    } else if (/^\d{1,9}$/.test(values.numero)) {
+      const programme = programmes.find((p) => p.id === values.programme);
+      if (values.programme !== '' && !programme) errors.programme = 'Choisissez un programme de la liste.';
+      else results = await bookletsHeldByNumber(deps.db, orgs, Number(values.numero), programme?.id ?? null);
+    } else if (values.numero !== '') {
+      errors.numero = 'Le numéro du carnet s’écrit en chiffres, par exemple 12.';
+    }
+    const asked = values.numero !== '' || values.code !== '';
+    const searched = asked && Object.keys(errors).length === 0;
+    return reply.page(
+      { title: 'Trouver un carnet', scripts: ['pass/scan.js'], noindex: true },
+      <>
+        <Breadcrumb
+          items={[{ label: 'Carnets à remettre', href: '/pass/distribution' }, { label: 'Trouver un carnet' }]}
+        />
+        <h1>Trouver un carnet</h1>
+        <BookletSearchForm programmes={programmes} values={values} errors={errors} />
+        {searched ? <BookletResults results={results} /> : null}
+      </>,
+      Object.keys(errors).length === 0 ? 200 : 400,
     );
   });
 
@@ -193,9 +273,9 @@ export function distributionRoutes(app: FastifyInstance, opts: { deps: PassDeps 
     const { booklet, programme } = await bookletFor(request.params.id, actor);
     if (!booklet.distributed_at) return reply.redirect(`/pass/carnets/${booklet.id}/remettre`);
     const beneficiary = booklet.beneficiary as unknown as Beneficiary;
-    const location = await resolveLocation(deps.db, beneficiary.commune_insee);
+    const location = beneficiary.commune_insee ? await resolveLocation(deps.db, beneficiary.commune_insee) : null;
     const places =
-      location.kind === 'found'
+      location?.kind === 'found'
         ? await placesByDistance(
             deps.db,
             { latitude: location.latitude, longitude: location.longitude },
@@ -203,59 +283,73 @@ export function distributionRoutes(app: FastifyInstance, opts: { deps: PassDeps 
             5,
           )
         : [];
+    const search = new URLSearchParams({ pass_numerique: 'oui' });
+    if (beneficiary.commune_insee) search.set('commune', places[0]?.code_postal ?? beneficiary.commune ?? '');
+    const placesUrl = `${deps.publicUrl}/lieux?${search.toString()}`;
+    const now = deps.clock();
     return reply.page(
-      { title: `Lettre du carnet ${booklet.number}`, noindex: true },
-      <article>
-        <h1>Votre carnet Pass numérique</h1>
-        <p class="fr-text--lead">
-          Ce carnet n° {booklet.number} contient {booklet.total} chèques de{' '}
-          {(programme.face_value_cents / 100).toLocaleString('fr-FR')} € pour vous faire aider au numérique,
-          gratuitement pour vous.
-        </p>
-        <p>
-          Valable jusqu’au {formatDate(programme.valid_until)}, dans ce territoire : {territoryLabel(programme)}.
-        </p>
-        <h2 class="fr-h4">Ce que paient les chèques</h2>
-        <ul>
-          {programme.services.map((s) => (
-            <li>{serviceLabel(s)}</li>
-          ))}
-        </ul>
-        <h2 class="fr-h4">Où aller près de chez vous ({beneficiary.commune})</h2>
-        {places.length === 0 ? (
-          <p>
-            Demandez à la personne qui vous a remis ce carnet : aucun lieu habilité n’est encore connu près de chez
-            vous.
-          </p>
-        ) : null}
-        <ol>
-          {places.map((p) => (
-            <li class="fr-mb-2w">
-              <strong>{p.nom}</strong> — à {p.distance_km.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} km
-              <br />
-              {p.adresse}, {p.code_postal} {p.commune}
-              {p.telephone ? (
-                <>
-                  <br />
-                  Téléphone : <a href={`tel:${p.telephone}`}>{p.telephone}</a>
-                </>
-              ) : null}
+      { title: `Lettre du carnet ${booklet.number}`, noindex: true, scripts: ['pass/print.js'] },
+      <>
+        <div class="pa-no-print">
+          <Breadcrumb
+            items={[
+              { label: 'Carnets à remettre', href: '/pass/distribution' },
+              { label: `Lettre du carnet n° ${booklet.number}` },
+            ]}
+          />
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            <li>
+              <button type="button" class="fr-btn fr-icon-printer-line fr-btn--icon-left" id="imprimer" hidden>
+                Imprimer
+              </button>
             </li>
-          ))}
-        </ol>
-        <h2 class="fr-h4">Comment faire</h2>
-        <ol>
-          <li>Appelez ou allez dans un de ces lieux.</li>
-          <li>Apportez votre carnet.</li>
-          <li>Donnez un chèque à chaque rendez-vous d’aide : vous ne payez rien.</li>
-        </ol>
-        <p class="fr-text--sm">Liste complète : {deps.publicUrl}/lieux?pass_numerique=oui</p>
-        <p>
-          <a class="fr-btn fr-btn--secondary" href="/pass/distribution">
-            Retour aux carnets
-          </a>
-        </p>
-      </article>,
+            <li>
+              <a class="fr-btn fr-btn--secondary" href="/pass/distribution">
+                Retour aux carnets
+              </a>
+            </li>
+          </ul>
+        </div>
+        <BeneficiaryLetter
+          programme={programme}
+          bookletNumber={booklet.number}
+          vouchers={Number(booklet.total)}
+          commune={beneficiary.commune}
+          places={places}
+          distributorName={
+            (await organisations.name(booklet.distributor_organisation_id as string)) ?? 'votre structure'
+          }
+          contact={booklet.handed_out_contact}
+          placesUrl={placesUrl}
+          now={now}
+        />
+        {handOutUndoable(booklet, now) ? (
+          <div class="pa-no-print fr-mt-4w">
+            <PostForm action={`/pass/carnets/${booklet.id}/annuler-remise`} csrf={reply.pageContext().csrfToken}>
+              <p class="fr-text--sm">
+                Remis par erreur (mauvais carnet, mauvaise personne) ? Vous pouvez annuler cette remise jusqu’au{' '}
+                {formatDateTime(new Date(booklet.distributed_at.getTime() + UNDO_WINDOW_MS))}, tant qu’aucun chèque
+                n’est utilisé.
+              </p>
+              <button class="fr-btn fr-btn--tertiary" type="submit">
+                Annuler la remise du carnet n° {booklet.number}
+              </button>
+            </PostForm>
+          </div>
+        ) : null}
+      </>,
     );
+  });
+
+  app.post<{ Params: { id: string } }>('/pass/carnets/:id/annuler-remise', async (request, reply) => {
+    const actor = requireActor(request);
+    try {
+      const booklet = await undoHandOut(deps, actor, request.params.id);
+      reply.flash('success', `Remise du carnet n° ${booklet.number} annulée : il est de nouveau à remettre.`);
+      return reply.redirect('/pass/distribution', 303);
+    } catch (error) {
+      reply.flash('error', errorSentence(formError(error)));
+      return reply.redirect(`/pass/carnets/${encodeURIComponent(request.params.id)}/lettre`, 303);
+    }
   });
 }

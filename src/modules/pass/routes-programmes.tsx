@@ -8,12 +8,13 @@ import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { Breadcrumb } from '../../platform/views/components.tsx';
 import { bookletsCsv } from './booklet-csv.ts';
 import { writeBookletsPdf } from './booklet-pdf.ts';
+import { cancelBookletRange, previewCancellation } from './cancel-booklets.ts';
 import { acceptProgramme } from './consent.ts';
 import { createProgramme } from './create-programme.ts';
 import { funderReportCsv } from './csv-files.ts';
 import type { PassDeps } from './deps.ts';
 import { assignBooklets } from './distribute-booklets.ts';
-import { issueBooklets } from './issue-booklets.ts';
+import { issueBooklets, previewIssuance } from './issue-booklets.ts';
 import { coordinatesWithoutTerritory, coordinatingOrganisations, passPolicy } from './policies.ts';
 import { bookletsOfProgramme, type Programme, programmeCounts } from './programmes-repository.ts';
 import { funderReport } from './reports.ts';
@@ -24,6 +25,7 @@ import {
   programmesAwaitingConsent,
   visibleProgrammes,
 } from './view-programmes.ts';
+import { CancellationConfirmation, IssuanceConfirmation } from './views/booklet-pages.tsx';
 import { ProgrammeForm } from './views/programme-form.tsx';
 import { AlertsPage, FunderReportPage, ProgrammePage, ProgrammesPage } from './views/programme-pages.tsx';
 
@@ -164,11 +166,44 @@ export function programmeRoutes(
     return reply.redirect(`/pass/programmes/${request.params.id}`, 303);
   });
 
+  // Two steps (ADR 0027): the first post only shows what would be created and its total face
+  // value; the second, with « confirme », issues. Nothing is written by the first.
   app.post<{ Params: { id: string } }>('/pass/programmes/:id/emettre', async (request, reply) => {
     const actor = requireActor(request);
     try {
+      if (field(request.body, 'confirme') !== 'oui') {
+        const p = await programmeFor(deps, actor, request.params.id);
+        const preview = await previewIssuance(deps, actor, p.id, request.body);
+        return reply.page(
+          { title: `Confirmer l’émission — ${p.name}`, noindex: true },
+          <IssuanceConfirmation programme={p} preview={preview} csrf={reply.pageContext().csrfToken} />,
+        );
+      }
       const r = await issueBooklets(deps, actor, request.params.id, request.body);
       reply.flash('success', `Carnets n° ${r.first} à ${r.last} émis : ${r.vouchers} chèques.`);
+    } catch (error) {
+      reply.flash('error', errorSentence(formError(error)));
+    }
+    return reply.redirect(`/pass/programmes/${request.params.id}`, 303);
+  });
+
+  // Cancelling booklets not yet handed out: the same two steps as issuance (ADR 0027).
+  app.post<{ Params: { id: string } }>('/pass/programmes/:id/annuler-carnets', async (request, reply) => {
+    const actor = requireActor(request);
+    try {
+      if (field(request.body, 'confirme') !== 'oui') {
+        const p = await programmeFor(deps, actor, request.params.id);
+        const preview = await previewCancellation(deps, actor, p.id, request.body);
+        return reply.page(
+          { title: `Confirmer l’annulation — ${p.name}`, noindex: true },
+          <CancellationConfirmation programme={p} preview={preview} csrf={reply.pageContext().csrfToken} />,
+        );
+      }
+      const numbers = await cancelBookletRange(deps, actor, request.params.id, request.body);
+      reply.flash(
+        'success',
+        `${numbers.length} carnet(s) annulé(s) (n° ${numbers[0]} à ${numbers[numbers.length - 1]}) : leurs chèques seront refusés.`,
+      );
     } catch (error) {
       reply.flash('error', errorSentence(formError(error)));
     }

@@ -125,7 +125,7 @@ export async function refusalFor(
   if (v.status === 'cancelled')
     return new VoucherRefused(
       'cancelled',
-      'Ce chèque a été annulé par le coordinateur du programme : il ne peut pas être utilisé.',
+      'Carnet annulé : le coordinateur du programme a annulé ce carnet, ses chèques ne peuvent pas être utilisés.',
     );
   if (today < p.valid_from)
     return new VoucherRefused('not_yet_valid', `Ce chèque n'est valable qu'à partir du ${formatDate(p.valid_from)}.`);

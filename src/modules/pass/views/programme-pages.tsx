@@ -5,6 +5,7 @@ import { formatDate, formatDateTime, formatEuros } from '../../../platform/print
 import { Breadcrumb, InputField, PostForm, SelectField, TableFrame } from '../../../platform/views/components.tsx';
 import { serviceLabel } from '../../lieux/index.ts';
 import { AWAITING_CONSENT } from '../consent.ts';
+import { MAX_BOOKLETS_PER_OPERATION } from '../issue-booklets.ts';
 import { passPolicy } from '../policies.ts';
 import type { bookletsOfProgramme, Programme, programmeCounts } from '../programmes-repository.ts';
 import type { funderReport, suspiciousPatterns } from '../reports.ts';
@@ -148,11 +149,33 @@ export function ProgrammePage(props: {
         <>
           <h2 class="fr-h4">Émettre des carnets</h2>
           <PostForm action={`/pass/programmes/${p.id}/emettre`} csrf={csrf}>
-            <InputField name="count" idPrefix="emission-" label="Nombre de carnets" inputMode="numeric" />
+            <InputField
+              name="count"
+              idPrefix="emission-"
+              label="Nombre de carnets"
+              hint={`Un carnet vaut ${formatEuros(p.vouchers_per_booklet * p.face_value_cents)} (${p.vouchers_per_booklet} chèques de ${formatEuros(p.face_value_cents)}). Au plus ${MAX_BOOKLETS_PER_OPERATION.toLocaleString('fr-FR')} carnets par émission ; le total vous est montré avant confirmation.`}
+              inputMode="numeric"
+            />
             <button class="fr-btn" type="submit">
               Émettre
             </button>
           </PostForm>
+          {counts.booklets > counts.distributed ? (
+            <>
+              <h2 class="fr-h4 fr-mt-4w">Annuler des carnets non remis</h2>
+              <PostForm action={`/pass/programmes/${p.id}/annuler-carnets`} csrf={csrf}>
+                <p>
+                  Carnets émis en trop, perdus ou mal imprimés : tant qu’ils ne sont pas remis à une personne, leurs
+                  chèques peuvent être annulés. Le détail vous est montré avant confirmation.
+                </p>
+                <InputField name="de" idPrefix="annulation-" label="Du carnet n°" inputMode="numeric" />
+                <InputField name="a" idPrefix="annulation-" label="Au carnet n°" inputMode="numeric" />
+                <button class="fr-btn fr-btn--secondary" type="submit">
+                  Annuler ces carnets
+                </button>
+              </PostForm>
+            </>
+          ) : null}
           <h2 class="fr-h4 fr-mt-4w">Attribuer des carnets à un distributeur</h2>
           <PostForm action={`/pass/programmes/${p.id}/attribuer`} csrf={csrf}>
             <SelectField
@@ -222,7 +245,13 @@ export function ProgrammePage(props: {
                   <tr>
                     <td>{b.number}</td>
                     <td>{b.distributor_organisation_id ? names.get(b.distributor_organisation_id) : '—'}</td>
-                    <td>{b.distributed_at ? formatDateTime(b.distributed_at) : '—'}</td>
+                    <td>
+                      {b.cancelled_at
+                        ? `annulé le ${formatDateTime(b.cancelled_at)}`
+                        : b.distributed_at
+                          ? formatDateTime(b.distributed_at)
+                          : '—'}
+                    </td>
                     <td>
                       {b.used} / {b.total}
                     </td>
