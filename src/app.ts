@@ -29,6 +29,7 @@ import { healthRoute } from './platform/http/health.ts';
 import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
 import { purgeRateLimitCounters } from './platform/http/rate-limit-store.ts';
 import { recordRoutes } from './platform/http/route-table.ts';
+import { identityRegistryFromConfig } from './platform/identity/registry.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
 import { setJournalKey } from './platform/journal/journal.ts';
 import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
@@ -143,15 +144,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     operatorName: config.operatorName,
     publicUrl: config.publicUrl,
   };
-  const oidc = config.oidcPro
-    ? new OidcClient({
-        issuer: config.oidcPro.issuer,
-        clientId: config.oidcPro.clientId,
-        clientSecret: config.oidcPro.clientSecret,
-        redirectUri: `${config.publicUrl}/connexion/proconnect/retour`,
-        allowHttp: config.env !== 'production' && /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(config.oidcPro.issuer),
-      })
-    : undefined;
+  const identities = identityRegistryFromConfig(config);
+  const proConnect = identities.get('proconnect');
+  const oidc = proConnect ? new OidcClient(proConnect) : undefined;
 
   await app.register(sitePlugin, { operatorName: config.operatorName });
   const signInThrottle = createSignInThrottle({
