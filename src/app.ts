@@ -12,9 +12,11 @@ import {
   listOrganisations,
   loadUser,
   memberEmailsWithRoles,
+  membersOf,
   OidcClient,
 } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
+import { mandatesPlugin } from './modules/mandates/index.ts';
 import { orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
@@ -184,6 +186,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     secureCookies: isSecure(config),
     publicApiRateLimit: config.rateLimits.publicApi,
     passPlaceIds: () => qualifiedPlaceIds(db),
+  });
+  // Mandates (issue 16): organisations and their members through the accounts module.
+  await app.register(mandatesPlugin, {
+    deps: { db, clock, secretKey: config.secretKey, publicUrl: config.publicUrl },
+    organisations: {
+      find: async (id: string) => findOrganisation(db, id),
+      list: () => listOrganisations(db),
+      members: (id: string) => membersOf(db, id),
+    },
   });
 
   return app;

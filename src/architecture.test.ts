@@ -63,6 +63,13 @@ const tableOwners: Record<string, string> = {
   orientation_sessions: 'module:orientation',
   orientation_slips: 'module:orientation',
   orientation_slip_notes: 'module:orientation',
+  mandate_structure_habilitations: 'module:mandates',
+  mandate_helpers: 'module:mandates',
+  mandate_current_structures: 'module:mandates',
+  mandate_usagers: 'module:mandates',
+  mandates: 'module:mandates',
+  mandate_authorisations: 'module:mandates',
+  mandate_uses: 'module:mandates',
 };
 
 /**
@@ -75,6 +82,7 @@ const allowedModuleDependencies: Record<string, string[]> = {
   pass: ['accounts', 'lieux'], // SIRET checks; places
   orientation: ['lieux'],
   site: [],
+  mandates: [],
 };
 
 describe('architecture', () => {

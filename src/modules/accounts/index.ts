@@ -25,6 +25,7 @@ export {
   findOrganisation,
   listOrganisations,
   memberEmailsWithRoles,
+  membersOf,
   type OrganisationRecord,
 } from './repository.ts';
 export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
