@@ -6,8 +6,15 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
-import { accountsPlugin, loadUser, OidcClient, organisationDirectory } from './modules/accounts/index.ts';
+import {
+  accountsPlugin,
+  loadUser,
+  OidcClient,
+  organisationDirectory,
+  structureDirectory,
+} from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
+import { mandatesPlugin } from './modules/mandates/index.ts';
 import { orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
 import { peoplePlugin } from './modules/people/index.ts';
@@ -23,6 +30,7 @@ import { healthRoute } from './platform/http/health.ts';
 import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
 import { purgeRateLimitCounters } from './platform/http/rate-limit-store.ts';
 import { recordRoutes } from './platform/http/route-table.ts';
+import { identityRegistryFromConfig } from './platform/identity/registry.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
 import { setJournalKey } from './platform/journal/journal.ts';
 import { devMailboxRoutes } from './platform/mail/dev-mailbox-routes.tsx';
@@ -137,15 +145,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     operatorName: config.operatorName,
     publicUrl: config.publicUrl,
   };
-  const oidc = config.oidcPro
-    ? new OidcClient({
-        issuer: config.oidcPro.issuer,
-        clientId: config.oidcPro.clientId,
-        clientSecret: config.oidcPro.clientSecret,
-        redirectUri: `${config.publicUrl}/connexion/proconnect/retour`,
-        allowHttp: config.env !== 'production' && /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(config.oidcPro.issuer),
-      })
-    : undefined;
+  const identities = identityRegistryFromConfig(config);
+  const proConnect = identities.get('proconnect');
+  const oidc = proConnect ? new OidcClient(proConnect) : undefined;
 
   await app.register(sitePlugin, { operatorName: config.operatorName });
   const signInThrottle = createSignInThrottle({
@@ -180,6 +182,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     secureCookies: isSecure(config),
     publicApiRateLimit: config.rateLimits.publicApi,
     passPlaceIds: () => qualifiedPlaceIds(db),
+  });
+  // Mandates (issue 16): organisations and their members through the accounts module.
+  await app.register(mandatesPlugin, {
+    deps: { db, clock, secretKey: config.secretKey, publicUrl: config.publicUrl },
+    organisations: structureDirectory(db),
   });
 
   return app;

@@ -68,6 +68,13 @@ const tableOwners: Record<string, string> = {
   people_contacts: 'module:people',
   people_access_log: 'module:people',
   people_identity_links: 'module:people',
+  mandate_structure_habilitations: 'module:mandates',
+  mandate_helpers: 'module:mandates',
+  mandate_current_structures: 'module:mandates',
+  mandate_usagers: 'module:mandates',
+  mandates: 'module:mandates',
+  mandate_authorisations: 'module:mandates',
+  mandate_uses: 'module:mandates',
 };
 
 /**
@@ -81,6 +88,7 @@ const allowedModuleDependencies: Record<string, string[]> = {
   orientation: ['lieux'],
   people: ['lieux'], // commune names
   site: [],
+  mandates: [],
 };
 
 describe('architecture', { timeout: 60_000 }, () => {

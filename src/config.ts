@@ -103,7 +103,20 @@ const schema = z.object({
   OIDC_PRO_CLIENT_SECRET: z.string().min(1).optional(),
   /** Label of the login button, e.g. ProConnect. */
   OIDC_PRO_LABEL: z.string().min(1).default('ProConnect'),
+  /** OpenID Connect for usagers (FranceConnect in production, mandates): issuer URL. Unset in development: a local provider with fictional identities at /dev/franceconnect. */
+  OIDC_FC_ISSUER: z.url({ message: "attendu : l'adresse de l'émetteur OpenID Connect" }).optional(),
+  OIDC_FC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_FC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Label of the usager's identification button. */
+  OIDC_FC_LABEL: z.string().min(1).default('FranceConnect'),
 });
+
+export interface OidcProviderConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly label: string;
+}
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -132,9 +145,9 @@ export interface Config {
   readonly uploadMaxBytes: number;
   readonly demoData: 'auto' | 'oui' | 'non';
   readonly demoDataDir: string;
-  readonly oidcPro:
-    | { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly label: string }
-    | undefined;
+  readonly oidcPro: OidcProviderConfig | undefined;
+  /** FranceConnect (usagers' identity for mandates). */
+  readonly oidcUsager: OidcProviderConfig | undefined;
   readonly version: string;
 }
 
@@ -191,6 +204,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'Connexion OpenID Connect incomplète : renseignez ensemble OIDC_PRO_ISSUER, OIDC_PRO_CLIENT_ID et OIDC_PRO_CLIENT_SECRET (ou aucune des trois).',
     );
   }
+  const fcParts = [e.OIDC_FC_ISSUER, e.OIDC_FC_CLIENT_ID, e.OIDC_FC_CLIENT_SECRET];
+  if (fcParts.some(Boolean) && !fcParts.every(Boolean)) {
+    throw new ConfigError(
+      'FranceConnect incomplet : renseignez ensemble OIDC_FC_ISSUER, OIDC_FC_CLIENT_ID et OIDC_FC_CLIENT_SECRET (ou aucune des trois).',
+    );
+  }
   const config: Config = {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -225,6 +244,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
             clientId: e.OIDC_PRO_CLIENT_ID,
             clientSecret: e.OIDC_PRO_CLIENT_SECRET,
             label: e.OIDC_PRO_LABEL,
+          }
+        : undefined,
+    oidcUsager:
+      e.OIDC_FC_ISSUER && e.OIDC_FC_CLIENT_ID && e.OIDC_FC_CLIENT_SECRET
+        ? {
+            issuer: e.OIDC_FC_ISSUER,
+            clientId: e.OIDC_FC_CLIENT_ID,
+            clientSecret: e.OIDC_FC_CLIENT_SECRET,
+            label: e.OIDC_FC_LABEL,
           }
         : undefined,
     version: readVersion(),

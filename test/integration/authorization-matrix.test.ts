@@ -98,6 +98,7 @@ function concrete(route: string): { method: string; url: string; body: Record<st
     if (pattern.startsWith('/pass/carnets/')) return v.booklet;
     if (pattern.startsWith('/pass/habilitations/')) return v.qualification;
     if (pattern.includes('lieux/:id')) return v.place;
+    if (pattern.startsWith('/mandats/habilitations/')) return v.structure;
     return UNKNOWN_ID;
   };
   const url = pattern

@@ -114,6 +114,8 @@ beforeAll(async () => {
     '/orientation/resultat/:code': [`/orientation/resultat/${slip.code}`],
     '/orientation/fiche/:code/imprimer': [`/orientation/fiche/${slip.code}/imprimer`],
     '/orientation/fiche/:code': [`/orientation/fiche/${slip.code}`],
+    // Mandates (issue 16)
+    '/mandats/habilitations/:id': [`/mandats/habilitations/${organisation}`],
   });
 
   // A visitor in the middle of an orientation questionnaire; software with an API token.

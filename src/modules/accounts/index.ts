@@ -20,7 +20,7 @@ export { type DemoAccount, type DemoOrganisations, seedAccountsDemo } from './de
 export type { AccountsDeps } from './deps.ts';
 export { loadUser } from './load-user.ts';
 export { OidcClient } from './oidc-login.ts';
-export { organisationDirectory } from './organisation-directory.ts';
+export { organisationDirectory, structureDirectory } from './organisation-directory.ts';
 export { countUsers } from './repository.ts';
 export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
 

@@ -1,101 +1,45 @@
 /**
  * Sign-in of professionals through an OpenID Connect provider (ProConnect in production),
- * with openid-client (certified): authorization code + PKCE, state and nonce checked.
+ * through the relying party of platform/identity (openid-client, PKCE, state and nonce checked).
  * The provider proves the e-mail address (email_verified must be true); the person must
  * already have an account here.
  */
-import * as oidc from 'openid-client';
+
 import { RuleError } from '../../platform/http/errors.ts';
+import type { AuthorizationChecks, RelyingParty } from '../../platform/identity/relying-party.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import type { AccountsDeps } from './deps.ts';
 import { findUserByEmail, normaliseEmail } from './repository.ts';
 
-export interface OidcSettings {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  /** Only for a provider on this machine (development and tests). */
-  allowHttp: boolean;
-}
+export type OidcChecks = AuthorizationChecks;
 
-export interface OidcChecks {
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-}
-
+/** ProConnect sign-in on top of the registry's relying party (platform/identity, ADR 0023). */
 export class OidcClient {
-  private configuration: Promise<oidc.Configuration> | undefined;
+  constructor(private readonly party: RelyingParty) {}
 
-  constructor(private readonly settings: OidcSettings) {}
-
-  private config(): Promise<oidc.Configuration> {
-    this.configuration ??= oidc
-      .discovery(
-        new URL(this.settings.issuer),
-        this.settings.clientId,
-        this.settings.clientSecret,
-        undefined,
-        this.settings.allowHttp ? { execute: [oidc.allowInsecureRequests] } : undefined,
-      )
-      .catch((error) => {
-        this.configuration = undefined; // try again on the next sign-in
-        throw error;
-      });
-    return this.configuration;
+  get label(): string {
+    return this.party.label;
   }
 
-  async start(): Promise<{ url: string; checks: OidcChecks }> {
-    const config = await this.config();
-    const checks = {
-      state: oidc.randomState(),
-      nonce: oidc.randomNonce(),
-      codeVerifier: oidc.randomPKCECodeVerifier(),
-    };
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: this.settings.redirectUri,
-      scope: 'openid email given_name usual_name',
-      response_type: 'code',
-      state: checks.state,
-      nonce: checks.nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
-      code_challenge_method: 'S256',
-      claims: JSON.stringify({
-        id_token: { email: { essential: true }, email_verified: { essential: true } },
-        userinfo: { email: { essential: true }, email_verified: { essential: true } },
-      }),
-    });
-    return { url: url.href, checks };
+  start(): Promise<{ url: string; checks: OidcChecks }> {
+    return this.party.start();
   }
 
   /** The verified e-mail address of the person coming back from the provider. */
   async finish(currentUrl: URL, checks: OidcChecks): Promise<string> {
-    const config = await this.config();
-    const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
-      pkceCodeVerifier: checks.codeVerifier,
-      expectedState: checks.state,
-      expectedNonce: checks.nonce,
-      idTokenExpected: true,
-    });
-    const claims = tokens.claims();
     // The address and its « verified » flag are read together, from one source.
-    let source: Record<string, unknown> | undefined = typeof claims?.email === 'string' ? claims : undefined;
-    if (!source && claims?.sub) {
-      const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-      source = typeof info.email === 'string' ? info : undefined;
-    }
-    if (!source)
+    const claims = await this.party.finish(currentUrl, checks, ['email', 'email_verified']);
+    if (typeof claims.email !== 'string')
       throw new RuleError('oidc_no_email', "Le fournisseur d'identité n'a pas transmis d'adresse e-mail.", 400);
     // An address the provider did not verify proves nothing: never link an account with it.
-    if (source.email_verified !== true) {
+    if (claims.email_verified !== true) {
       throw new RuleError(
         'oidc_email_not_verified',
         "Le fournisseur d'identité n'a pas confirmé votre adresse e-mail : connectez-vous avec votre mot de passe.",
         403,
       );
     }
-    return normaliseEmail(source.email as string);
+    return normaliseEmail(claims.email);
   }
 }
 

@@ -33,7 +33,21 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Skip the CSRF check: routes authenticated by a bearer token, not by a cookie. */
     csrf?: false;
+    /**
+     * This route's own Content-Security-Policy directives, replacing the strict defaults they
+     * name (ADR 0023): an OpenID Connect provider's pages must let a form lead to a partner
+     * service (`formAction`). Every other route keeps the strict policy.
+     */
+    csp?: CspOverrides | ((request: FastifyRequest) => CspOverrides);
   }
+}
+
+/** Directives a route may set for itself (helmet's names). */
+export interface CspOverrides {
+  formAction?: string[];
+  frameAncestors?: string[];
+  imgSrc?: string[];
+  connectSrc?: string[];
 }
 
 export function isSecure(config: Config): boolean {
@@ -55,32 +69,46 @@ async function httpPlatform(app: FastifyInstance, opts: { config: Config; db: Qu
   // Security headers (strict CSP…), computed by helmet once at start — not rebuilt on every
   // request as @fastify/helmet does (a measurable share of a redemption's CPU,
   // bench/pass-redeem.ts) — and set with the request id at the start of every request.
-  const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        ...(secure ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    strictTransportSecurity: secure ? { maxAge: 31536000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'same-origin' },
-    crossOriginEmbedderPolicy: false,
-  });
+  const strictDirectives = {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    objectSrc: ["'none'"],
+    ...(secure ? { upgradeInsecureRequests: [] } : {}),
+  };
+  const headersWith = (directives: Record<string, string[]>) =>
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives },
+      strictTransportSecurity: secure ? { maxAge: 31536000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'same-origin' },
+      crossOriginEmbedderPolicy: false,
+    });
+  const securityHeaders = headersWith(strictDirectives);
+  // Routes with their own policy: one helmet per distinct policy, built once.
+  const ownHeaders = new Map<string, ReturnType<typeof helmet>>();
+  const headersFor = (request: FastifyRequest): ReturnType<typeof helmet> => {
+    const own = request.routeOptions.config?.csp;
+    if (!own) return securityHeaders;
+    const overrides = typeof own === 'function' ? own(request) : own;
+    const key = JSON.stringify(overrides);
+    let headers = ownHeaders.get(key);
+    if (!headers) {
+      headers = headersWith({ ...strictDirectives, ...overrides });
+      if (ownHeaders.size < 100) ownHeaders.set(key, headers);
+    }
+    return headers;
+  };
   app.addHook('onRequest', (request, reply, done) => {
     const raw = reply.raw;
     raw.setHeader('x-request-id', request.id);
     raw.setHeader('permissions-policy', 'geolocation=(self), camera=(self), microphone=(), payment=()');
-    securityHeaders(request.raw, raw, (error) => done(error as Error | undefined));
+    headersFor(request)(request.raw, raw, (error) => done(error as Error | undefined));
   });
 
   await app.register(fastifyRateLimit, {

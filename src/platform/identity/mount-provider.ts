@@ -1,0 +1,46 @@
+/**
+ * Mounts an OpenID Connect provider (oidc-provider, a Koa application) under the Fastify app at
+ * a path prefix (the issuer's path). Its routes are left unparsed — oidc-provider reads its own
+ * bodies (panva/node-oidc-provider#49) — and skip the app's CSRF check: the protocol has its
+ * own (state, PKCE, interaction cookies bound to the browser). They declare their own CSP
+ * (ADR 0023) and that they write on GET (an authorization request stores an interaction).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { CspOverrides } from '../http/http-platform.ts';
+
+export interface MountOptions {
+  /** The issuer's path, e.g. '/dev/franceconnect' or '' for the root. */
+  prefix: string;
+  /** Paths served by the provider below the prefix ('/auth', '/token', '/.well-known/openid-configuration'…). */
+  paths: readonly string[];
+  /** Where the provider's pages may lead a form (partner services' redirect URIs). */
+  csp?: (request: FastifyRequest) => CspOverrides;
+}
+
+export async function mountOidcProvider(app: FastifyInstance, provider: Provider, options: MountOptions) {
+  const callback = provider.callback();
+  await app.register(async (scope) => {
+    // Bodies stay in the stream for oidc-provider.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    for (const path of options.paths) {
+      scope.route({
+        method: ['GET', 'POST'],
+        url: `${options.prefix}${path}`,
+        config: {
+          csrf: false,
+          writesOnGet: 'OpenID Connect provider: the authorization endpoint stores the interaction it starts',
+          ...(options.csp ? { csp: options.csp } : {}),
+        },
+        handler: async (request, reply) => {
+          reply.hijack();
+          const raw = request.raw as typeof request.raw & { originalUrl?: string };
+          raw.originalUrl = raw.url;
+          raw.url = (raw.url ?? '/').slice(options.prefix.length) || '/';
+          await callback(raw, reply.raw);
+        },
+      });
+    }
+  });
+}
