@@ -8,9 +8,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.ts';
 import { accountsPlugin, loadUser, OidcClient, organisationDirectory } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
-import { orientationPlugin } from './modules/orientation/index.ts';
+import { honourSlip, orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
+import { supportPlugin } from './modules/support/index.ts';
 import authPlugin from './platform/auth/auth-plugin.ts';
 import { createSignInThrottle, purgeSignInFailures } from './platform/auth/sign-in-throttle.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -178,6 +179,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     secureCookies: isSecure(config),
     publicApiRateLimit: config.rateLimits.publicApi,
     passPlaceIds: () => qualifiedPlaceIds(db),
+  });
+  // Support sessions (accompagnements): a slip named in the form is honoured in the session's transaction.
+  await app.register(supportPlugin, {
+    deps: { db, clock },
+    publicApiRateLimit: config.rateLimits.publicApi,
+    ports: {
+      honourSlip: async (txDb, actor, code, organisationId) =>
+        (await honourSlip({ db: txDb, clock }, actor, code, { organisationId })).code,
+    },
   });
 
   return app;
