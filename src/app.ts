@@ -15,10 +15,11 @@ import {
 } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { mandatesPlugin } from './modules/mandates/index.ts';
-import { orientationPlugin } from './modules/orientation/index.ts';
+import { honourSlip, orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
 import { peoplePlugin } from './modules/people/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
+import { supportPlugin } from './modules/support/index.ts';
 import authPlugin from './platform/auth/auth-plugin.ts';
 import { createSignInThrottle, purgeSignInFailures } from './platform/auth/sign-in-throttle.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -187,6 +188,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(mandatesPlugin, {
     deps: { db, clock, secretKey: config.secretKey, publicUrl: config.publicUrl },
     organisations: structureDirectory(db),
+  });
+  // Support sessions (accompagnements): a slip named in the form is honoured in the session's transaction.
+  await app.register(supportPlugin, {
+    deps: { db, clock },
+    publicApiRateLimit: config.rateLimits.publicApi,
+    ports: {
+      honourSlip: async (txDb, actor, code, organisationId) =>
+        (await honourSlip({ db: txDb, clock }, actor, code, { organisationId })).code,
+    },
   });
 
   return app;

@@ -11,6 +11,7 @@ import { assignPlace, importCommunes, importPlaces, placesNear } from './modules
 import { seedOrientationDemo } from './modules/orientation/index.ts';
 import { seedPassDemo } from './modules/pass/index.ts';
 import { seedPeopleDemo } from './modules/people/index.ts';
+import { seedSupportDemo } from './modules/support/index.ts';
 import { type Actor, commandLineActor } from './platform/auth/actor.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -69,12 +70,35 @@ export async function seedDemo(
       },
     },
   );
+  progress('Données de démonstration : accompagnements…');
+  const helper = (email: string) => accounts.accounts.find((a) => a.email === email)?.userId as string;
+  const support = await seedSupportDemo({ db, clock }, [
+    {
+      userId: helper('aidant@demo.passerelle.localhost'),
+      organisationId: accounts.organisations.mediatheque,
+      departement: '83',
+      sessions: 700,
+    },
+    {
+      userId: helper('responsable@demo.passerelle.localhost'),
+      organisationId: accounts.organisations.mediatheque,
+      departement: '83',
+      sessions: 300,
+    },
+    {
+      userId: helper('responsable-84@demo.passerelle.localhost'),
+      organisationId: accounts.organisations.structure84,
+      departement: '84',
+      sessions: 400,
+    },
+  ]);
   const lines = [
     'Données de démonstration créées (structures et comptes marqués « Démo »).',
     places.line,
     pass,
     orientation,
     people,
+    support,
     `Connexion : ${config.publicUrl}/connexion`,
     `Mot de passe de tous les comptes de démonstration : ${accounts.password}`,
     ...accounts.accounts.map((a) => `  - ${a.email} : ${a.description}`),

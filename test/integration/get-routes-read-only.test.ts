@@ -82,6 +82,9 @@ beforeAll(async () => {
   clock.set(new Date('2026-12-15T09:00:00Z'));
 
   const slip = await one<{ code: string }>('SELECT code FROM orientation_slips ORDER BY created_at LIMIT 1');
+  const supportSessions = await t.db.query<{ id: string }>(
+    '(SELECT id FROM support_sessions ORDER BY created_at LIMIT 1) UNION ALL (SELECT id FROM support_sessions ORDER BY created_at DESC LIMIT 1)',
+  );
   const placeImport = await t.db.query<{ id: string }>('SELECT id FROM place_imports LIMIT 1');
   const booklets = await t.db.query<{ id: string }>(
     'SELECT id FROM pass_booklets WHERE programme_id = $1 ORDER BY number LIMIT 2',
@@ -116,6 +119,9 @@ beforeAll(async () => {
     '/orientation/fiche/:code': [`/orientation/fiche/${slip.code}`],
     // Mandates (issue 16)
     '/mandats/habilitations/:id': [`/mandats/habilitations/${organisation}`],
+    // Accompagnements: a demo session (older than 7 days: refused) and a recent one, the structure's figures.
+    '/accompagnements/:id/modifier': supportSessions.map((s) => `/accompagnements/${s.id}/modifier`),
+    '/accompagnements/statistiques/structure/:org': [`/accompagnements/statistiques/structure/${organisation}`],
   });
 
   // A visitor in the middle of an orientation questionnaire; software with an API token.

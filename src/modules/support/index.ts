@@ -1,0 +1,41 @@
+/**
+ * Support module (accompagnements): helpers record the help they give in seconds (individual
+ * sessions and workshops), follow people to autonomy, and see what the help achieves
+ * (statistics, outcomes, exports, open data). Uses lieux (places) through its index.ts; the
+ * person model and the orientation slips come through ports that app.ts wires.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { can } from '../../platform/auth/policy.ts';
+import type { SupportDeps } from './deps.ts';
+import { supportPolicy } from './policies.ts';
+import type { SupportPorts } from './record-session.ts';
+import { type SessionRouteOptions, supportSessionRoutes } from './routes-sessions.tsx';
+import { supportStatisticsRoutes } from './routes-statistics.tsx';
+import { registerStatisticsJobs } from './statistics-jobs.ts';
+
+export { seedSupportDemo } from './demo.ts';
+export type { SupportDeps } from './deps.ts';
+export { recordSession, type SupportPorts } from './record-session.ts';
+
+export interface SupportPluginOptions {
+  deps: SupportDeps;
+  ports?: SupportPorts;
+  personPicker?: SessionRouteOptions['personPicker'];
+  publicApiRateLimit: number;
+}
+
+async function supportModule(app: FastifyInstance, opts: SupportPluginOptions) {
+  const ctx = { ...opts.deps, ...(opts.ports ?? {}) };
+  supportSessionRoutes(app, { ctx, ...(opts.personPicker ? { personPicker: opts.personPicker } : {}) });
+  supportStatisticsRoutes(app, { deps: opts.deps, rateLimit: opts.publicApiRateLimit });
+  registerStatisticsJobs(app.jobs);
+  app.workspace.add({
+    title: 'Accompagnements',
+    description: 'Enregistrer une séance en quelques secondes, retrouver ses séances et ses statistiques.',
+    href: '/accompagnements',
+    visible: (actor) => can(actor, supportPolicy.viewOwnSessions, null),
+  });
+}
+
+export const supportPlugin = fp(supportModule, { name: 'support', dependencies: ['views'] });
