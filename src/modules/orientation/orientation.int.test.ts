@@ -458,6 +458,27 @@ describe('the slip', () => {
     expect(await count('SELECT count(*) AS n FROM orientation_slips WHERE code = $1', [code])).toBe(1);
     expect(await count("SELECT count(*) AS n FROM journal WHERE action = 'orientation.notes_purgees'")).toBe(1);
   });
+
+  it('is a retention purge of the platform: listed, and run by `passerelle purge`', async () => {
+    expect(t.app.jobs.listPurges().map((p) => p.name)).toContain('orientation.purge');
+    const prescriber = await signIn('prescripteur@ccas.fr');
+    const code = await runDiagnostic(prescriber, ANSWERS, { organisation: orgs.ccas });
+    await prescriber.post(`/orientation/fiche/${slipCodes.format(code)}/orienter`, {
+      lieu: '',
+      note: 'Encore à purger.',
+    });
+    const notes = () => count('SELECT count(*) AS n FROM orientation_slip_notes WHERE slip_code = $1', [code]);
+    expect(await notes()).toBe(1);
+    const today = clock.now();
+    try {
+      clock.set(new Date(today.getTime() + 91 * 86_400_000));
+      const report = await t.app.jobs.runPurges();
+      expect(report.find((r) => r.name === 'orientation.purge')?.deleted).toBeGreaterThanOrEqual(1);
+    } finally {
+      clock.set(today);
+    }
+    expect(await notes()).toBe(0);
+  });
 });
 
 describe('statistics', () => {
