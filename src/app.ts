@@ -6,17 +6,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
-import {
-  accountsPlugin,
-  findOrganisation,
-  listOrganisations,
-  loadUser,
-  memberEmailsWithRoles,
-  OidcClient,
-} from './modules/accounts/index.ts';
+import { accountsPlugin, loadUser, OidcClient, organisationDirectory } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
+import { peoplePlugin } from './modules/people/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import authPlugin from './platform/auth/auth-plugin.ts';
 import { createSignInThrottle, purgeSignInFailures } from './platform/auth/sign-in-throttle.ts';
@@ -163,11 +157,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   // Territories are typed by name and checked against the gazetteer of the lieux module.
   await app.register(accountsPlugin, { deps, config, oidc, signInThrottle, territories: territoryGazetteer(db) });
-  const organisations = {
-    list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
-    name: async (id: string) => (await findOrganisation(db, id))?.name,
-    memberEmails: memberEmailsWithRoles,
-  };
+  const organisations = organisationDirectory(db);
   await app.register(lieuxPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl },
     publicApiRateLimit: config.rateLimits.publicApi,
@@ -177,6 +167,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // A place given to another organisation loses its qualification (it belonged to the former one).
     onPlaceReassigned: (tx, change) => suspendQualificationOnReassignment(tx, clock, change),
   });
+  await app.register(peoplePlugin, { deps: { db, clock, secretKey: config.secretKey } });
   await app.register(passPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
     organisations,
