@@ -98,6 +98,15 @@ export function screens(): Array<{ name: string; sentences: string[] }> {
     ],
   });
   out.push({
+    name: 'résultat : horaires des lieux',
+    sentences: [
+      t('horaires.ouvert_jusqua', { heure: t('heure.pile', { h: 17 }) }),
+      t('horaires.ouvert_ferme', { jour: t('jour.demain'), heure: t('heure.pile', { h: 2 }) }),
+      `${t('horaires.ferme_ouvre', { jour: t('jour.0'), heure: t('heure.minutes', { h: 9, mm: '30' }) })} ${t('horaires.a_confirmer')}`,
+      t('lieu.horaires_inconnus'),
+    ],
+  });
+  out.push({
     name: 'erreurs',
     sentences: [
       t('erreur.choisir'),

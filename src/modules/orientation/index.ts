@@ -91,9 +91,15 @@ async function orientationModule(app: FastifyInstance, opts: OrientationPluginOp
     visible: (actor) => can(actor, orientationPolicy.viewStatistics, null),
   });
 
-  // Notes of slips older than 90 days and diagnostics left unfinished, every hour (ADR 0029).
-  app.jobs.schedule('orientation.purge', { every: 3600_000 }, async ({ tx, clock }) => {
-    await purgeOrientation(tx, clock);
+  // Notes of slips older than 90 days and diagnostics left unfinished, every hour (ADR 0029);
+  // a retention purge, so `passerelle purge` runs and lists it with the platform's others.
+  app.jobs.registerPurge('orientation.purge', {
+    description:
+      'notes des professionnels sur les fiches d’orientation expirées (90 jours) et questionnaires abandonnés',
+    purge: async (tx, now) => {
+      const { notes, sessions } = await purgeOrientation(tx, () => now);
+      return notes + sessions;
+    },
   });
 }
 

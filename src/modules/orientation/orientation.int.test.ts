@@ -11,6 +11,8 @@ import { type Actor, commandLineActor } from '../../platform/auth/actor.ts';
 import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
 import { seedOrientationDemo } from './demo.ts';
 import { honourSlip, sessionFormUrl } from './index.ts';
+import type { NewSlip } from './repository.ts';
+import { insertSlip } from './repository.ts';
 import { slipCodes } from './slip-code.ts';
 import { purgeOrientation } from './slips.ts';
 
@@ -458,6 +460,27 @@ describe('the slip', () => {
     expect(await count('SELECT count(*) AS n FROM orientation_slips WHERE code = $1', [code])).toBe(1);
     expect(await count("SELECT count(*) AS n FROM journal WHERE action = 'orientation.notes_purgees'")).toBe(1);
   });
+
+  it('is a retention purge of the platform: listed, and run by `passerelle purge`', async () => {
+    expect(t.app.jobs.listPurges().map((p) => p.name)).toContain('orientation.purge');
+    const prescriber = await signIn('prescripteur@ccas.fr');
+    const code = await runDiagnostic(prescriber, ANSWERS, { organisation: orgs.ccas });
+    await prescriber.post(`/orientation/fiche/${slipCodes.format(code)}/orienter`, {
+      lieu: '',
+      note: 'Encore à purger.',
+    });
+    const notes = () => count('SELECT count(*) AS n FROM orientation_slip_notes WHERE slip_code = $1', [code]);
+    expect(await notes()).toBe(1);
+    const today = clock.now();
+    try {
+      clock.set(new Date(today.getTime() + 91 * 86_400_000));
+      const report = await t.app.jobs.runPurges();
+      expect(report.find((r) => r.name === 'orientation.purge')?.deleted).toBeGreaterThanOrEqual(1);
+    } finally {
+      clock.set(today);
+    }
+    expect(await notes()).toBe(0);
+  });
 });
 
 describe('statistics', () => {
@@ -502,6 +525,54 @@ describe('statistics', () => {
       expect(r.statusCode, bad).toBe(400);
       expect(r.headers['content-type']).toContain('application/problem+json');
     }
+  });
+
+  it('counts the slips honoured within 30 days among those made at least 30 days ago', async () => {
+    const now = clock.now();
+    const day = 86_400_000;
+    const slip = (madeDaysAgo: number, honouredAfterDays: number | null): NewSlip => {
+      const createdAt = new Date(now.getTime() - madeDaysAgo * day);
+      return {
+        code: slipCodes.generate(),
+        createdAt,
+        expiresAt: new Date(createdAt.getTime() + 90 * day),
+        level: 'inclusion',
+        needs: ['demarche'],
+        themes: ['aide_aux_demarches_administratives'],
+        procedure: 'social',
+        deadline: 'non',
+        equipment: ['smartphone'],
+        skills: ['email'],
+        reading: 'facile',
+        helpLanguage: 'francais',
+        helpMode: 'avec_moi',
+        interfaceLanguage: 'fr',
+        locationLabel: 'Gap',
+        communeInsee: '05061',
+        departement: '05',
+        latitude: 44.56,
+        longitude: 6.08,
+        prescriberOrganisationId: null,
+        prescriberUserId: null,
+        isDemo: false,
+        honouredAt: honouredAfterDays === null ? null : new Date(createdAt.getTime() + honouredAfterDays * day),
+        honouredByOrganisationId: honouredAfterDays === null ? null : orgs.mediatheque,
+      };
+    };
+    // Hautes-Alpes: 20 slips made 40 days ago — 11 honoured after 10 days, 1 after exactly 30 days,
+    // 3 after 35 days, 5 never — and 5 made 5 days ago, all honoured (their 30 days are not over).
+    const slips = [
+      ...Array.from({ length: 11 }, () => slip(40, 10)),
+      slip(40, 30),
+      ...Array.from({ length: 3 }, () => slip(40, 35)),
+      ...Array.from({ length: 5 }, () => slip(40, null)),
+      ...Array.from({ length: 5 }, () => slip(5, 1)),
+    ];
+    for (const s of slips) await insertSlip(t.db, s);
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/statistiques/orientation?departement=05' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { indicateurs: Record<string, number | null> };
+    expect(body.indicateurs.part_fiches_honorees_30_jours).toBe(0.6);
   });
 
   it('is a page for coordinateurs only', async () => {
