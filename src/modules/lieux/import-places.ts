@@ -24,8 +24,18 @@ import { lieuxPolicy } from './policies.ts';
 import { formatDecimal, type Place } from './standard.ts';
 import { communeKey, foldText } from './text.ts';
 
-/** Rows per INSERT on PGlite (bench/import-responsiveness.ts). */
-const WRITE_BATCH_PGLITE = 50;
+/**
+ * Rows per INSERT on PGlite. Each statement runs synchronously on the server's thread (WebAssembly),
+ * so nothing else is answered meanwhile: 10 rows take about 3 ms of CPU (p99 8 ms), 50 rows
+ * 11 ms (p99 28 ms), for 36 % more CPU over the whole write (bench/import-responsiveness.ts).
+ */
+const WRITE_BATCH_PGLITE = 10;
+
+/**
+ * A file this small is checked on the calling thread: a few milliseconds of work (about 200
+ * rows), less than starting a worker thread costs (one per import, and one per test fixture).
+ */
+const SMALL_FILE_BYTES = 64 * 1024;
 
 /** Imports of places of this process whose writing transaction runs now. */
 let writing = 0;
@@ -42,8 +52,8 @@ export interface ImportOptions {
   fileName: string;
   dryRun: boolean;
   /**
-   * Read and check the file in a worker thread (default), so that the server keeps answering
-   * meanwhile; false checks it on the calling thread (benchmark baseline only).
+   * Read and check the file in a worker thread, so that the server keeps answering meanwhile
+   * (default for files over SMALL_FILE_BYTES); false checks it on the calling thread.
    */
   checkInWorker?: boolean;
   /**
@@ -159,7 +169,7 @@ export async function importPlaces(
   const checked = await runCheck(bytes, {
     fileName: options.fileName,
     today,
-    inWorker: options.checkInWorker ?? true,
+    inWorker: options.checkInWorker ?? bytes.length > SMALL_FILE_BYTES,
     onProgress: progress,
   });
   if (!checked.ok) throw new ImportFileError(checked.error);

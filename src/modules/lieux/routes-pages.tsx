@@ -66,6 +66,15 @@ async function searchUnlessImportHoldsIt(
   deps: LieuxDeps,
   criteria: SearchCriteria,
 ): Promise<SearchOutcome | typeof STILL_WAITING> {
+  if (deps.db.engine === 'pglite' && placesImportWriting()) {
+    // The import's transaction holds the one connection: a query sent now would wait behind it
+    // and still run after it, unread if the page has answered meanwhile — hundreds of them
+    // in a row once the import ends. Wait for the import to end without queueing one.
+    const until = performance.now() + IMPORT_WAIT_NOTICE_MS;
+    while (placesImportWriting() && performance.now() < until) await new Promise((r) => setTimeout(r, 100));
+    if (placesImportWriting()) return STILL_WAITING;
+  }
+  // An import that starts writing while the search waits for the database.
   const search = searchPlaces(deps, criteria);
   let timer: NodeJS.Timeout | undefined;
   const first = await Promise.race([

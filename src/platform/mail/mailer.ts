@@ -3,7 +3,7 @@
  * when none is configured — into the development mailbox (a table shown at /dev/boite-mail),
  * so that no message is ever silently dropped.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Queryable } from '../db/database.ts';
 import type { PurgeDefinition } from '../jobs/jobs.ts';
 
@@ -19,23 +19,42 @@ export interface Mailer {
   close(): void;
 }
 
+/**
+ * A transport made at the first message: nodemailer takes about 0.2 s of CPU to load, which a
+ * restart need not spend before it answers (issue 12, bench/startup.ts).
+ */
+function lazyTransport(options: string | Record<string, unknown>) {
+  let transport: Promise<Transporter> | undefined;
+  let made: Transporter | undefined;
+  return {
+    get(): Promise<Transporter> {
+      transport ??= import('nodemailer').then((m) => {
+        made = m.default.createTransport(options);
+        return made;
+      });
+      return transport;
+    },
+    close: () => made?.close(),
+  };
+}
+
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = lazyTransport(smtpUrl);
   return {
     kind: 'smtp',
     async send(m) {
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+      await (await transport.get()).sendMail({ from, to: m.to, subject: m.subject, text: m.text });
     },
     close: () => transport.close(),
   };
 }
 
 export function createDevMailboxMailer(db: Queryable, from: string): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = lazyTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     kind: 'dev-mailbox',
     async send(m) {
-      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+      const info = await (await transport.get()).sendMail({ from, to: m.to, subject: m.subject, text: m.text });
       const raw = (info.message as Buffer).toString('utf8');
       await db.query('INSERT INTO dev_mailbox (recipient, subject, text_body, raw) VALUES ($1, $2, $3, $4)', [
         m.to,

@@ -7,8 +7,20 @@
  * A document is streamed part by part (a booklet, a slip…): the consumer's pace bounds the
  * memory, whatever the number of parts.
  */
+import { createRequire } from 'node:module';
 import { pipeline } from 'node:stream/promises';
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
+
+/**
+ * PDFKit is loaded by the first document, not when the server starts: it takes about 0.25 s of
+ * CPU to load and a restart needs none of it to answer (issue 12, bench/startup.ts). Its
+ * CommonJS build is required synchronously, so that making a document stays synchronous.
+ */
+let PDFDocument: typeof PDFDocumentClass | undefined;
+function pdfKit(): typeof PDFDocumentClass {
+  PDFDocument ??= createRequire(import.meta.url)('pdfkit') as typeof PDFDocumentClass;
+  return PDFDocument;
+}
 
 export type PdfDocument = PDFKit.PDFDocument;
 
@@ -91,7 +103,8 @@ export interface PdfMetadata {
 
 /** An A4 document in French, no margins (layouts place everything), pages added by the caller. */
 export function createPdfDocument(meta: PdfMetadata, options: { compress?: boolean } = {}): PdfDocument {
-  return new PDFDocument({
+  const Document = pdfKit();
+  return new Document({
     size: 'A4',
     margin: 0,
     autoFirstPage: false,
