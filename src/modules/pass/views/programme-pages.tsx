@@ -149,13 +149,13 @@ export function ProgrammePage(props: {
         <>
           <h2 class="fr-h4">Émettre des carnets</h2>
           <PostForm action={`/pass/programmes/${p.id}/emettre`} csrf={csrf}>
-            <InputField
-              name="count"
-              idPrefix="emission-"
-              label="Nombre de carnets"
-              hint={`Un carnet vaut ${formatEuros(p.vouchers_per_booklet * p.face_value_cents)} (${p.vouchers_per_booklet} chèques de ${formatEuros(p.face_value_cents)}). Au plus ${MAX_BOOKLETS_PER_OPERATION.toLocaleString('fr-FR')} carnets par émission ; le total vous est montré avant confirmation.`}
-              inputMode="numeric"
-            />
+            <p class="fr-text--sm">
+              Un carnet vaut {formatEuros(p.vouchers_per_booklet * p.face_value_cents)} ({p.vouchers_per_booklet}{' '}
+              chèques de {formatEuros(p.face_value_cents)}). Au plus{' '}
+              {MAX_BOOKLETS_PER_OPERATION.toLocaleString('fr-FR')} carnets par émission ; le total vous est montré avant
+              confirmation.
+            </p>
+            <InputField name="count" idPrefix="emission-" label="Nombre de carnets" inputMode="numeric" />
             <button class="fr-btn" type="submit">
               Émettre
             </button>
