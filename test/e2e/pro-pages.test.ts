@@ -307,6 +307,58 @@ describe('Pass numérique: costly mistakes made hard', () => {
   }, 300_000);
 });
 
+describe('an aidant redeeming at one of two places', () => {
+  it('keeps the chosen place for the next chèque, and the next day', async () => {
+    await server.db.query(
+      `INSERT INTO pass_qualifications (organisation_id, place_id, siret, services, commitments, status, requested_at, decided_at)
+       VALUES ($1, 'maison-rdv', '73282932000074', '{}', '{}'::jsonb, 'qualified', $2, $2)`,
+      [ids.mediatheque, server.clock.now()],
+    );
+    const codes = (
+      await server.db.query<{ code: string }>(
+        `SELECT v.code FROM pass_vouchers v JOIN pass_booklets b ON b.id = v.booklet_id
+         WHERE b.programme_id = $1 AND b.number = 1 ORDER BY v.position`,
+        [ids.programmeA],
+      )
+    ).map((r) => r.code);
+    const { context, page } = await signIn('amina@mediatheque.fr');
+    await page.goto(`${server.url}/pass/encaisser`);
+    await page
+      .getByLabel('Lieu où l’aide est donnée')
+      .or(page.getByLabel("Lieu où l'aide est donnée"))
+      .selectOption('maison-rdv');
+    await page.getByLabel('Code du chèque').fill(formatVoucherCode(codes[0] as string));
+    await page.getByRole('button', { name: 'Vérifier le chèque' }).click();
+    await page.locator('label', { hasText: 'Démarches administratives en ligne' }).first().click();
+    await page.getByRole('button', { name: 'Encaisser 10 €' }).click();
+    await shown(page.getByText('Chèque encaissé : 10 €'));
+    await page.getByRole('link', { name: 'Encaisser un autre chèque' }).click();
+    const place = page.getByLabel('Lieu où l’aide est donnée').or(page.getByLabel("Lieu où l'aide est donnée"));
+    expect(await place.inputValue()).toBe('maison-rdv');
+    // A chèque's QR code opens the page without a place: the remembered one is still chosen.
+    await page.goto(`${server.url}/pass/encaisser?code=${codes[1]}`);
+    await shown(page.getByText('Chèque valable : 10 €'));
+    expect(await textOf(page.locator('main'))).toContain('Maison sur rendez-vous');
+    await context.close();
+  }, 240_000);
+});
+
+describe('funder report', () => {
+  it('is filtered by period and profiles the beneficiaries, counts under 10 not shown', async () => {
+    const { context, page } = await signIn('claire@var.fr');
+    await page.goto(`${server.url}/pass/programmes/${ids.programmeA}/bilan`);
+    await page.getByLabel('Période : du mois').selectOption({ label: 'novembre 2026' });
+    await page.getByLabel('au mois (inclus)').selectOption({ label: 'novembre 2026' });
+    await page.getByRole('button', { name: 'Afficher la période' }).click();
+    await shown(page.getByText('de novembre 2026 à novembre 2026 inclus'));
+    const profile = await textOf(page.getByTestId('profil-beneficiaires'));
+    expect(profile).toContain('Sans domicile stable');
+    expect(profile).toContain('moins de 10');
+    await fitsTheScreen(page);
+    await context.close();
+  }, 240_000);
+});
+
 describe('accessibility', () => {
   it('every page checked at 320 px above also passes axe', () => {
     expect(audit.visited.length).toBeGreaterThan(5);

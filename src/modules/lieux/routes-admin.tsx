@@ -1,11 +1,11 @@
 /** Admin pages: upload a file of places or the postcode base, read the import report. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
 import { formatDateTime } from '../../platform/print/index.ts';
-import { Breadcrumb, TableFrame } from '../../platform/views/components.tsx';
+import { Breadcrumb, CsrfField, TableFrame } from '../../platform/views/components.tsx';
 import { countCommunes } from './gazetteer/communes-repository.ts';
 import { importCommunes } from './import-communes.ts';
 import { type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
@@ -15,17 +15,36 @@ import { lieuxPolicy } from './policies.ts';
 
 async function uploadedFile(
   request: FastifyRequest,
+  /** Runs on the fields sent before the file (the CSRF token), before the file is read. */
+  beforeReading?: (fields: Record<string, string>) => Promise<void>,
 ): Promise<{ name: string; bytes: Buffer; fields: Record<string, string> }> {
-  if (!request.isMultipart()) throw new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
+  if (!request.isMultipart()) {
+    await beforeReading?.({});
+    throw new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
+  }
   const part = await request.file();
-  if (!part?.filename) throw new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
-  const bytes = await part.toBuffer();
   const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(part.fields)) {
+  for (const [k, v] of Object.entries(part?.fields ?? {})) {
     const value = (v as { value?: unknown } | undefined)?.value;
     if (typeof value === 'string') fields[k] = value;
   }
+  await beforeReading?.(fields);
+  if (!part?.filename) throw new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
+  const bytes = await part.toBuffer();
   return { name: part.filename.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120), bytes, fields };
+}
+
+/** Checks the CSRF token of a multipart form, sent as its `_csrf` field (403 when missing or wrong). */
+async function checkFormToken(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string | undefined,
+): Promise<void> {
+  request.body = { _csrf: token ?? '' };
+  await new Promise<void>((resolve, reject) =>
+    app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
+  );
 }
 
 /** « 353 × field : reason », with its most frequent exact case when values were left out. */
@@ -188,11 +207,8 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
           Fichier CSV ou JSON au format du standard national des lieux de médiation numérique. Les lieux sont mis à jour
           par leur identifiant.
         </p>
-        <form
-          method="post"
-          action={`/admin/lieux/import?_csrf=${encodeURIComponent(csrf)}`}
-          enctype="multipart/form-data"
-        >
+        <form method="post" action="/admin/lieux/import" enctype="multipart/form-data">
+          <CsrfField token={csrf} />
           <div class="fr-checkbox-group fr-mb-2w">
             <input type="checkbox" id="simulation" name="simulation" value="oui" />
             <label class="fr-label" for="simulation">
@@ -261,16 +277,24 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
     );
   });
 
-  app.post('/admin/lieux/import', async (request, reply) => {
+  // A multipart form: its token is a field of the body, read here before anything else is done
+  // (issue 13: it used to travel in the URL, into histories and logs). A real import ends with a
+  // redirect to its stored report, so a reload shows the report and never imports again.
+  app.post('/admin/lieux/import', { config: { csrf: false } }, async (request, reply) => {
     const actor = requireActor(request);
     authorize(actor, lieuxPolicy.importPlaces, null);
+    let tokenChecked = false;
     try {
-      const file = await uploadedFile(request);
+      const file = await uploadedFile(request, async (fields) => {
+        await checkFormToken(app, request, reply, fields._csrf);
+        tokenChecked = true;
+      });
       const report = await importPlaces(deps, actor, file.bytes, {
         fileName: file.name,
         dryRun: file.fields.simulation === 'oui',
         placeFarAtCommune: file.fields.placer_commune === 'oui',
       });
+      if (report.importId) return reply.redirect(`/admin/lieux/imports/${report.importId}`, 303);
       return reply.page(
         { title: "Rapport d'import" },
         <>
@@ -289,6 +313,7 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
         </>,
       );
     } catch (error) {
+      if (!tokenChecked) throw error;
       const e = formError(error);
       reply.flash('error', e.userMessage);
       return reply.redirect('/admin/lieux', 303);
@@ -328,6 +353,9 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
         />
         <h1>Rapport d'import du {formatDateTime(found.finished_at)}</h1>
         <ReportView report={found.report as ImportReport} />
+        <a class="fr-btn fr-btn--secondary" href="/admin/lieux">
+          Retour
+        </a>
       </>,
     );
   });
