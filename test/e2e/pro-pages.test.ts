@@ -120,7 +120,7 @@ beforeAll(async () => {
     [ids.mediatheque, server.clock.now()],
   );
   browser = await launchBrowser();
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

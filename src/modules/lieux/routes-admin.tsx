@@ -1,5 +1,5 @@
 /** Admin pages: upload a file of places or the postcode base, read the import report. */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
@@ -34,17 +34,32 @@ async function uploadedFile(
   return { name: part.filename.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120), bytes, fields };
 }
 
-/** Checks the CSRF token of a multipart form, sent as its `_csrf` field (403 when missing or wrong). */
-async function checkFormToken(
-  app: FastifyInstance,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  token: string | undefined,
-): Promise<void> {
-  request.body = { _csrf: token ?? '' };
-  await new Promise<void>((resolve, reject) =>
-    app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
-  );
+type Upload = { name: string; bytes: Buffer; fields: Record<string, string> };
+const uploads = new WeakMap<FastifyRequest, { file?: Upload; error?: unknown }>();
+
+/**
+ * A multipart form's fields are not parsed before the platform checks the CSRF token: this
+ * route hook (preValidation, before that check) reads the upload and hands its `_csrf` field to
+ * the check as the body, so the token travels in the form, not in the URL (issue 13). Nothing
+ * is written before the check; an upload error is kept and shown once the token is known good.
+ */
+async function readUpload(request: FastifyRequest): Promise<void> {
+  let token: string | undefined;
+  try {
+    const file = await uploadedFile(request, async (fields) => {
+      token = fields._csrf;
+    });
+    uploads.set(request, { file });
+  } catch (error) {
+    uploads.set(request, { error });
+  }
+  if (request.isMultipart()) request.body = token === undefined ? {} : { _csrf: token };
+}
+
+function takeUpload(request: FastifyRequest): Upload {
+  const upload = uploads.get(request);
+  if (upload?.file) return upload.file;
+  throw upload?.error ?? new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
 }
 
 /** « 353 × field : reason », with its most frequent exact case when values were left out. */
@@ -277,18 +292,13 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
     );
   });
 
-  // A multipart form: its token is a field of the body, read here before anything else is done
-  // (issue 13: it used to travel in the URL, into histories and logs). A real import ends with a
-  // redirect to its stored report, so a reload shows the report and never imports again.
-  app.post('/admin/lieux/import', { config: { csrf: false } }, async (request, reply) => {
+  // The token is a field of the multipart form (readUpload); a real import ends with a redirect
+  // to its stored report, so a reload shows the report and never imports again (issue 13).
+  app.post('/admin/lieux/import', { preValidation: readUpload }, async (request, reply) => {
     const actor = requireActor(request);
     authorize(actor, lieuxPolicy.importPlaces, null);
-    let tokenChecked = false;
     try {
-      const file = await uploadedFile(request, async (fields) => {
-        await checkFormToken(app, request, reply, fields._csrf);
-        tokenChecked = true;
-      });
+      const file = takeUpload(request);
       const report = await importPlaces(deps, actor, file.bytes, {
         fileName: file.name,
         dryRun: file.fields.simulation === 'oui',
@@ -313,7 +323,6 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
         </>,
       );
     } catch (error) {
-      if (!tokenChecked) throw error;
       const e = formError(error);
       reply.flash('error', e.userMessage);
       return reply.redirect('/admin/lieux', 303);
