@@ -219,11 +219,13 @@ describe('finding help', () => {
     await shown(page.getByRole('heading', { name: 'Espace numérique du Port' }));
     await page.getByRole('link', { name: 'Modifier ce lieu' }).click();
     await audit.check(page);
-    await page.getByLabel("Horaires d'ouverture").fill('du lundi au vendredi le matin');
+    // The expert syntax, chosen explicitly (the day-by-day editor is tested in pro-pages.test.ts).
+    await page.locator('label', { hasText: 'Syntaxe experte (OpenStreetMap)' }).click();
+    await page.getByLabel('Horaires, syntaxe experte').fill('du lundi au vendredi le matin');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     expect(await textOf(page.getByRole('alert'))).toContain('Ces horaires ne sont pas lisibles');
     await audit.check(page);
-    await page.getByLabel("Horaires d'ouverture").fill('Mo-Fr 09:00-12:00');
+    await page.getByLabel('Horaires, syntaxe experte').fill('Mo-Fr 09:00-12:00');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await shown(page.getByText('Lieu enregistré'));
     await shown(page.getByRole('cell', { name: 'de 9 h à 12 h' }));

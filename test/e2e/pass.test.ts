@@ -120,6 +120,8 @@ describe('Pass numérique journey', () => {
     await shown(coord.page.getByText('Émettez au moins un carnet.'));
     await coord.page.getByLabel('Nombre de carnets', { exact: true }).fill('3');
     await coord.page.getByRole('button', { name: 'Émettre' }).click();
+    // The total face value is shown, and nothing is issued before confirmation (ADR 0027).
+    await coord.page.getByRole('button', { name: /Confirmer l’émission de 150\s€/ }).click();
     await shown(coord.page.getByText('Carnets n° 1 à 3 émis : 15 chèques.'));
     await coord.page.getByLabel('Structure qui distribue').selectOption({ label: 'CCAS de Toulon' });
     await coord.page.getByLabel('Nombre de carnets à attribuer').fill('2');

@@ -123,14 +123,13 @@ describe('weekFromForm', () => {
     });
   });
 
-  it('closes a day ticked « Fermé » whatever its times, and reads French times', () => {
+  it('asks rather than drop times typed on a day ticked « Fermé », and reads French times', () => {
+    expect(weekFromForm({ [dayField(0, 'ferme')]: 'on', [dayField(0, 'matin_de')]: '09:00' }, TODAY)).toEqual({
+      ok: false,
+      errors: { [dayField(0, 'ferme')]: 'Lundi : décochez « Fermé le lundi » pour garder ces horaires, ou videz-les.' },
+    });
     const r = weekFromForm(
-      {
-        [dayField(0, 'ferme')]: 'on',
-        [dayField(0, 'matin_de')]: '09:00',
-        [dayField(1, 'matin_de')]: '9h',
-        [dayField(1, 'matin_a')]: '12h30',
-      },
+      { [dayField(0, 'ferme')]: 'on', [dayField(1, 'matin_de')]: '9h', [dayField(1, 'matin_a')]: '12h30' },
       TODAY,
     );
     expect(r).toMatchObject({ ok: true, week: { days: [[], [['09:00', '12:30']], [], [], [], [], []] } });

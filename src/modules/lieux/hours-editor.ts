@@ -97,6 +97,8 @@ function parseRanges(text: string): Range[] | null {
     if (!m || !TIME.test(m[1] as string) || !TIME.test(m[2] as string)) return null;
     ranges.push([m[1] as string, m[2] as string]);
   }
+  // Written afternoon first (« 13:30-17:00,09:00-12:30 ») means the same: shown in day order.
+  ranges.sort((x, y) => minutes(x[0]) - minutes(y[0]));
   return ranges.length >= 1 && ranges.length <= 2 && rangesInOrder(ranges) ? ranges : null;
 }
 
@@ -235,7 +237,7 @@ export function normaliseTime(value: string): string | undefined {
 
 /**
  * The week typed in the form, or the French message of each wrong field. A day is closed when
- * « Fermé » is ticked or no time is typed; a range needs both ends, the first before the second;
+ * « Fermé » is ticked (with no time typed) or no time is typed; a range needs both ends, the first before the second;
  * the afternoon starts after the morning ends.
  */
 export function weekFromForm(
@@ -247,6 +249,11 @@ export function weekFromForm(
   for (let d = 0; d < 7; d++) {
     const label = DAY_LABELS[d] as string;
     if (fieldText(form, dayField(d, 'ferme')) !== '') {
+      // Ticked « Fermé » and typed times (without JavaScript both can be sent): ask, lose nothing.
+      const typed = (['matin_de', 'matin_a', 'apm_de', 'apm_a'] as const).some((p) => fieldText(form, dayField(d, p)));
+      if (typed)
+        errors[dayField(d, 'ferme')] =
+          `${label} : décochez « Fermé le ${label.toLowerCase()} » pour garder ces horaires, ou videz-les.`;
       days.push([]);
       continue;
     }

@@ -5,7 +5,7 @@ import { authorize } from '../../platform/auth/policy.ts';
 import { NotFoundError, RuleError } from '../../platform/http/errors.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
 import { formatDateTime } from '../../platform/print/index.ts';
-import { Breadcrumb, TableFrame } from '../../platform/views/components.tsx';
+import { Breadcrumb, CsrfField, TableFrame } from '../../platform/views/components.tsx';
 import { countCommunes } from './gazetteer/communes-repository.ts';
 import { importCommunes } from './import-communes.ts';
 import { type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
@@ -15,17 +15,51 @@ import { lieuxPolicy } from './policies.ts';
 
 async function uploadedFile(
   request: FastifyRequest,
+  /** Runs on the fields sent before the file (the CSRF token), before the file is read. */
+  beforeReading?: (fields: Record<string, string>) => Promise<void>,
 ): Promise<{ name: string; bytes: Buffer; fields: Record<string, string> }> {
-  if (!request.isMultipart()) throw new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
+  if (!request.isMultipart()) {
+    await beforeReading?.({});
+    throw new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
+  }
   const part = await request.file();
-  if (!part?.filename) throw new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
-  const bytes = await part.toBuffer();
   const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(part.fields)) {
+  for (const [k, v] of Object.entries(part?.fields ?? {})) {
     const value = (v as { value?: unknown } | undefined)?.value;
     if (typeof value === 'string') fields[k] = value;
   }
+  await beforeReading?.(fields);
+  if (!part?.filename) throw new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
+  const bytes = await part.toBuffer();
   return { name: part.filename.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120), bytes, fields };
+}
+
+type Upload = { name: string; bytes: Buffer; fields: Record<string, string> };
+const uploads = new WeakMap<FastifyRequest, { file?: Upload; error?: unknown }>();
+
+/**
+ * A multipart form's fields are not parsed before the platform checks the CSRF token: this
+ * route hook (preValidation, before that check) reads the upload and hands its `_csrf` field to
+ * the check as the body, so the token travels in the form, not in the URL (issue 13). Nothing
+ * is written before the check; an upload error is kept and shown once the token is known good.
+ */
+async function readUpload(request: FastifyRequest): Promise<void> {
+  let token: string | undefined;
+  try {
+    const file = await uploadedFile(request, async (fields) => {
+      token = fields._csrf;
+    });
+    uploads.set(request, { file });
+  } catch (error) {
+    uploads.set(request, { error });
+  }
+  if (request.isMultipart()) request.body = token === undefined ? {} : { _csrf: token };
+}
+
+function takeUpload(request: FastifyRequest): Upload {
+  const upload = uploads.get(request);
+  if (upload?.file) return upload.file;
+  throw upload?.error ?? new RuleError('no_file', 'Choisissez un fichier à envoyer.', 400);
 }
 
 /** « 353 × field : reason », with its most frequent exact case when values were left out. */
@@ -188,11 +222,8 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
           Fichier CSV ou JSON au format du standard national des lieux de médiation numérique. Les lieux sont mis à jour
           par leur identifiant.
         </p>
-        <form
-          method="post"
-          action={`/admin/lieux/import?_csrf=${encodeURIComponent(csrf)}`}
-          enctype="multipart/form-data"
-        >
+        <form method="post" action="/admin/lieux/import" enctype="multipart/form-data">
+          <CsrfField token={csrf} />
           <div class="fr-checkbox-group fr-mb-2w">
             <input type="checkbox" id="simulation" name="simulation" value="oui" />
             <label class="fr-label" for="simulation">
@@ -261,16 +292,19 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
     );
   });
 
-  app.post('/admin/lieux/import', async (request, reply) => {
+  // The token is a field of the multipart form (readUpload); a real import ends with a redirect
+  // to its stored report, so a reload shows the report and never imports again (issue 13).
+  app.post('/admin/lieux/import', { preValidation: readUpload }, async (request, reply) => {
     const actor = requireActor(request);
     authorize(actor, lieuxPolicy.importPlaces, null);
     try {
-      const file = await uploadedFile(request);
+      const file = takeUpload(request);
       const report = await importPlaces(deps, actor, file.bytes, {
         fileName: file.name,
         dryRun: file.fields.simulation === 'oui',
         placeFarAtCommune: file.fields.placer_commune === 'oui',
       });
+      if (report.importId) return reply.redirect(`/admin/lieux/imports/${report.importId}`, 303);
       return reply.page(
         { title: "Rapport d'import" },
         <>
@@ -328,6 +362,9 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
         />
         <h1>Rapport d'import du {formatDateTime(found.finished_at)}</h1>
         <ReportView report={found.report as ImportReport} />
+        <a class="fr-btn fr-btn--secondary" href="/admin/lieux">
+          Retour
+        </a>
       </>,
     );
   });

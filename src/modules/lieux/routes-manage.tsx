@@ -4,13 +4,13 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
-import { formatDate } from '../../platform/print/index.ts';
+import { formatDate, parisDate } from '../../platform/print/index.ts';
 import { Breadcrumb } from '../../platform/views/components.tsx';
 import type { LieuxDeps, OrganisationsPort } from './index.ts';
 import { findPlace, placeGeoWarning, placesOfOrganisation } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
 import { assignPlace, changePlaceClosure, changePlaceStatus, changeWhatToBring, updatePlace } from './update-place.ts';
-import { EditPlacePage, placeToValues } from './views/edit-page.tsx';
+import { EditPlacePage, editFormValues } from './views/edit-page.tsx';
 import { isPlaceholderDate } from './views/format.ts';
 
 export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps; organisations: OrganisationsPort }) {
@@ -79,8 +79,14 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
   app.get<{ Params: { id: string } }>('/lieux/:id/modifier', async (request, reply) => {
     const { place, canAssign, options } = await editPage(request.params.id, request);
     const geoWarning = await placeGeoWarning(deps.db, place.id);
+    const form = editFormValues(place, parisDate(deps.clock()));
     return reply.page(
-      { title: `Modifier ${place.nom}`, noindex: true },
+      {
+        title: `Modifier ${place.nom}`,
+        noindex: true,
+        scripts: ['lieux/hours-editor.js'],
+        stylesheets: ['lieux/lieux.css'],
+      },
       <>
         {geoWarning ? (
           <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w" data-testid="geo-warning">
@@ -91,7 +97,8 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
         ) : null}
         <EditPlacePage
           place={place}
-          values={placeToValues(place)}
+          values={form.values}
+          hoursUnrepresentable={form.hoursUnrepresentable}
           csrf={reply.pageContext().csrfToken}
           canAssign={canAssign}
           organisations={options}
@@ -120,7 +127,12 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
         ]),
       );
       return reply.page(
-        { title: `Modifier ${place.nom}`, noindex: true },
+        {
+          title: `Modifier ${place.nom}`,
+          noindex: true,
+          scripts: ['lieux/hours-editor.js'],
+          stylesheets: ['lieux/lieux.css'],
+        },
         <EditPlacePage
           place={place}
           values={values}

@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../../platform/db/database.ts';
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { isIsoDate, parisDate } from '../../platform/print/index.ts';
+import { frenchOrIsoDate, weekFromForm, writeHours } from './hours-editor.ts';
 import { normaliseRow } from './import/normalise-row.ts';
 import { contentHash, locator, openMinutesOf, searchTextOf } from './import-places.ts';
 import type { PlaceReassignedHook } from './index.ts';
@@ -74,6 +75,56 @@ export function formToRow(form: Record<string, unknown>): Record<string, unknown
   return row;
 }
 
+/**
+ * The hours as the form gives them (ADR 0030): written from the day-by-day fields when « Jour par
+ * jour » is chosen, else the expert field as typed. A form without the choice (the API, older
+ * pages) keeps `horaires` as sent.
+ */
+function hoursOfForm(form: Record<string, unknown>, today: string): { horaires?: string } {
+  if (form.horaires_saisie !== 'jours') return {};
+  const week = weekFromForm(form, today);
+  if (!week.ok) throw new ValidationError(week.errors);
+  return { horaires: writeHours(week.week) };
+}
+
+/** The last day of the closure going on today, '' when none (a closure to come is left to its own form). */
+export function ongoingClosureEnd(
+  place: { closed_from: string | null; closed_until: string | null },
+  today: string,
+): string {
+  return place.closed_from && place.closed_until && place.closed_from <= today && place.closed_until >= today
+    ? place.closed_until
+    : '';
+}
+
+/**
+ * « Fermé temporairement jusqu'au … »: undefined when the form does not carry the field or leaves
+ * the closure as it is; null to reopen; else the period from today (or the current period's
+ * start) to that day.
+ */
+function closureOfForm(
+  form: Record<string, unknown>,
+  before: { closed_from: string | null; closed_until: string | null },
+  today: string,
+): { from: string; until: string } | null | undefined {
+  if (!('ferme_jusqu_au' in form)) return undefined;
+  const typed = typeof form.ferme_jusqu_au === 'string' ? form.ferme_jusqu_au.trim() : '';
+  const current = ongoingClosureEnd(before, today);
+  if (typed === current) return undefined;
+  if (typed === '') return null;
+  const until = frenchOrIsoDate(typed);
+  if (!until)
+    throw new ValidationError({
+      ferme_jusqu_au: `« ${typed.slice(0, 40)} » n’est pas une date (par exemple 31/01/2027).`,
+    });
+  if (until < today)
+    throw new ValidationError({
+      ferme_jusqu_au: 'Cette date est passée : indiquez le dernier jour de fermeture à venir.',
+    });
+  const from = current !== '' && before.closed_from ? before.closed_from : today;
+  return { from, until };
+}
+
 export async function updatePlace(
   deps: LieuxUseCaseDeps,
   actor: Actor | undefined,
@@ -84,7 +135,9 @@ export async function updatePlace(
   authorize(actor, lieuxPolicy.editPlace, before);
   const now = deps.clock();
   const today = parisDate(now);
-  const row = { ...formToRow(form), id: before.id, date_maj: today };
+  const hours = hoursOfForm(form, today);
+  const closure = closureOfForm(form, before, today);
+  const row = { ...formToRow({ ...form, ...hours }), id: before.id, date_maj: today };
   const result = normaliseRow(row, { today });
   if (!result.ok) {
     const errors: Record<string, string> = {};
@@ -130,6 +183,21 @@ export async function updatePlace(
       targetId: before.id,
       details: { champs: changed },
     });
+    // « Fermé temporairement jusqu'au … », typed with the hours: saved with them, journaled as
+    // the closure form's own change is.
+    if (closure !== undefined) {
+      await setPlaceClosure(tx, before.id, closure, now);
+      await appendJournal(tx, deps.clock, {
+        action: closure ? 'lieux.fermeture_temporaire' : 'lieux.fermeture_temporaire_annulee',
+        actorUserId: accountIdOf(actor),
+        organisationId: current.organisation_id,
+        targetType: 'lieu',
+        targetId: before.id,
+        details: closure
+          ? { du: closure.from, au: closure.until }
+          : { du: current.closed_from, au: current.closed_until },
+      });
+    }
   });
   return { corrections: result.corrections.map((c) => `${c.field} : ${c.message}`) };
 }

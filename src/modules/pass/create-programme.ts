@@ -6,7 +6,7 @@ import type { Queryable } from '../../platform/db/database.ts';
 import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts';
 import { many, parseInput, requiredText, text } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
-import { departements, STANDARD_ENUMS } from '../lieux/index.ts';
+import { departements, STANDARD_ENUMS, territoryGazetteer } from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
 import { insertProgramme, type Programme } from './programmes-repository.ts';
@@ -97,6 +97,27 @@ export const programmeSchema = z
     }
   });
 
+/**
+ * The territory as people type it — départements and communes by name, number or postcode,
+ * never INSEE codes required (issue 13) — turned into codes by the gazetteer, as the
+ * organisations' territory form does. French messages per field when a name is unknown or
+ * ambiguous.
+ */
+async function territoryAsCodes(deps: PassDeps, input: unknown): Promise<unknown> {
+  if (typeof input !== 'object' || input === null) return input;
+  const raw = input as Record<string, unknown>;
+  const departements = typeof raw.departements === 'string' ? raw.departements.slice(0, 2000) : '';
+  const communes = typeof raw.communes === 'string' ? raw.communes.slice(0, 2000) : '';
+  if (departements.trim() === '' && communes.trim() === '') return input;
+  const resolved = await territoryGazetteer(deps.db).resolve({ departements, communes });
+  if (!resolved.ok) throw new ValidationError(resolved.errors);
+  return {
+    ...raw,
+    departements: resolved.territory.departements.join(','),
+    communes: resolved.territory.communes.join(','),
+  };
+}
+
 export async function createProgramme(
   deps: PassDeps & {
     organisationExists: (id: string) => Promise<boolean>;
@@ -107,7 +128,7 @@ export async function createProgramme(
   input: unknown,
 ): Promise<Programme> {
   authorize(actor, passPolicy.mayCreateProgrammes, null);
-  const v = parseInput(programmeSchema, input);
+  const v = parseInput(programmeSchema, await territoryAsCodes(deps, input));
   const territory = { departements: v.departements, communes: v.communes };
   if (!passPolicy.createProgramme(actor, { coordinatorOrganisationId: v.coordinatorOrganisationId, territory })) {
     throw new ForbiddenError(

@@ -29,9 +29,18 @@ describe('Pass numérique CSV files', () => {
       byPlace: [{ label: FORMULA, count: 1 }],
       byCommune: [{ label: DDE, count: 1 }],
       byMonth: [{ label: 'novembre 2026', count: 1 }],
+      period: null,
+      profile: {
+        ageBands: [{ label: '65 à 79 ans', count: 12 }],
+        communes: [{ label: FORMULA, count: null }],
+        situations: [],
+      },
     };
     const rows = read(funderReportCsv(report));
     noFormula(rows);
+    // Under 10 people: not counted in the file either.
+    expect(rows).toContainEqual(['beneficiaires_commune', `'${FORMULA}`, 'moins de 10']);
+    expect(rows).toContainEqual(['beneficiaires_tranche_age', '65 à 79 ans', '12']);
     expect(rows).toContainEqual(['par_lieu', `'${FORMULA}`, '1']);
     expect(rows).toContainEqual(['valeur_centimes', 'utilisee', '1000']);
   });

@@ -24,6 +24,10 @@ export function funderReportCsv(r: FunderReport): string {
     ...r.byPlace.map((x) => ['par_lieu', x.label, x.count]),
     ...r.byCommune.map((x) => ['par_commune', x.label, x.count]),
     ...r.byMonth.map((x) => ['par_mois', x.label, x.count]),
+    ...(r.period ? [['periode', `${r.period.from.slice(0, 7)} a ${r.period.to.slice(0, 7)}`, '']] : []),
+    ...r.profile.ageBands.map((x) => ['beneficiaires_tranche_age', x.label, x.count ?? 'moins de 10']),
+    ...r.profile.communes.map((x) => ['beneficiaires_commune', x.label, x.count ?? 'moins de 10']),
+    ...r.profile.situations.map((x) => ['beneficiaires_situation', x.label, x.count ?? 'moins de 10']),
   ];
   return csvRows(rows, { delimiter: ';', excel: true });
 }

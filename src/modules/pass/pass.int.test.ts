@@ -204,6 +204,32 @@ describe('programme and booklets', () => {
     await expect(createProgramme(orgDeps(), helper, { name: 'X' })).rejects.toMatchObject({ code: 'forbidden' });
   });
 
+  it('takes the territory by name or postcode, never asking for INSEE codes', async () => {
+    const named = await createProgramme(orgDeps(), coordinator, {
+      name: 'Pass de Hyères',
+      coordinatorOrganisationId: orgs.coordination,
+      funderOrganisationId: orgs.funder,
+      communes: 'Hyères, 83000',
+      validFrom: '2026-11-01',
+      validUntil: '2026-12-31',
+      services: [AIDE],
+    });
+    expect(named.territory_communes.sort()).toEqual(['83069', '83137']);
+    await expect(
+      createProgramme(orgDeps(), coordinator, {
+        name: 'Pass de nulle part',
+        coordinatorOrganisationId: orgs.coordination,
+        funderOrganisationId: orgs.funder,
+        communes: 'Nulle-Part-sur-Mer',
+        validFrom: '2026-11-01',
+        validUntil: '2026-12-31',
+        services: [AIDE],
+      }),
+    ).rejects.toMatchObject({
+      fieldErrors: { communes: expect.stringContaining('commune inconnue : Nulle-Part-sur-Mer') },
+    });
+  });
+
   it('creates a programme, issues booklets with valid codes, refuses zero booklets', async () => {
     let programme = await createProgramme(orgDeps(), coordinator, {
       name: 'Pass numérique du Var 2026',

@@ -4,7 +4,7 @@
  * And what the coordinator is warned about: suspicious redemption patterns.
  */
 import type { Queryable } from '../../platform/db/database.ts';
-import { parisDate } from '../../platform/print/index.ts';
+import { nextMonth, parisDate, parisMidnight } from '../../platform/print/index.ts';
 import { placeSummaries } from '../lieux/index.ts';
 import type { Programme } from './programmes-repository.ts';
 
@@ -23,9 +23,31 @@ export interface FunderReport {
   byPlace: Array<{ label: string; count: number }>;
   byCommune: Array<{ label: string; count: number }>;
   byMonth: Array<{ label: string; count: number }>;
+  /** The months the breakdowns and the profile cover ('YYYY-MM-01', inclusive), or null: since the start. */
+  period: { from: string; to: string } | null;
+  /**
+   * Who received booklets (handed out in the period): counts under 10 are suppressed (null),
+   * so that no small group of people can be singled out.
+   */
+  profile: {
+    ageBands: Array<{ label: string; count: number | null }>;
+    communes: Array<{ label: string; count: number | null }>;
+    situations: Array<{ label: string; count: number | null }>;
+  };
 }
 
-export async function funderReport(db: Queryable, programme: Programme, now: Date): Promise<FunderReport> {
+/** Counts under this are shown as « moins de 10 » in the beneficiaries' profile. */
+export const SMALL_COUNT = 10;
+
+export async function funderReport(
+  db: Queryable,
+  programme: Programme,
+  now: Date,
+  period: { from: string; to: string } | null = null,
+): Promise<FunderReport> {
+  // Paris months: [from, the month after `to`).
+  const start = period ? parisMidnight(period.from) : null;
+  const end = period ? parisMidnight(nextMonth(period.to)) : null;
   const counts = (
     await db.query<{
       issued: number;
@@ -51,9 +73,26 @@ export async function funderReport(db: Queryable, programme: Programme, now: Dat
   )[0] ?? { issued: 0, distributed: 0, started: 0, full: 0, v_issued: 0, v_distributed: 0, v_used: 0 };
   const live = await db.query<{ service: string; place_id: string; month: string; n: number }>(
     `SELECT service, place_id, to_char(date_trunc('month', redeemed_at AT TIME ZONE 'Europe/Paris'), 'YYYY-MM') AS month, count(*) AS n
-     FROM pass_redemptions WHERE programme_id = $1 AND undone_at IS NULL GROUP BY 1, 2, 3`,
-    [programme.id],
+     FROM pass_redemptions WHERE programme_id = $1 AND undone_at IS NULL
+       AND ($2::timestamptz IS NULL OR redeemed_at >= $2) AND ($3::timestamptz IS NULL OR redeemed_at < $3)
+     GROUP BY 1, 2, 3`,
+    [programme.id, start, end],
   );
+  const handedOut = await db.query<{ age: string | null; commune: string | null; situation: string | null; n: number }>(
+    `SELECT beneficiary->>'tranche_age' AS age, beneficiary->>'commune' AS commune, beneficiary->>'situation' AS situation,
+            count(*)::int AS n
+     FROM pass_booklets WHERE programme_id = $1 AND distributed_at IS NOT NULL
+       AND ($2::timestamptz IS NULL OR distributed_at >= $2) AND ($3::timestamptz IS NULL OR distributed_at < $3)
+     GROUP BY 1, 2, 3`,
+    [programme.id, start, end],
+  );
+  const profileBy = (key: (r: (typeof handedOut)[number]) => string | null, none: string) => {
+    const m = new Map<string, number>();
+    for (const r of handedOut) m.set(key(r) ?? none, (m.get(key(r) ?? none) ?? 0) + r.n);
+    return [...m.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([label, count]) => ({ label, count: count < SMALL_COUNT ? null : count }));
+  };
   const places = await placeSummaries(
     db,
     live.map((r) => r.place_id),
@@ -90,6 +129,12 @@ export async function funderReport(db: Queryable, programme: Programme, now: Dat
     byPlace: tally((r) => places.get(r.place_id)?.nom ?? r.place_id).sort((a, b) => b.count - a.count),
     byCommune: tally((r) => places.get(r.place_id)?.commune ?? '—').sort((a, b) => b.count - a.count),
     byMonth: tally((r) => r.month).sort((a, b) => a.label.localeCompare(b.label)),
+    period,
+    profile: {
+      ageBands: profileBy((r) => r.age, 'non renseignée'),
+      communes: profileBy((r) => r.commune, 'sans commune indiquée'),
+      situations: profileBy((r) => r.situation, 'non renseignée'),
+    },
   };
 }
 

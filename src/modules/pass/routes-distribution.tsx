@@ -288,7 +288,7 @@ export function distributionRoutes(
     const placesUrl = `${deps.publicUrl}/lieux?${search.toString()}`;
     const now = deps.clock();
     return reply.page(
-      { title: `Lettre du carnet ${booklet.number}`, noindex: true, scripts: ['pass/print.js'] },
+      { title: `Lettre du carnet ${booklet.number}`, noindex: true, scripts: ['lieux/print.js'] },
       <>
         <div class="pa-no-print">
           <Breadcrumb
@@ -299,7 +299,7 @@ export function distributionRoutes(
           />
           <ul class="fr-btns-group fr-btns-group--inline-md">
             <li>
-              <button type="button" class="fr-btn fr-icon-printer-line fr-btn--icon-left" id="imprimer" hidden>
+              <button type="button" class="fr-btn fr-icon-printer-line fr-btn--icon-left pa-print" id="imprimer" hidden>
                 Imprimer
               </button>
             </li>

@@ -4,7 +4,9 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import { ValidationError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
+import { addDays, formatMonth, nextMonth } from '../../platform/print/index.ts';
 import { Breadcrumb } from '../../platform/views/components.tsx';
 import { bookletsCsv } from './booklet-csv.ts';
 import { writeBookletsPdf } from './booklet-pdf.ts';
@@ -268,14 +270,21 @@ export function programmeRoutes(
   app.get<{ Params: { id: string } }>('/pass/programmes/:id/bilan', async (request, reply) => {
     const actor = requireActor(request);
     const p = await programmeFor(deps, actor, request.params.id);
-    const r = await funderReport(deps.db, p, deps.clock());
-    return reply.page({ title: `Bilan — ${p.name}` }, <FunderReportPage programme={p} report={r} />);
+    const { period, notice } = reportPeriod(p, request.query);
+    const r = await funderReport(deps.db, p, deps.clock(), period);
+    return reply.page(
+      { title: `Bilan — ${p.name}` },
+      <FunderReportPage programme={p} report={r} months={programmeMonths(p)} notice={notice} />,
+      notice ? 400 : 200,
+    );
   });
 
   app.get<{ Params: { id: string } }>('/pass/programmes/:id/bilan.csv', async (request, reply) => {
     const actor = requireActor(request);
     const p = await programmeFor(deps, actor, request.params.id);
-    const r = await funderReport(deps.db, p, deps.clock());
+    const { period, notice } = reportPeriod(p, request.query);
+    if (notice) throw new ValidationError({ du: notice });
+    const r = await funderReport(deps.db, p, deps.clock(), period);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="bilan.csv"')
@@ -287,4 +296,30 @@ export function programmeRoutes(
     const alerts = await programmeAlerts(deps, actor);
     return reply.page({ title: 'Alertes Pass numérique' }, <AlertsPage alerts={alerts} />);
   });
+}
+
+/** The months of a programme's life, for the report's period lists (at most 60). */
+function programmeMonths(p: Programme): Array<{ value: string; label: string }> {
+  const months: Array<{ value: string; label: string }> = [];
+  const last = addDays(p.valid_until, p.tolerance_days);
+  for (let m = `${p.valid_from.slice(0, 7)}-01`; m <= last && months.length < 60; m = nextMonth(m))
+    months.push({ value: m.slice(0, 7), label: formatMonth(m) });
+  return months;
+}
+
+/** « du » and « au » months of the funder report (YYYY-MM), both optional; a French notice when wrong. */
+function reportPeriod(p: Programme, query: unknown): { period: { from: string; to: string } | null; notice?: string } {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const months = programmeMonths(p);
+  const pick = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const du = pick(q.du);
+  const au = pick(q.au);
+  if (!du && !au) return { period: null };
+  const known = (v: string | undefined) => v === undefined || months.some((m) => m.value === v);
+  if (!known(du) || !known(au))
+    return { period: null, notice: 'Choisissez les mois de la période dans les listes (mois du programme).' };
+  const from = `${du ?? months[0]?.value}-01`;
+  const to = `${au ?? months[months.length - 1]?.value}-01`;
+  if (from > to) return { period: null, notice: 'Le premier mois de la période doit précéder le dernier.' };
+  return { period: { from, to } };
 }

@@ -201,10 +201,28 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps; vouch
     );
   }
 
+  /**
+   * The place an aidant redeems at is remembered between redemptions (issue 13), in a cookie of
+   * this page only: a place id, no personal data, used only if still one of the actor's places.
+   */
+  const PLACE_COOKIE = 'pass_lieu';
+  const placeCookie = {
+    path: '/pass/encaisser',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: deps.publicUrl.startsWith('https://'),
+    maxAge: 180 * 24 * 3600,
+  };
+  function rememberedPlace(request: FastifyRequest, places: Array<{ value: string }>, asked = ''): string {
+    const remembered = request.cookies[PLACE_COOKIE] ?? '';
+    for (const candidate of [asked, remembered]) if (places.some((p) => p.value === candidate)) return candidate;
+    return places[0]?.value ?? '';
+  }
+
   async function verify(request: FastifyRequest, reply: FastifyReply, code: string, place: string) {
     const { actor, places } = await context(request);
     if (places.length === 0) return noPlace(reply);
-    const chosen = place || (places[0]?.value as string);
+    const chosen = place || rememberedPlace(request, places);
     if (!places.some((p) => p.value === chosen))
       throw new ForbiddenError('Vous ne pouvez pas encaisser de chèque dans ce lieu.');
     const csrf = reply.pageContext().csrfToken;
@@ -226,7 +244,7 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps; vouch
     if (places.length === 0) return noPlace(reply);
     return page(
       reply,
-      <CodeForm csrf={reply.pageContext().csrfToken} places={places} place={places[0]?.value ?? ''} />,
+      <CodeForm csrf={reply.pageContext().csrfToken} places={places} place={rememberedPlace(request, places, place)} />,
     );
   });
 
@@ -283,6 +301,7 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps; vouch
         idempotencyKey: field(request.body, 'cle'),
         channel: 'web',
       });
+      reply.setCookie(PLACE_COOKIE, place, placeCookie);
       return page(
         reply,
         <>

@@ -4,8 +4,8 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { can } from '../../platform/auth/policy.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
-import { formatDate, formatEuros } from '../../platform/print/index.ts';
-import { Breadcrumb, InputField, PostForm } from '../../platform/views/components.tsx';
+import { formatDate, formatEuros, formatMonth, parisMonth } from '../../platform/print/index.ts';
+import { Breadcrumb, InputField, PostForm, SelectField } from '../../platform/views/components.tsx';
 import { placeSummaries } from '../lieux/index.ts';
 import { statementsCsv } from './csv-files.ts';
 import type { PassDeps } from './deps.ts';
@@ -53,12 +53,12 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
         <Breadcrumb items={[{ label: 'Mon espace', href: '/espace' }, { label: 'Relevés' }]} />
         <h1>Relevés Pass numérique</h1>
         <form method="get" action="/pass/releves" class="fr-mb-3w">
-          <InputField
+          <SelectField
             name="mois"
             label="Mois"
-            hint="AAAA-MM, par exemple 2026-10"
-            value={q.mois ?? ''}
-            required={false}
+            placeholder="Tous les mois"
+            options={recentMonths(now)}
+            value={month ? month.slice(0, 7) : ''}
           />
           <button class="fr-btn fr-btn--secondary fr-btn--sm" type="submit">
             Afficher
@@ -150,4 +150,20 @@ export function statementRoutes(app: FastifyInstance, opts: { deps: PassDeps; or
     }
     return reply.redirect('/pass/releves', 303);
   });
+}
+
+/** The month list of the statements page (issue 13: chosen, not typed « AAAA-MM »): this month and the 24 before. */
+function recentMonths(now: Date): Array<{ value: string; label: string }> {
+  const current = parisMonth(now);
+  const months: Array<{ value: string; label: string }> = [];
+  let [y, m] = current.split('-').map(Number) as [number, number];
+  for (let i = 0; i <= 24; i++) {
+    const iso = `${y}-${String(m).padStart(2, '0')}-01`;
+    months.push({ value: iso.slice(0, 7), label: i === 0 ? `${formatMonth(iso)} (en cours)` : formatMonth(iso) });
+    if (--m === 0) {
+      m = 12;
+      y--;
+    }
+  }
+  return months;
 }

@@ -10,12 +10,16 @@ import {
   PostForm,
   SelectField,
 } from '../../../platform/views/components.tsx';
+import { readHours, weekToFields } from '../hours-editor.ts';
 import type { PlaceRecord } from '../places-repository.ts';
 import { ENUMS, type EnumField } from '../standard.ts';
+import { ongoingClosureEnd } from '../update-place.ts';
 import { filterLegends, optionsOf } from './format.ts';
+import { HoursFields } from './hours-fields.tsx';
 
 type Values = Record<string, string | string[]>;
 
+/** The stored fields as form values (the hours as written: saved as they are). */
 export function placeToValues(p: PlaceRecord): Values {
   const out: Values = {};
   for (const [k, v] of Object.entries(p)) {
@@ -24,6 +28,16 @@ export function placeToValues(p: PlaceRecord): Values {
     else out[k] = String(v);
   }
   return out;
+}
+
+/** What the edit page opens with: the hours read back day by day when they can be (ADR 0030). */
+export function editFormValues(p: PlaceRecord, today: string): { values: Values; hoursUnrepresentable: boolean } {
+  const out = placeToValues(p);
+  const hours = readHours(p.horaires, today);
+  if (hours.kind === 'week') Object.assign(out, weekToFields(hours.week), { horaires_saisie: 'jours' });
+  else out.horaires_saisie = 'expert';
+  out.ferme_jusqu_au = ongoingClosureEnd(p, today);
+  return { values: out, hoursUnrepresentable: hours.kind === 'expert' };
 }
 
 function text(values: Values, name: string): string {
@@ -76,6 +90,8 @@ export function EditPlacePage(props: {
   error?: AppError | undefined;
   canAssign: boolean;
   organisations: Array<{ value: string; label: string }>;
+  /** The stored hours could not be shown day by day (they open in the expert field). */
+  hoursUnrepresentable?: boolean;
 }) {
   const { place, values } = props;
   const fe = props.error?.fieldErrors ?? {};
@@ -208,14 +224,7 @@ export function EditPlacePage(props: {
         />
 
         <h2 class="fr-h4 fr-mt-4w">Horaires et contact</h2>
-        <InputField
-          name="horaires"
-          label="Horaires d'ouverture"
-          hint="Format OpenStreetMap : jours en anglais abrégés (Mo Tu We Th Fr Sa Su), par exemple « Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00 »."
-          required={false}
-          value={text(values, 'horaires')}
-          error={fe.horaires}
-        />
+        <HoursFields values={values} errors={fe} unrepresentable={props.hoursUnrepresentable ?? false} />
         <InputField
           name="telephone"
           label="Téléphone"

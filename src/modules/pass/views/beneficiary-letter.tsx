@@ -2,7 +2,7 @@
  * The letter a beneficiary takes home with the booklet: what the chèques pay for, the nearest
  * places accepting them with full opening hours and phones in French format, who to call back,
  * and a link that opens the nearest accepting places. Printed from the browser (« Imprimer »,
- * a JavaScript enhancement; the browser's own print works without it).
+ * lieux/print.js, a JavaScript enhancement; the browser’s own print works without it).
  */
 import { formatDate, formatEuros, formatPhone, telUri } from '../../../platform/print/index.ts';
 import { describeHours, serviceLabel } from '../../lieux/index.ts';

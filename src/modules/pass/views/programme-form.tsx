@@ -56,7 +56,7 @@ export function ProgrammeForm(props: {
         <InputField
           name="departements"
           label="Départements du territoire"
-          hint="Numéros séparés par des virgules, par exemple 83, 13"
+          hint="Noms ou numéros séparés par des virgules, par exemple « Var, Bouches-du-Rhône » ou « 83, 13 »"
           required={false}
           value={v('departements')}
           error={fe.departements}
@@ -64,7 +64,7 @@ export function ProgrammeForm(props: {
         <InputField
           name="communes"
           label="Communes du territoire"
-          hint="Codes INSEE séparés par des virgules (facultatif si des départements sont indiqués)"
+          hint="Noms ou codes postaux séparés par des virgules, par exemple « Toulon, 83400 » (facultatif si des départements sont indiqués)"
           required={false}
           value={v('communes')}
           error={fe.communes}

@@ -1,7 +1,7 @@
 /** The pages of programmes for coordinators and funders: list, one programme, funder's report, alerts. */
 import type { Actor } from '../../../platform/auth/actor.ts';
 import { can } from '../../../platform/auth/policy.ts';
-import { formatDate, formatDateTime, formatEuros } from '../../../platform/print/index.ts';
+import { formatDate, formatDateTime, formatEuros, formatMonth } from '../../../platform/print/index.ts';
 import { Breadcrumb, InputField, PostForm, SelectField, TableFrame } from '../../../platform/views/components.tsx';
 import { serviceLabel } from '../../lieux/index.ts';
 import { AWAITING_CONSENT } from '../consent.ts';
@@ -149,13 +149,13 @@ export function ProgrammePage(props: {
         <>
           <h2 class="fr-h4">Émettre des carnets</h2>
           <PostForm action={`/pass/programmes/${p.id}/emettre`} csrf={csrf}>
-            <InputField
-              name="count"
-              idPrefix="emission-"
-              label="Nombre de carnets"
-              hint={`Un carnet vaut ${formatEuros(p.vouchers_per_booklet * p.face_value_cents)} (${p.vouchers_per_booklet} chèques de ${formatEuros(p.face_value_cents)}). Au plus ${MAX_BOOKLETS_PER_OPERATION.toLocaleString('fr-FR')} carnets par émission ; le total vous est montré avant confirmation.`}
-              inputMode="numeric"
-            />
+            <p class="fr-text--sm">
+              Un carnet vaut {formatEuros(p.vouchers_per_booklet * p.face_value_cents)} ({p.vouchers_per_booklet}{' '}
+              chèques de {formatEuros(p.face_value_cents)}). Au plus{' '}
+              {MAX_BOOKLETS_PER_OPERATION.toLocaleString('fr-FR')} carnets par émission ; le total vous est montré avant
+              confirmation.
+            </p>
+            <InputField name="count" idPrefix="emission-" label="Nombre de carnets" inputMode="numeric" />
             <button class="fr-btn" type="submit">
               Émettre
             </button>
@@ -266,8 +266,39 @@ export function ProgrammePage(props: {
   );
 }
 
-export function FunderReportPage(props: { programme: Programme; report: Awaited<ReturnType<typeof funderReport>> }) {
+function ProfileTable(props: { caption: string; rows: Array<{ label: string; count: number | null }> }) {
+  if (props.rows.length === 0) return null;
+  return (
+    <TableFrame label={props.caption}>
+      <table>
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Catégorie</th>
+            <th scope="col">Carnets remis</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((x) => (
+            <tr>
+              <th scope="row">{x.label}</th>
+              <td>{x.count === null ? 'moins de 10' : x.count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableFrame>
+  );
+}
+
+export function FunderReportPage(props: {
+  programme: Programme;
+  report: Awaited<ReturnType<typeof funderReport>>;
+  months: Array<{ value: string; label: string }>;
+  notice?: string | undefined;
+}) {
   const { programme: p, report: r } = props;
+  const query = r.period ? `?du=${r.period.from.slice(0, 7)}&au=${r.period.to.slice(0, 7)}` : '';
   const rate = r.useRate === null ? '—' : `${Math.round(r.useRate * 100)} %`;
   return (
     <>
@@ -279,6 +310,34 @@ export function FunderReportPage(props: { programme: Programme; report: Awaited<
         ]}
       />
       <h1>Bilan : {p.name}</h1>
+      <form method="get" action={`/pass/programmes/${p.id}/bilan`} class="fr-mb-3w" data-testid="filtre-periode">
+        {props.notice ? (
+          <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert">
+            <p>{props.notice}</p>
+          </div>
+        ) : null}
+        <SelectField
+          name="du"
+          label="Période : du mois"
+          placeholder="Début du programme"
+          options={props.months}
+          value={r.period?.from.slice(0, 7)}
+        />
+        <SelectField
+          name="au"
+          label="au mois (inclus)"
+          placeholder="Aujourd’hui"
+          options={props.months}
+          value={r.period?.to.slice(0, 7)}
+        />
+        <button class="fr-btn fr-btn--secondary fr-btn--sm" type="submit">
+          Afficher la période
+        </button>
+      </form>
+      <p class="fr-text--sm">
+        Carnets, chèques et valeurs : depuis le début du programme. Répartitions et profil des bénéficiaires :{' '}
+        {r.period ? `de ${formatMonth(r.period.from)} à ${formatMonth(r.period.to)} inclus` : 'depuis le début'}.
+      </p>
       <TableFrame label="Carnets et chèques">
         <table data-testid="bilan">
           <caption>Carnets et chèques</caption>
@@ -329,7 +388,7 @@ export function FunderReportPage(props: { programme: Programme; report: Awaited<
         </table>
       </TableFrame>
       <p>
-        <a href={`/pass/programmes/${p.id}/bilan.csv`}>Télécharger le bilan (CSV)</a>
+        <a href={`/pass/programmes/${p.id}/bilan.csv${query}`}>Télécharger le bilan (CSV)</a>
       </p>
       <BarChart
         title="Chèques par service"
@@ -339,6 +398,17 @@ export function FunderReportPage(props: { programme: Programme; report: Awaited<
       <BarChart title="Chèques par lieu" unit="chèques" rows={r.byPlace} />
       <BarChart title="Chèques par commune" unit="chèques" rows={r.byCommune} />
       <BarChart title="Chèques par mois" unit="chèques" rows={r.byMonth} />
+      <h2 class="fr-h4 fr-mt-4w">Profil des bénéficiaires</h2>
+      <p class="fr-text--sm">
+        Carnets remis{r.period ? ' sur la période' : ''}, sans nom ni contact. Moins de 10 personnes : le nombre n’est
+        pas montré, pour que personne ne puisse être reconnu.
+      </p>
+      <div data-testid="profil-beneficiaires">
+        <ProfileTable caption="Par tranche d’âge" rows={r.profile.ageBands} />
+        <ProfileTable caption="Par commune" rows={r.profile.communes} />
+        <ProfileTable caption="Par situation" rows={r.profile.situations} />
+        {r.profile.ageBands.length === 0 ? <p>Aucun carnet remis{r.period ? ' sur cette période' : ''}.</p> : null}
+      </div>
     </>
   );
 }
