@@ -14,6 +14,7 @@ import {
   memberEmailsWithRoles,
   membersOf,
   OidcClient,
+  verifySecondFactor,
 } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { mandatesPlugin } from './modules/mandates/index.ts';
@@ -31,6 +32,7 @@ import { healthRoute } from './platform/http/health.ts';
 import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
 import { purgeRateLimitCounters } from './platform/http/rate-limit-store.ts';
 import { recordRoutes } from './platform/http/route-table.ts';
+import { devFranceConnectSettings, mountDevFranceConnect } from './platform/identity/dev-franceconnect.tsx';
 import { identityRegistryFromConfig } from './platform/identity/registry.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
 import { setJournalKey } from './platform/journal/journal.ts';
@@ -138,6 +140,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   healthRoute(app, { db, version: config.version });
   if (devMailbox) devMailboxRoutes(app, { db });
+  if (config.env !== 'production' && !config.oidcUsager)
+    await mountDevFranceConnect(app, { publicUrl: config.publicUrl, secretKey: config.secretKey });
 
   const deps = {
     db,
@@ -146,7 +150,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     operatorName: config.operatorName,
     publicUrl: config.publicUrl,
   };
-  const identities = identityRegistryFromConfig(config);
+  // In development without FranceConnect configured, the app mounts its own FranceConnect-like
+  // provider with fictional identities (platform/identity/dev-franceconnect.tsx), like the mailbox.
+  const devFranceConnect = config.env !== 'production' && !config.oidcUsager;
+  const identities = identityRegistryFromConfig(
+    config,
+    devFranceConnect ? devFranceConnectSettings(config.publicUrl, config.secretKey) : undefined,
+  );
   const proConnect = identities.get('proconnect');
   const oidc = proConnect ? new OidcClient(proConnect) : undefined;
 
@@ -195,6 +205,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       list: () => listOrganisations(db),
       members: (id: string) => membersOf(db, id),
     },
+    franceConnect: identities.get('franceconnect'),
+    verifyCode: async (userId: string, input: unknown) => {
+      await verifySecondFactor({ db, clock, secretKey: config.secretKey }, userId, input);
+    },
+    memberEmails: memberEmailsWithRoles,
+    secureCookies: isSecure(config),
   });
 
   return app;

@@ -114,6 +114,17 @@ beforeAll(async () => {
     '/orientation/fiche/:code': [`/orientation/fiche/${slip.code}`],
     // Mandates (issue 16)
     '/mandats/habilitations/:id': [`/mandats/habilitations/${organisation}`],
+    '/mandats/:id': ['/mandats/00000000-0000-4000-8000-000000000000'],
+    '/mandats/:id/attestation.pdf': ['/mandats/00000000-0000-4000-8000-000000000000/attestation.pdf'],
+    '/mandats/:id/renouveler': ['/mandats/00000000-0000-4000-8000-000000000000/renouveler'],
+    '/mandats/verifier/:reference': ['/mandats/verifier/AAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAA'],
+    '/mes-mandats/:id/revocation.pdf': ['/mes-mandats/00000000-0000-4000-8000-000000000000/revocation.pdf'],
+    '/dev/franceconnect/identification/:uid': ['/dev/franceconnect/identification/inconnue'],
+    '/dev/franceconnect/*': [
+      '/dev/franceconnect/.well-known/openid-configuration',
+      '/dev/franceconnect/jwks',
+      '/dev/franceconnect/auth',
+    ],
   });
 
   // A visitor in the middle of an orientation questionnaire; software with an API token.

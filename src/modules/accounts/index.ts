@@ -29,6 +29,7 @@ export {
   type OrganisationRecord,
 } from './repository.ts';
 export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
+export { verifySecondFactor } from './verify-second-factor.ts';
 
 async function accountsModule(
   app: FastifyInstance,

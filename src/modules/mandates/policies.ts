@@ -35,3 +35,6 @@ export const mandatesPolicy = definePolicy({
   useMandatesSomewhere: (actor: Actor, _: null) =>
     actor.memberships.some((m) => m.canActOnBehalf && (m.role === 'aidant' || m.role === 'responsable')),
 });
+
+/** Who is told that a mandate of the structure expires soon. */
+export const REMINDED_ROLES = ['responsable', 'aidant'] as const;
