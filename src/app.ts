@@ -8,18 +8,17 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.ts';
 import {
   accountsPlugin,
-  findOrganisation,
-  listOrganisations,
   loadUser,
-  memberEmailsWithRoles,
-  membersOf,
   OidcClient,
+  organisationDirectory,
+  structureDirectory,
   verifySecondFactor,
 } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { mandatesPlugin } from './modules/mandates/index.ts';
 import { orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
+import { peoplePlugin } from './modules/people/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import authPlugin from './platform/auth/auth-plugin.ts';
 import { createSignInThrottle, purgeSignInFailures } from './platform/auth/sign-in-throttle.ts';
@@ -170,11 +169,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   // Territories are typed by name and checked against the gazetteer of the lieux module.
   await app.register(accountsPlugin, { deps, config, oidc, signInThrottle, territories: territoryGazetteer(db) });
-  const organisations = {
-    list: async () => (await listOrganisations(db)).map((o) => ({ id: o.id, name: o.name })),
-    name: async (id: string) => (await findOrganisation(db, id))?.name,
-    memberEmails: memberEmailsWithRoles,
-  };
+  const organisations = organisationDirectory(db);
   await app.register(lieuxPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl },
     publicApiRateLimit: config.rateLimits.publicApi,
@@ -184,6 +179,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // A place given to another organisation loses its qualification (it belonged to the former one).
     onPlaceReassigned: (tx, change) => suspendQualificationOnReassignment(tx, clock, change),
   });
+  await app.register(peoplePlugin, { deps: { db, clock, secretKey: config.secretKey } });
   await app.register(passPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
     organisations,
@@ -200,16 +196,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Mandates (issue 16): organisations and their members through the accounts module.
   await app.register(mandatesPlugin, {
     deps: { db, clock, secretKey: config.secretKey, publicUrl: config.publicUrl },
-    organisations: {
-      find: async (id: string) => findOrganisation(db, id),
-      list: () => listOrganisations(db),
-      members: (id: string) => membersOf(db, id),
-    },
+    organisations: structureDirectory(db),
     franceConnect: identities.get('franceconnect'),
     verifyCode: async (userId: string, input: unknown) => {
       await verifySecondFactor({ db, clock, secretKey: config.secretKey }, userId, input);
     },
-    memberEmails: memberEmailsWithRoles,
+    memberEmails: organisations.memberEmails,
     secureCookies: isSecure(config),
   });
 

@@ -6,11 +6,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
-import { countUsers, seedAccountsDemo } from './modules/accounts/index.ts';
+import { countUsers, type DemoAccount, loadUser, seedAccountsDemo } from './modules/accounts/index.ts';
 import { assignPlace, importCommunes, importPlaces, placesNear } from './modules/lieux/index.ts';
 import { seedOrientationDemo } from './modules/orientation/index.ts';
 import { seedPassDemo } from './modules/pass/index.ts';
-import { commandLineActor } from './platform/auth/actor.ts';
+import { seedPeopleDemo } from './modules/people/index.ts';
+import { type Actor, commandLineActor } from './platform/auth/actor.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 
@@ -50,11 +51,30 @@ export async function seedDemo(
     { db, clock },
     { prescriberOrganisationId: accounts.organisations.ccas, placeIds: places.placeIds },
   );
+  progress('Données de démonstration : personnes accompagnées…');
+  const people = await seedPeopleDemo(
+    { db, clock, secretKey: config.secretKey },
+    {
+      mediatheque: {
+        actor: await demoActor(db, accounts.accounts, 'aidant@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.mediatheque,
+      },
+      ccas: {
+        actor: await demoActor(db, accounts.accounts, 'prescripteur@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.ccas,
+      },
+      avignon: {
+        actor: await demoActor(db, accounts.accounts, 'responsable-84@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.structure84,
+      },
+    },
+  );
   const lines = [
     'Données de démonstration créées (structures et comptes marqués « Démo »).',
     places.line,
     pass,
     orientation,
+    people,
     `Connexion : ${config.publicUrl}/connexion`,
     `Mot de passe de tous les comptes de démonstration : ${accounts.password}`,
     ...accounts.accounts.map((a) => `  - ${a.email} : ${a.description}`),
@@ -65,6 +85,14 @@ export async function seedDemo(
 }
 
 /** Public files beside the project (the postcode base, a real regional export of places). */
+/** A demo account as the actor of other modules' demo use cases. */
+async function demoActor(db: Database, accounts: DemoAccount[], email: string): Promise<Actor> {
+  const account = accounts.find((a) => a.email === email);
+  const loaded = account ? await loadUser(db, account.userId) : undefined;
+  if (!loaded) throw new Error(`demo account ${email} missing`);
+  return { ...loaded.actor, sessionId: 'demo' };
+}
+
 async function seedPlaces(
   db: Database,
   clock: Clock,

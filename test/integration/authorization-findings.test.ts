@@ -3,7 +3,7 @@
  * territories (Var 83, Vaucluse 84). Each failed on the code that still had `hasRoleAnywhere`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPlace } from '../../src/modules/lieux/index.ts';
+import { findPlace } from '../../src/modules/lieux/places-repository.ts';
 import { placeToValues } from '../../src/modules/lieux/views/edit-page.tsx';
 import type { Agent } from '../support/agent.ts';
 import { visibleText } from '../support/agent.ts';

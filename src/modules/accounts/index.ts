@@ -16,18 +16,12 @@ import { organisationRoutes } from './routes-organisations.tsx';
 import { territoryRoutes } from './routes-territory.tsx';
 
 export { createAdministrator } from './create-administrator.ts';
-export { type DemoOrganisations, seedAccountsDemo } from './demo.ts';
+export { type DemoAccount, type DemoOrganisations, seedAccountsDemo } from './demo.ts';
 export type { AccountsDeps } from './deps.ts';
 export { loadUser } from './load-user.ts';
 export { OidcClient } from './oidc-login.ts';
-export {
-  countUsers,
-  findOrganisation,
-  listOrganisations,
-  memberEmailsWithRoles,
-  membersOf,
-  type OrganisationRecord,
-} from './repository.ts';
+export { organisationDirectory, structureDirectory } from './organisation-directory.ts';
+export { countUsers } from './repository.ts';
 export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
 export { verifySecondFactor } from './verify-second-factor.ts';
 

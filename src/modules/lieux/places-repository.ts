@@ -369,6 +369,21 @@ export async function placeSummaries(db: Queryable, ids: string[]): Promise<Map<
 }
 
 /**
+ * The summary of one place, for another module's decision (e.g. whether a place lies in a
+ * coordinateur's territory). `lock: 'update'` locks the place's row until the caller's
+ * transaction ends, so the decision cannot race a reassignment.
+ */
+export async function placeSummary(
+  db: Queryable,
+  id: string,
+  options: { lock?: 'update' } = {},
+): Promise<PlaceSummary | undefined> {
+  const lock = options.lock === 'update' ? ' FOR UPDATE' : '';
+  const rows = await db.query<PlaceSummary>(`SELECT ${summaryColumns} FROM places WHERE id = $1${lock}`, [id]);
+  return rows[0];
+}
+
+/**
  * The summary of the place whose id is the parameter `idParam` (e.g. `$2`), as a subquery
  * another module may join into its own statement (columns: those of PlaceSummary; no row if
  * the place does not exist). For hot paths where one more round trip to the database is the

@@ -3,8 +3,10 @@
  * coordinateur, then (next steps) mandates, their attestation and verification, and Passerelle
  * as an OpenID Connect provider for partner services.
  */
+
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Role } from '../../platform/auth/actor.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { RelyingParty } from '../../platform/identity/relying-party.ts';
 import type { MandatesDeps } from './deps.ts';
@@ -40,7 +42,7 @@ async function mandatesModule(
     franceConnect: RelyingParty | undefined;
     /** Checks a helper's second-factor code (the accounts module). */
     verifyCode: VerifyCode;
-    memberEmails: (tx: Queryable, organisationId: string, roles: readonly string[]) => Promise<string[]>;
+    memberEmails: (tx: Queryable, organisationId: string, roles: readonly Role[]) => Promise<string[]>;
     secureCookies: boolean;
   },
 ) {

@@ -5,7 +5,9 @@
  * (dedupe key = the mandate); the job marks it reminded, sends through the outbox and journals,
  * in its transaction (docs/MODULE.md §8).
  */
+
 import type { FastifyInstance } from 'fastify';
+import type { Role } from '../../platform/auth/actor.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { enqueue } from '../../platform/jobs/jobs.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
@@ -18,7 +20,7 @@ export function registerMandateJobs(
   app: FastifyInstance,
   opts: {
     publicUrl: string;
-    memberEmails: (tx: Queryable, organisationId: string, roles: readonly string[]) => Promise<string[]>;
+    memberEmails: (tx: Queryable, organisationId: string, roles: readonly Role[]) => Promise<string[]>;
   },
 ) {
   app.jobs.schedule('mandats.find-due-reminders', { dailyAt: '08:00' }, async ({ tx, clock }) => {

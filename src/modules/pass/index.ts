@@ -17,7 +17,6 @@ import { registerStatementJobs } from './statement-jobs.ts';
 
 export { seedPassDemo } from './demo.ts';
 export type { PassDeps } from './deps.ts';
-export type { Programme } from './programmes-repository.ts';
 export { qualifiedPlaceIds, suspendQualificationOnReassignment } from './qualifications.ts';
 export { redeemVoucher } from './redeem-voucher.ts';
 

@@ -12,7 +12,13 @@ import { ForbiddenError, NotFoundError, RuleError } from '../../platform/http/er
 import { checkbox, many, parseInput, text } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { normaliseSiret, siretProblem } from '../accounts/index.ts';
-import { findPlace, type PlaceSummary, placeInTerritorySql, placeSummaries, STANDARD_ENUMS } from '../lieux/index.ts';
+import {
+  type PlaceSummary,
+  placeInTerritorySql,
+  placeSummaries,
+  placeSummary,
+  STANDARD_ENUMS,
+} from '../lieux/index.ts';
 import type { PassDeps } from './deps.ts';
 import { passPolicy } from './policies.ts';
 
@@ -144,7 +150,7 @@ export async function requestQualification(
 ): Promise<Qualification> {
   authorize(actor, passPolicy.requestQualification, { id: organisationId });
   const v = parseInput(requestSchema, input);
-  const place = await findPlace(deps.db, v.placeId);
+  const place = await placeSummary(deps.db, v.placeId);
   if (!place || place.organisation_id !== organisationId) {
     throw new ForbiddenError('Ce lieu n’est pas rattaché à votre structure.');
   }
@@ -200,8 +206,8 @@ async function decidable(db: Queryable, actor: Actor, id: string, lock = false):
   )[0];
   if (!current) throw new NotFoundError('Demande introuvable.');
   const place = lock
-    ? await findPlace(db, current.place_id, { lock: 'update' })
-    : await findPlace(db, current.place_id);
+    ? await placeSummary(db, current.place_id, { lock: 'update' })
+    : await placeSummary(db, current.place_id);
   if (!place) throw new NotFoundError('Demande introuvable.');
   authorize(actor, passPolicy.decideQualification, { organisation_id: current.organisation_id, place });
   return current;

@@ -5,7 +5,7 @@
 import type { Queryable } from '../../platform/db/database.ts';
 import { RuleError, withDetails } from '../../platform/http/errors.ts';
 import { addDays, formatDate, formatDateTime } from '../../platform/print/index.ts';
-import { departementName, departementOfPlace, findPlace, type PlaceSummary, serviceLabel } from '../lieux/index.ts';
+import { departementName, departementOfPlace, type PlaceSummary, placeSummary, serviceLabel } from '../lieux/index.ts';
 import type { Programme } from './programmes-repository.ts';
 import type { Qualification } from './qualifications.ts';
 
@@ -94,7 +94,7 @@ export async function whereUsed(
 ): Promise<{ redemption: Redemption; placeName: string | undefined } | undefined> {
   const redemption = await liveRedemption(db, code);
   if (!redemption || !askingOrganisationId || redemption.organisation_id !== askingOrganisationId) return undefined;
-  return { redemption, placeName: (await findPlace(db, redemption.place_id))?.nom };
+  return { redemption, placeName: (await placeSummary(db, redemption.place_id))?.nom };
 }
 
 export function territoryLabel(p: Pick<Programme, 'territory_departements' | 'territory_communes'>): string {
