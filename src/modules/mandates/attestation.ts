@@ -16,7 +16,7 @@ import {
   pdfBuffer,
   pdfSafeText,
 } from '../../platform/print/index.ts';
-import { familyTitle } from './families.ts';
+import { FAMILY_KEYS, familyTitle } from './families.ts';
 import { DURATIONS, type Duration } from './mandate-rules.ts';
 
 export const TEMPLATE_VERSION = '2026-12-projet-1';
@@ -80,13 +80,19 @@ function draw(doc: PdfDocument, a: AttestationInput) {
     `${a.usager.givenName} ${a.usager.familyName}, née ou né le ${birthdateWords(a.usager.birthdate)}`,
   );
   line('Mandataire (la structure)', a.organisationName);
-  line('Démarches', a.families.map(familyTitle).join(' ; '));
+  const ordered = (list: string[]) => FAMILY_KEYS.filter((f) => list.includes(f));
+  line('Démarches', ordered(a.families).map(familyTitle).join(' ; '));
   line('Durée', DURATIONS[a.duration as Duration]?.label ?? a.duration);
   line('Du', formatDateTime(a.createdAt));
   line("Jusqu'au", formatDateTime(a.expiresAt));
   if (a.kind === 'revocation') {
     line('Révoqué le', a.revokedAt ? formatDateTime(a.revokedAt) : '—');
-    line('Familles révoquées', (a.revokedFamilies ?? a.families).map(familyTitle).join(' ; '));
+    line(
+      'Familles révoquées',
+      ordered(a.revokedFamilies ?? a.families)
+        .map(familyTitle)
+        .join(' ; '),
+    );
   }
   doc.moveDown(1);
   for (const [i, p] of LEGAL_TEXT.entries()) {

@@ -20,6 +20,7 @@ import { helperRoutes } from './routes-helper.tsx';
 import { mandateRoutes } from './routes-mandates.tsx';
 import { publicRoutes } from './routes-public.tsx';
 
+export { seedMandatesDemo } from './demo.ts';
 export type { MandatesDeps } from './deps.ts';
 export { FAMILIES } from './families.ts';
 export {
