@@ -32,6 +32,7 @@ import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
 import { purgeRateLimitCounters } from './platform/http/rate-limit-store.ts';
 import { recordRoutes } from './platform/http/route-table.ts';
 import { devFranceConnectSettings, mountDevFranceConnect } from './platform/identity/dev-franceconnect.tsx';
+import { oidcPayloadsPurge } from './platform/identity/oidc-adapter.ts';
 import { identityRegistryFromConfig } from './platform/identity/registry.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
 import { setJournalKey } from './platform/journal/journal.ts';
@@ -128,6 +129,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     description: 'compteurs de limitation de débit dont la période est finie',
     purge: purgeRateLimitCounters,
   });
+  app.jobs.registerPurge('identity.oidc-purge', oidcPayloadsPurge);
   app.jobs.registerPurge('auth.sign-in-failures-purge', {
     description: 'échecs de connexion de plus de 15 minutes',
     purge: purgeSignInFailures,
@@ -140,7 +142,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   healthRoute(app, { db, version: config.version });
   if (devMailbox) devMailboxRoutes(app, { db });
   if (config.env !== 'production' && !config.oidcUsager)
-    await mountDevFranceConnect(app, { publicUrl: config.publicUrl, secretKey: config.secretKey });
+    await mountDevFranceConnect(app, { publicUrl: config.publicUrl, secretKey: config.secretKey, db, clock });
 
   const deps = {
     db,
