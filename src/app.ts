@@ -12,6 +12,7 @@ import {
   OidcClient,
   organisationDirectory,
   structureDirectory,
+  verifySecondFactor,
 } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { mandatesPlugin } from './modules/mandates/index.ts';
@@ -31,6 +32,8 @@ import { healthRoute } from './platform/http/health.ts';
 import httpPlatform, { isSecure } from './platform/http/http-platform.ts';
 import { purgeRateLimitCounters } from './platform/http/rate-limit-store.ts';
 import { recordRoutes } from './platform/http/route-table.ts';
+import { devFranceConnectSettings, mountDevFranceConnect } from './platform/identity/dev-franceconnect.tsx';
+import { oidcPayloadsPurge } from './platform/identity/oidc-adapter.ts';
 import { identityRegistryFromConfig } from './platform/identity/registry.ts';
 import jobsPlugin from './platform/jobs/jobs-plugin.ts';
 import { setJournalKey } from './platform/journal/journal.ts';
@@ -127,6 +130,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     description: 'compteurs de limitation de débit dont la période est finie',
     purge: purgeRateLimitCounters,
   });
+  app.jobs.registerPurge('identity.oidc-purge', oidcPayloadsPurge);
   app.jobs.registerPurge('auth.sign-in-failures-purge', {
     description: 'échecs de connexion de plus de 15 minutes',
     purge: purgeSignInFailures,
@@ -138,6 +142,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   healthRoute(app, { db, version: config.version });
   if (devMailbox) devMailboxRoutes(app, { db });
+  if (config.env !== 'production' && !config.oidcUsager)
+    await mountDevFranceConnect(app, { publicUrl: config.publicUrl, secretKey: config.secretKey, db, clock });
 
   const deps = {
     db,
@@ -146,7 +152,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     operatorName: config.operatorName,
     publicUrl: config.publicUrl,
   };
-  const identities = identityRegistryFromConfig(config);
+  // In development without FranceConnect configured, the app mounts its own FranceConnect-like
+  // provider with fictional identities (platform/identity/dev-franceconnect.tsx), like the mailbox.
+  const devFranceConnect = config.env !== 'production' && !config.oidcUsager;
+  const identities = identityRegistryFromConfig(
+    config,
+    devFranceConnect ? devFranceConnectSettings(config.publicUrl, config.secretKey) : undefined,
+  );
   const proConnect = identities.get('proconnect');
   const oidc = proConnect ? new OidcClient(proConnect) : undefined;
 
@@ -188,6 +200,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(mandatesPlugin, {
     deps: { db, clock, secretKey: config.secretKey, publicUrl: config.publicUrl },
     organisations: structureDirectory(db),
+    franceConnect: identities.get('franceconnect'),
+    verifyCode: async (userId: string, input: unknown) => {
+      await verifySecondFactor({ db, clock, secretKey: config.secretKey }, userId, input);
+    },
+    memberEmails: organisations.memberEmails,
+    secureCookies: isSecure(config),
   });
   // Support sessions (accompagnements): a slip named in the form is honoured in the session's transaction.
   await app.register(supportPlugin, {

@@ -42,6 +42,7 @@ const tableOwners: Record<string, string> = {
   rate_limit_counters: 'platform',
   sign_in_failures: 'platform',
   journal_heads: 'platform',
+  oidc_payloads: 'platform',
   organisations: 'module:accounts',
   users: 'module:accounts',
   memberships: 'module:accounts',

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { countUsers, type DemoAccount, loadUser, seedAccountsDemo } from './modules/accounts/index.ts';
 import { assignPlace, importCommunes, importPlaces, placesNear } from './modules/lieux/index.ts';
+import { seedMandatesDemo } from './modules/mandates/index.ts';
 import { seedOrientationDemo } from './modules/orientation/index.ts';
 import { seedPassDemo } from './modules/pass/index.ts';
 import { seedPeopleDemo } from './modules/people/index.ts';
@@ -92,6 +93,20 @@ export async function seedDemo(
       sessions: 400,
     },
   ]);
+  progress('Données de démonstration : habilitations aux mandats…');
+  const aidant = await demoActor(db, accounts.accounts, 'aidant@demo.passerelle.localhost');
+  const coordinator = await demoActor(db, accounts.accounts, 'coordination@demo.passerelle.localhost');
+  const mediatheque = aidant.memberships.find((m) => m.organisationId === accounts.organisations.mediatheque);
+  const mandates = mediatheque
+    ? await seedMandatesDemo(
+        { db, clock },
+        {
+          coordinator,
+          structure: { id: mediatheque.organisationId, territory: mediatheque.territory },
+          helperUserId: aidant.userId,
+        },
+      )
+    : '';
   const lines = [
     'Données de démonstration créées (structures et comptes marqués « Démo »).',
     places.line,
@@ -99,6 +114,7 @@ export async function seedDemo(
     orientation,
     people,
     support,
+    mandates,
     `Connexion : ${config.publicUrl}/connexion`,
     `Mot de passe de tous les comptes de démonstration : ${accounts.password}`,
     ...accounts.accounts.map((a) => `  - ${a.email} : ${a.description}`),

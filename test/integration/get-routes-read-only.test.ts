@@ -122,6 +122,17 @@ beforeAll(async () => {
     // Accompagnements: a demo session (older than 7 days: refused) and a recent one, the structure's figures.
     '/accompagnements/:id/modifier': supportSessions.map((s) => `/accompagnements/${s.id}/modifier`),
     '/accompagnements/statistiques/structure/:org': [`/accompagnements/statistiques/structure/${organisation}`],
+    '/mandats/:id': ['/mandats/00000000-0000-4000-8000-000000000000'],
+    '/mandats/:id/attestation.pdf': ['/mandats/00000000-0000-4000-8000-000000000000/attestation.pdf'],
+    '/mandats/:id/renouveler': ['/mandats/00000000-0000-4000-8000-000000000000/renouveler'],
+    '/mandats/verifier/:reference': ['/mandats/verifier/AAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAA'],
+    '/mes-mandats/:id/revocation.pdf': ['/mes-mandats/00000000-0000-4000-8000-000000000000/revocation.pdf'],
+    '/dev/franceconnect/identification/:uid': ['/dev/franceconnect/identification/inconnue'],
+    '/dev/franceconnect/*': [
+      '/dev/franceconnect/.well-known/openid-configuration',
+      '/dev/franceconnect/jwks',
+      '/dev/franceconnect/auth',
+    ],
   });
 
   // A visitor in the middle of an orientation questionnaire; software with an API token.

@@ -23,6 +23,7 @@ export { OidcClient } from './oidc-login.ts';
 export { organisationDirectory, structureDirectory } from './organisation-directory.ts';
 export { countUsers } from './repository.ts';
 export { isValidSiret, normaliseSiret, siretProblem } from './siret.ts';
+export { verifySecondFactor } from './verify-second-factor.ts';
 
 async function accountsModule(
   app: FastifyInstance,

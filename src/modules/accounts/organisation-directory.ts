@@ -12,27 +12,31 @@ export function organisationDirectory(db: Database): OrganisationDirectory {
   };
 }
 
-/**
- * Organisations with their territory and members, for modules whose policies depend on the
- * territory (mandates' habilitations). Plain read models: no contact details beyond names.
- */
+/** A structure as the mandates module sees it: its territory (who coordinates it) and its members. */
+export interface StructureView {
+  id: string;
+  name: string;
+  territory: Territory;
+}
+
+/** Read models of structures and their members for habilitations (the mandates module, wired in app.ts). */
 export function structureDirectory(db: Database) {
-  const view = (o: { id: string; name: string; territory: Territory }) => ({
+  const view = (o: { id: string; name: string; territory: Territory }): StructureView => ({
     id: o.id,
     name: o.name,
     territory: o.territory,
   });
   return {
-    find: async (id: string) => {
+    find: async (id: string): Promise<StructureView | undefined> => {
       const o = await findOrganisation(db, id);
       return o ? view(o) : undefined;
     },
-    list: async () => (await listOrganisations(db)).map(view),
+    list: async (): Promise<StructureView[]> => (await listOrganisations(db)).map(view),
     members: async (organisationId: string) =>
       (await membersOf(db, organisationId)).map((m) => ({
         userId: m.userId,
         displayName: m.displayName,
-        role: m.role,
+        role: m.role as string,
         canActOnBehalf: m.canActOnBehalf,
       })),
   };

@@ -3,14 +3,24 @@
  * coordinateur, then (next steps) mandates, their attestation and verification, and Passerelle
  * as an OpenID Connect provider for partner services.
  */
+
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Role } from '../../platform/auth/actor.ts';
+import type { Queryable } from '../../platform/db/database.ts';
+import type { RelyingParty } from '../../platform/identity/relying-party.ts';
 import type { MandatesDeps } from './deps.ts';
 import { journalLegacyFlags } from './habilitations.ts';
+import type { VerifyCode } from './manage-mandates.ts';
+import { registerMandateJobs } from './mandates-jobs.ts';
 import { mandatesPolicy } from './policies.ts';
+import { franceConnectRoutes } from './routes-franceconnect.tsx';
 import { habilitationRoutes, type OrganisationPort } from './routes-habilitations.tsx';
 import { helperRoutes } from './routes-helper.tsx';
+import { mandateRoutes } from './routes-mandates.tsx';
+import { publicRoutes } from './routes-public.tsx';
 
+export { seedMandatesDemo } from './demo.ts';
 export type { MandatesDeps } from './deps.ts';
 export { FAMILIES } from './families.ts';
 export {
@@ -21,11 +31,36 @@ export {
   setStructureSuspension,
 } from './habilitations.ts';
 export { currentStructure, helperStanding, type Standing } from './helper-standing.ts';
+export { createMandate, renewMandate, revokeMandate, type VerifyCode } from './manage-mandates.ts';
 export type { OrganisationPort } from './routes-habilitations.tsx';
 
-async function mandatesModule(app: FastifyInstance, opts: { deps: MandatesDeps; organisations: OrganisationPort }) {
+async function mandatesModule(
+  app: FastifyInstance,
+  opts: {
+    deps: MandatesDeps;
+    organisations: OrganisationPort;
+    /** The registry's FranceConnect relying party (platform/identity), when configured. */
+    franceConnect: RelyingParty | undefined;
+    /** Checks a helper's second-factor code (the accounts module). */
+    verifyCode: VerifyCode;
+    memberEmails: (tx: Queryable, organisationId: string, roles: readonly Role[]) => Promise<string[]>;
+    secureCookies: boolean;
+  },
+) {
+  const organisationName = async (id: string) => (await opts.organisations.find(id))?.name;
+  const franceConnectLabel = opts.franceConnect?.label;
   habilitationRoutes(app, opts);
-  helperRoutes(app, opts);
+  const mandates = mandateRoutes(app, {
+    deps: opts.deps,
+    verifyCode: opts.verifyCode,
+    secure: opts.secureCookies,
+    organisationName,
+    franceConnectLabel,
+  });
+  helperRoutes(app, { deps: opts.deps, listMandates: mandates.listFor });
+  franceConnectRoutes(app, { deps: opts.deps, franceConnect: opts.franceConnect, secure: opts.secureCookies });
+  publicRoutes(app, { deps: opts.deps, organisationName, franceConnectLabel });
+  registerMandateJobs(app, { publicUrl: opts.deps.publicUrl, memberEmails: opts.memberEmails });
   app.jobs.schedule('mandats.journal-legacy-flags', { every: 60_000 }, async ({ tx, clock }) => {
     await journalLegacyFlags(tx, clock);
   });

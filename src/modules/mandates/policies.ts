@@ -6,7 +6,7 @@
  * - Helpers (aidant, responsable) flagged to act on someone's behalf use mandates of their
  *   structure; whether they are habilitated right now is checked by helper-standing.ts.
  */
-import { type Actor, actsOver, hasRole, holdsAnyRole } from '../../platform/auth/actor.ts';
+import { type Actor, actsOver, hasRole, holdsAnyRole, type Role } from '../../platform/auth/actor.ts';
 import { definePolicy } from '../../platform/auth/policy.ts';
 import type { Territory } from '../../platform/auth/territory.ts';
 
@@ -35,3 +35,6 @@ export const mandatesPolicy = definePolicy({
   useMandatesSomewhere: (actor: Actor, _: null) =>
     actor.memberships.some((m) => m.canActOnBehalf && (m.role === 'aidant' || m.role === 'responsable')),
 });
+
+/** Who is told that a mandate of the structure expires soon. */
+export const REMINDED_ROLES: readonly Role[] = ['responsable', 'aidant'];

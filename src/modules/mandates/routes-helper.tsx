@@ -7,8 +7,12 @@ import type { MandatesDeps } from './deps.ts';
 import { chooseCurrentStructure } from './habilitations.ts';
 import { currentStructure, helperStanding } from './helper-standing.ts';
 import { mandatesPolicy } from './policies.ts';
+import { MandateList, type MandateSummary } from './views/mandate-views.tsx';
 
-export function helperRoutes(app: FastifyInstance, opts: { deps: MandatesDeps }) {
+export function helperRoutes(
+  app: FastifyInstance,
+  opts: { deps: MandatesDeps; listMandates: (organisationId: string) => Promise<MandateSummary[]> },
+) {
   const { deps } = opts;
 
   app.get('/mandats', async (request, reply) => {
@@ -22,6 +26,7 @@ export function helperRoutes(app: FastifyInstance, opts: { deps: MandatesDeps })
         })
       : undefined;
     const currentName = structures.find((s) => s.organisationId === current)?.organisationName;
+    const mandates = current ? await opts.listMandates(current) : [];
     return reply.page(
       { title: 'Mandats' },
       <>
@@ -36,10 +41,19 @@ export function helperRoutes(app: FastifyInstance, opts: { deps: MandatesDeps })
           </div>
         ) : null}
         {standing?.ok ? (
-          <p data-testid="habilitation-ok">
-            Vous êtes habilité dans cette structure (habilitation {standing.reference}).
-          </p>
+          <>
+            <p data-testid="habilitation-ok">
+              Vous êtes habilité dans cette structure (habilitation {standing.reference}).
+            </p>
+            <p>
+              <a class="fr-btn" href="/mandats/nouveau">
+                Nouveau mandat
+              </a>
+            </p>
+          </>
         ) : null}
+        <h2 class="fr-h4 fr-mt-4w">Mandats de la structure</h2>
+        <MandateList mandates={mandates} />
         {structures.length > 1 ? (
           <PostForm action="/mandats/structure-courante" csrf={reply.pageContext().csrfToken}>
             <SelectField

@@ -8,9 +8,12 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import Provider from 'oidc-provider';
+import type { Clock } from '../clock.ts';
+import type { Queryable } from '../db/database.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { PostForm } from '../views/components.tsx';
 import { mountOidcProvider } from './mount-provider.ts';
+import { databaseAdapter } from './oidc-adapter.ts';
 import { FRANCECONNECT_CLAIMS, type ProviderSettings } from './registry.ts';
 
 export const DEV_FRANCECONNECT_PATH = '/dev/franceconnect';
@@ -60,10 +63,14 @@ export function devFranceConnectSettings(publicUrl: string, secretKey: string): 
   };
 }
 
-export async function mountDevFranceConnect(app: FastifyInstance, opts: { publicUrl: string; secretKey: string }) {
+export async function mountDevFranceConnect(
+  app: FastifyInstance,
+  opts: { publicUrl: string; secretKey: string; db: Queryable; clock: Clock },
+) {
   const settings = devFranceConnectSettings(opts.publicUrl, opts.secretKey);
   const claimsOf = (sub: string) => FICTIONAL_IDENTITIES.find((i) => i.sub === sub);
   const provider = new Provider(settings.issuer, {
+    adapter: databaseAdapter(opts.db, opts.clock),
     clients: [
       {
         client_id: settings.clientId,

@@ -1,0 +1,180 @@
+/**
+ * Mandates in a real browser (issue 16), on the development FranceConnect the app mounts: a
+ * habilitated helper signs in with a second factor and creates a mandate with a fictional person
+ * → prints the attestation (its text checked; the verification address is printed under its QR
+ * code) → the verification page says valid → the person revokes from « Mes mandats » on a
+ * 320 px phone without JavaScript → the verification page says not valid. axe on every page,
+ * nothing wider than the screen. Screenshots go to var/screenshots/mandats/ (those of docs/screenshots/mandats/ were taken so).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as OTPAuth from 'otpauth';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  confirmSecondFactorEnrolment,
+  startSecondFactorEnrolment,
+} from '../../src/modules/accounts/enrol-second-factor.ts';
+import { findUserByEmail, upsertMembership } from '../../src/modules/accounts/repository.ts';
+import { habilitateStructure, recordHelperTraining } from '../../src/modules/mandates/habilitations.ts';
+import { Audit, launchBrowser, type RunningApp, shown, snapshotViolations, startApp, textOf } from '../support/e2e.ts';
+import { makeActor, makeOrganisation, makePerson } from '../support/factories.ts';
+
+const shots = path.resolve('var/screenshots/mandats');
+const PASSWORD = 'une phrase de passe solide';
+let server: RunningApp;
+let browser: Browser;
+let secret: string;
+
+function code(): string {
+  // The server's clock stands still in tests: each code is the next step of that clock.
+  server.clock.advance(30_000);
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
+    timestamp: server.clock.now().getTime(),
+  });
+}
+
+async function noOverflow(page: Page) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, page.url()).toBeLessThanOrEqual(320);
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  server = await startApp();
+  const db = server.db;
+  const coord = await makeOrganisation(db, 'Département du Var', 'collectivite', {
+    departements: ['83'],
+    communes: [],
+  });
+  const structure = await makeOrganisation(db, 'Centre social du Mourillon', 'association', {
+    departements: [],
+    communes: ['83137'],
+  });
+  const coordinator = await makeActor(db, [{ organisationId: coord, role: 'coordinateur' }]);
+  await makePerson(db, 'camille@exemple.fr', PASSWORD, [{ organisationId: structure, role: 'aidant' }]);
+  const user = await findUserByEmail(db, 'camille@exemple.fr');
+  const userId = user?.id as string;
+  await upsertMembership(db, { userId, organisationId: structure, role: 'aidant', canActOnBehalf: true });
+  const deps = { db, clock: server.clock.now, secretKey: server.config.secretKey, operatorName: 'Passerelle' };
+  const enrolment = await startSecondFactorEnrolment(deps, userId);
+  secret = enrolment.secret;
+  // The enrolment's code is of the previous time step, so the sign-in code is a fresh one.
+  const earlier = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
+    timestamp: Date.now() - 60_000,
+  });
+  server.clock.set(new Date(Date.now() - 60_000));
+  await confirmSecondFactorEnrolment(deps, userId, { code: earlier }, enrolment.pending);
+  server.clock.set(new Date());
+  const ref = { id: structure, territory: { departements: [], communes: ['83137'] } };
+  await habilitateStructure({ db, clock: server.clock.now }, coordinator, ref, {
+    reference: 'HAB-83-042',
+    families: ['social', 'logement', 'famille'],
+    startsOn: '2026-01-01',
+  });
+  await recordHelperTraining(
+    { db, clock: server.clock.now },
+    coordinator,
+    ref,
+    { userId, canActOnBehalf: true },
+    {
+      trainedOn: '2026-02-01',
+    },
+  );
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('mandates in a browser', () => {
+  it('creates, prints, verifies and lets the person revoke a mandate', async () => {
+    const audit = new Audit();
+    const helper = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
+    await helper.goto(`${server.url}/connexion?retour=/mandats`);
+    await helper.getByLabel('Adresse e-mail').fill('camille@exemple.fr');
+    await helper.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
+    await helper.getByRole('button', { name: 'Se connecter' }).click();
+    await helper.getByLabel('Code à 6 chiffres').fill(code());
+    await helper.getByRole('button', { name: 'Valider' }).click();
+    expect(await textOf(helper.getByTestId('structure-courante'))).toContain('Centre social du Mourillon');
+    await audit.check(helper);
+
+    await helper.getByRole('link', { name: 'Nouveau mandat' }).click();
+    await audit.check(helper);
+    await helper.getByText('Social - Santé').click();
+    await helper.getByText('Logement', { exact: true }).click();
+    await helper.getByText('6 mois').click();
+    await helper.getByRole('button', { name: /Identifier la personne/ }).click();
+    await shown(helper.getByRole('heading', { name: 'FranceConnect de développement' }));
+    await audit.check(helper);
+    await helper.getByRole('button', { name: 'Angela Claire Louise DUBOIS' }).click();
+    expect(await textOf(helper.getByTestId('personne-identifiee'))).toContain('Angela Claire Louise DUBOIS');
+    await audit.check(helper);
+    await helper.getByText("J'ai informé la personne").click();
+    await helper.getByLabel('Votre code de double authentification').fill(code());
+    await helper.getByRole('button', { name: 'Créer le mandat' }).click();
+    expect(await textOf(helper.getByTestId('etat-mandat'))).toContain('Valide jusqu');
+    await audit.check(helper);
+
+    // The attestation: a PDF whose text names the person, the structure, the families, and the
+    // verification address printed under the QR code.
+    const href = await helper.getByRole('link', { name: /Imprimer l'attestation/ }).getAttribute('href');
+    const pdf = await helper.request.get(`${server.url}${href}`);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    const pdfFile = path.join(shots, 'attestation.pdf');
+    writeFileSync(pdfFile, await pdf.body());
+    const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Attestation de mandat');
+    expect(text).toContain('Angela Claire Louise DUBOIS');
+    expect(text).toContain('Centre social du Mourillon');
+    expect(text).toContain('Social - Santé ; Logement');
+    expect(text).toContain('TEXTE PROVISOIRE');
+    const verifyUrl = /(http:\/\/127\.0\.0\.1:\d+\/mandats\/verifier\/[A-Z0-9]{20}-[A-Z0-9]{12})/.exec(
+      text.replace(/\s+/g, ''),
+    )?.[1];
+    expect(verifyUrl).toBeDefined();
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', pdfFile, path.join(shots, 'attestation')]);
+
+    // The verification page, on a small phone without JavaScript.
+    const phone = await browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: false });
+    const visitor = await phone.newPage();
+    await visitor.goto(verifyUrl as string);
+    expect(await textOf(visitor.getByTestId('verification'))).toContain('Ce mandat est valide');
+    expect(await textOf(visitor.getByTestId('verification'))).toContain('A. D.');
+    expect(await visitor.content()).not.toContain('DUBOIS');
+    await noOverflow(visitor);
+    audit.violations.push(...(await snapshotViolations(browser, visitor)));
+    await visitor.screenshot({ path: path.join(shots, 'verification-valide.png'), fullPage: true });
+
+    // The person revokes from « Mes mandats » on the phone, without JavaScript.
+    const person = await phone.newPage();
+    await person.goto(`${server.url}/mes-mandats`);
+    await noOverflow(person);
+    await person.getByRole('link', { name: /M'identifier avec/ }).click();
+    await person.getByRole('button', { name: 'Angela Claire Louise DUBOIS' }).click();
+    await shown(person.getByTestId('mon-mandat'));
+    expect(await textOf(person.getByTestId('mon-mandat'))).toContain('Centre social du Mourillon');
+    await noOverflow(person);
+    audit.violations.push(...(await snapshotViolations(browser, person)));
+    await person.screenshot({ path: path.join(shots, 'mes-mandats.png'), fullPage: true });
+    await person.getByRole('button', { name: 'Révoquer' }).click();
+    expect(await textOf(person.getByRole('status').or(person.locator('.fr-alert--success')))).toContain(
+      'Révocation enregistrée',
+    );
+    expect(await textOf(person.getByTestId('mon-mandat'))).toContain('Révoqué');
+
+    await visitor.goto(verifyUrl as string);
+    expect(await textOf(visitor.getByTestId('verification'))).toContain("Ce mandat n'est pas valide");
+    await noOverflow(visitor);
+    await visitor.screenshot({ path: path.join(shots, 'verification-non-valide.png'), fullPage: true });
+    const forged = await phone.newPage();
+    await forged.goto(`${server.url}/mandats/verifier/AAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAA`);
+    expect(await textOf(forged.getByTestId('verification'))).toContain("Ce mandat n'est pas valide");
+
+    expect(audit.violations).toEqual([]);
+  }, 240_000);
+});
