@@ -10,6 +10,7 @@ import { accountsPlugin, loadUser, OidcClient, organisationDirectory } from './m
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { honourSlip, orientationPlugin } from './modules/orientation/index.ts';
 import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
+import { peoplePlugin } from './modules/people/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import { supportPlugin } from './modules/support/index.ts';
 import authPlugin from './platform/auth/auth-plugin.ts';
@@ -167,6 +168,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // A place given to another organisation loses its qualification (it belonged to the former one).
     onPlaceReassigned: (tx, change) => suspendQualificationOnReassignment(tx, clock, change),
   });
+  await app.register(peoplePlugin, { deps: { db, clock, secretKey: config.secretKey } });
   await app.register(passPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
     organisations,

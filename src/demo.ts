@@ -6,12 +6,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
-import { countUsers, seedAccountsDemo } from './modules/accounts/index.ts';
+import { countUsers, type DemoAccount, loadUser, seedAccountsDemo } from './modules/accounts/index.ts';
 import { assignPlace, importCommunes, importPlaces, placesNear } from './modules/lieux/index.ts';
 import { seedOrientationDemo } from './modules/orientation/index.ts';
 import { seedPassDemo } from './modules/pass/index.ts';
+import { seedPeopleDemo } from './modules/people/index.ts';
 import { seedSupportDemo } from './modules/support/index.ts';
-import { commandLineActor } from './platform/auth/actor.ts';
+import { type Actor, commandLineActor } from './platform/auth/actor.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 
@@ -51,6 +52,24 @@ export async function seedDemo(
     { db, clock },
     { prescriberOrganisationId: accounts.organisations.ccas, placeIds: places.placeIds },
   );
+  progress('Données de démonstration : personnes accompagnées…');
+  const people = await seedPeopleDemo(
+    { db, clock, secretKey: config.secretKey },
+    {
+      mediatheque: {
+        actor: await demoActor(db, accounts.accounts, 'aidant@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.mediatheque,
+      },
+      ccas: {
+        actor: await demoActor(db, accounts.accounts, 'prescripteur@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.ccas,
+      },
+      avignon: {
+        actor: await demoActor(db, accounts.accounts, 'responsable-84@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.structure84,
+      },
+    },
+  );
   progress('Données de démonstration : accompagnements…');
   const helper = (email: string) => accounts.accounts.find((a) => a.email === email)?.userId as string;
   const support = await seedSupportDemo({ db, clock }, [
@@ -78,6 +97,7 @@ export async function seedDemo(
     places.line,
     pass,
     orientation,
+    people,
     support,
     `Connexion : ${config.publicUrl}/connexion`,
     `Mot de passe de tous les comptes de démonstration : ${accounts.password}`,
@@ -89,6 +109,14 @@ export async function seedDemo(
 }
 
 /** Public files beside the project (the postcode base, a real regional export of places). */
+/** A demo account as the actor of other modules' demo use cases. */
+async function demoActor(db: Database, accounts: DemoAccount[], email: string): Promise<Actor> {
+  const account = accounts.find((a) => a.email === email);
+  const loaded = account ? await loadUser(db, account.userId) : undefined;
+  if (!loaded) throw new Error(`demo account ${email} missing`);
+  return { ...loaded.actor, sessionId: 'demo' };
+}
+
 async function seedPlaces(
   db: Database,
   clock: Clock,

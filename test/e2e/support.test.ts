@@ -139,7 +139,9 @@ describe('statistics', () => {
     await page.goto(`${server.url}/accompagnements/statistiques/territoire`);
     await shown(page.getByRole('heading', { name: 'Accompagnements du territoire' }));
     await shown(page.getByText('Var (83)').first());
-    expect(Number((await page.getByTestId('total-seances').textContent())?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(400);
+    expect(Number((await page.getByTestId('total-seances').textContent())?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(
+      400,
+    );
     await shown(page.getByRole('img', { name: /Séances par mois/ }));
     await page.getByText('Voir le tableau').first().click();
     await shown(page.getByRole('table').first());

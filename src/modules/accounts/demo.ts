@@ -12,7 +12,7 @@ import { findUserByEmail, insertOrganisation, insertUser, setPlatformAdmin, upse
 export interface DemoAccount {
   email: string;
   description: string;
-  /** The account's id (other modules' demo data names who did what). */
+  /** For the demo seeds of other modules that act as this account (people, support…). */
   userId: string;
 }
 
@@ -123,7 +123,7 @@ export async function seedAccountsDemo(
         description: "responsable de l'espace numérique d'Avignon",
       },
     ];
-    const ids = new Map<string, string>();
+    const userIds = new Map<string, string>();
     for (const p of people) {
       const user = await insertUser(tx, {
         email: p.email,
@@ -132,7 +132,7 @@ export async function seedAccountsDemo(
         isPlatformAdmin: false,
         isDemo: true,
       });
-      ids.set(p.email, user.id);
+      userIds.set(p.email, user.id);
       if (p.admin) await setPlatformAdmin(tx, user.id, true);
       if (p.org && p.role) {
         await upsertMembership(tx, {
@@ -146,7 +146,7 @@ export async function seedAccountsDemo(
     await appendJournal(tx, deps.clock, { action: 'demo.donnees_creees', details: { comptes: people.length } });
     return {
       password,
-      accounts: people.map((p) => ({ email: p.email, description: p.description, userId: ids.get(p.email) as string })),
+      accounts: people.map((p) => ({ email: p.email, description: p.description, userId: userIds.get(p.email) ?? '' })),
       organisations: {
         coordination: coordination.id,
         mediatheque: mediatheque.id,

@@ -16,7 +16,7 @@ import { organisationRoutes } from './routes-organisations.tsx';
 import { territoryRoutes } from './routes-territory.tsx';
 
 export { createAdministrator } from './create-administrator.ts';
-export { type DemoOrganisations, seedAccountsDemo } from './demo.ts';
+export { type DemoAccount, type DemoOrganisations, seedAccountsDemo } from './demo.ts';
 export type { AccountsDeps } from './deps.ts';
 export { loadUser } from './load-user.ts';
 export { OidcClient } from './oidc-login.ts';

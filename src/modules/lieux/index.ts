@@ -13,6 +13,7 @@ import { lieuxManageRoutes } from './routes-manage.tsx';
 import { lieuxPageRoutes } from './routes-pages.tsx';
 
 export { type ExportFormat, exportPlaces } from './export-places.ts';
+export { communeName } from './gazetteer/commune-name.ts';
 export { departementName, departementOf, departements } from './gazetteer/departements.ts';
 export { departementOfPlace } from './gazetteer/place-departement.ts';
 export { type Location, resolveLocation } from './gazetteer/resolve-location.ts';

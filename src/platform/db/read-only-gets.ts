@@ -42,6 +42,27 @@ export function outsideReadOnly<T>(fn: () => T): T {
   return readOnlyScope.exit(fn);
 }
 
+const accessLogTables = new Set<string>();
+
+/**
+ * The one sanctioned write of a read besides the caller's credential bookkeeping (ADR 0018): an
+ * append-only access journal — who opened which personal record, when — that the law and the
+ * people it concerns expect on every read. A module declares the table while it registers;
+ * `test/integration/get-routes-read-only.test.ts` lets only declared tables grow during a GET.
+ */
+export function declareAccessLogTable(table: string): void {
+  accessLogTables.add(table);
+}
+
+export function declaredAccessLogTables(): readonly string[] {
+  return [...accessLogTables];
+}
+
+/** Writes one access-journal row, even inside a GET handler (declare the table first). */
+export function writeAccessLog<T>(fn: () => Promise<T>): Promise<T> {
+  return outsideReadOnly(fn);
+}
+
 /** The route being checked, if the caller runs inside runReadOnly. */
 export function readOnlyContext(): string | undefined {
   return readOnlyScope.getStore();
