@@ -82,6 +82,9 @@ beforeAll(async () => {
   clock.set(new Date('2026-12-15T09:00:00Z'));
 
   const slip = await one<{ code: string }>('SELECT code FROM orientation_slips ORDER BY created_at LIMIT 1');
+  const followedPerson = await t.db.query<{ person_id: string }>(
+    'SELECT person_id FROM support_sessions WHERE person_id IS NOT NULL ORDER BY created_at LIMIT 1',
+  );
   const supportSessions = await t.db.query<{ id: string }>(
     '(SELECT id FROM support_sessions ORDER BY created_at LIMIT 1) UNION ALL (SELECT id FROM support_sessions ORDER BY created_at DESC LIMIT 1)',
   );
@@ -120,6 +123,7 @@ beforeAll(async () => {
     // Accompagnements: a demo session (older than 7 days: refused) and a recent one, the structure's figures.
     '/accompagnements/:id/modifier': supportSessions.map((s) => `/accompagnements/${s.id}/modifier`),
     '/accompagnements/statistiques/structure/:org': [`/accompagnements/statistiques/structure/${organisation}`],
+    '/accompagnements/personnes/:id': followedPerson.map((p) => `/accompagnements/personnes/${p.person_id}`),
   });
 
   // A visitor in the middle of an orientation questionnaire; software with an API token.
