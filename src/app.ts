@@ -210,6 +210,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Support sessions (accompagnements): a slip named in the form is honoured in the session's transaction.
   await app.register(supportPlugin, {
     deps: { db, clock },
+    secretKey: config.secretKey,
     publicApiRateLimit: config.rateLimits.publicApi,
     ports: {
       honourSlip: async (txDb, actor, code, organisationId) =>

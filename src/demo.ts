@@ -73,26 +73,37 @@ export async function seedDemo(
   );
   progress('Données de démonstration : accompagnements…');
   const helper = (email: string) => accounts.accounts.find((a) => a.email === email)?.userId as string;
-  const support = await seedSupportDemo({ db, clock }, [
-    {
-      userId: helper('aidant@demo.passerelle.localhost'),
-      organisationId: accounts.organisations.mediatheque,
-      departement: '83',
-      sessions: 700,
-    },
-    {
-      userId: helper('responsable@demo.passerelle.localhost'),
-      organisationId: accounts.organisations.mediatheque,
-      departement: '83',
-      sessions: 300,
-    },
-    {
-      userId: helper('responsable-84@demo.passerelle.localhost'),
-      organisationId: accounts.organisations.structure84,
-      departement: '84',
-      sessions: 400,
-    },
-  ]);
+  const support = await seedSupportDemo(
+    { db, clock },
+    [
+      {
+        userId: helper('aidant@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.mediatheque,
+        departement: '83',
+        sessions: 700,
+      },
+      {
+        userId: helper('responsable@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.mediatheque,
+        departement: '83',
+        sessions: 300,
+      },
+      {
+        userId: helper('responsable-84@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.structure84,
+        departement: '84',
+        sessions: 400,
+      },
+    ],
+    [
+      {
+        people: { db, clock, secretKey: config.secretKey },
+        actor: await demoActor(db, accounts.accounts, 'aidant@demo.passerelle.localhost'),
+        organisationId: accounts.organisations.mediatheque,
+        count: 40,
+      },
+    ],
+  );
   progress('Données de démonstration : habilitations aux mandats…');
   const aidant = await demoActor(db, accounts.accounts, 'aidant@demo.passerelle.localhost');
   const coordinator = await demoActor(db, accounts.accounts, 'coordination@demo.passerelle.localhost');

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadUser } from '../../src/modules/accounts/index.ts';
 import { assignPlace, importCommunes, importPlaces } from '../../src/modules/lieux/index.ts';
 import { seedSupportDemo } from '../../src/modules/support/index.ts';
 import { commandLineActor } from '../../src/platform/auth/actor.ts';
@@ -69,9 +70,20 @@ beforeAll(async () => {
   const colleague = await server.db.query<{ id: string }>(
     "SELECT id FROM users WHERE email = 'collegue@mediatheque.fr'",
   );
-  await seedSupportDemo(deps, [
-    { userId: colleague[0]?.id as string, organisationId: mediatheque, departement: '83', sessions: 400 },
-  ]);
+  const loaded = await loadUser(server.db, colleague[0]?.id as string);
+  if (!loaded) throw new Error('colleague not loaded');
+  await seedSupportDemo(
+    deps,
+    [{ userId: colleague[0]?.id as string, organisationId: mediatheque, departement: '83', sessions: 400 }],
+    [
+      {
+        people: { ...deps, secretKey: server.config.secretKey },
+        actor: { ...loaded.actor, sessionId: 'demo' },
+        organisationId: mediatheque,
+        count: 12,
+      },
+    ],
+  );
   browser = await launchBrowser();
 });
 
@@ -129,6 +141,26 @@ describe('recording a session', () => {
     await shown(page.getByText('La date est dans le futur').first());
     expect(await page.getByLabel('Santé', { exact: true }).isChecked()).toBe(true);
     expect(violations).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a person followed', () => {
+  it('shows their autonomy progression per theme at 320 px without JavaScript, chart and table', async () => {
+    const { context, page } = await signIn('collegue@mediatheque.fr');
+    await page.goto(`${server.url}/accompagnements/personnes`);
+    await page
+      .getByRole('link', { name: /\(démo\)/ })
+      .first()
+      .click();
+    await shown(page.getByRole('heading', { name: 'Progression de l’autonomie par thème' }));
+    await shown(page.getByText(/Code personne/));
+    await shown(page.getByRole('img').first());
+    await page.getByText('Voir le tableau').first().click();
+    await shown(page.getByRole('columnheader', { name: 'Autonomie (aidant)' }).first());
+    expect(await widthOf(page)).toBeLessThanOrEqual(320);
+    expect(await snapshotViolations(browser, page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'personne-progression-320.png'), fullPage: true });
     await context.close();
   });
 });

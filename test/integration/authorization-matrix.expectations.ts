@@ -1022,4 +1022,22 @@ export const expectations: Record<string, Row> = {
     'notFound',
   ),
   'POST /mes-mandats/deconnexion': row('ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok ok ok', 'ok'),
+  'GET /accompagnements/personnes': row(
+    'login',
+    'ok ok ok',
+    'ok ok ok',
+    'forbidden forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'forbidden',
+  ),
+  'GET /accompagnements/personnes/:id': row(
+    'login',
+    'notFound notFound notFound',
+    'notFound notFound notFound',
+    'forbidden forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'forbidden forbidden forbidden',
+    'forbidden',
+  ),
 };

@@ -82,6 +82,9 @@ beforeAll(async () => {
   clock.set(new Date('2026-12-15T09:00:00Z'));
 
   const slip = await one<{ code: string }>('SELECT code FROM orientation_slips ORDER BY created_at LIMIT 1');
+  const followedPerson = await t.db.query<{ person_id: string }>(
+    'SELECT person_id FROM support_sessions WHERE person_id IS NOT NULL ORDER BY created_at LIMIT 1',
+  );
   const supportSessions = await t.db.query<{ id: string }>(
     '(SELECT id FROM support_sessions ORDER BY created_at LIMIT 1) UNION ALL (SELECT id FROM support_sessions ORDER BY created_at DESC LIMIT 1)',
   );
@@ -133,6 +136,7 @@ beforeAll(async () => {
       '/dev/franceconnect/jwks',
       '/dev/franceconnect/auth',
     ],
+    '/accompagnements/personnes/:id': followedPerson.map((p) => `/accompagnements/personnes/${p.person_id}`),
   });
 
   // A visitor in the middle of an orientation questionnaire; software with an API token.

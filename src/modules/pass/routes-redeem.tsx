@@ -11,7 +11,7 @@ import { randomToken } from '../../platform/crypto.ts';
 import { type AppError, ForbiddenError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { requiredText } from '../../platform/http/validation.ts';
-import { formatDateTime, formatEuros } from '../../platform/print/index.ts';
+import { formatDateTime, formatEuros, parisDate } from '../../platform/print/index.ts';
 import {
   Breadcrumb,
   ChoiceGroup,
@@ -21,6 +21,7 @@ import {
   SelectField,
 } from '../../platform/views/components.tsx';
 import { placeSummaries, placesOfOrganisation, serviceLabel } from '../lieux/index.ts';
+import { sessionFormUrlForVoucher } from '../support/index.ts';
 import type { PassDeps } from './deps.ts';
 import { redeemingOrganisations } from './policies.ts';
 import { listQualifications } from './qualifications.ts';
@@ -313,9 +314,27 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps; vouch
               {result.replayed ? ' (Déjà enregistré : rien n’a été compté deux fois.)' : ''}
             </p>
           </div>
-          <a class="fr-btn" href={`/pass/encaisser?lieu=${encodeURIComponent(place)}`}>
-            Encaisser un autre chèque
-          </a>
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            {app.hasRoute({ method: 'GET', url: '/accompagnements/nouveau' }) ? (
+              <li>
+                <a
+                  class="fr-btn"
+                  href={sessionFormUrlForVoucher({
+                    placeId: place,
+                    service: result.redemption.service,
+                    date: parisDate(result.redemption.redeemed_at),
+                  })}
+                >
+                  Enregistrer la séance (déjà pré-remplie)
+                </a>
+              </li>
+            ) : null}
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={`/pass/encaisser?lieu=${encodeURIComponent(place)}`}>
+                Encaisser un autre chèque
+              </a>
+            </li>
+          </ul>
         </>,
       );
     } catch (error) {

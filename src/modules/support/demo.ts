@@ -6,11 +6,13 @@
  * use case would take minutes for this many rows); people followed over time are added by
  * `seedSupportPeopleDemo` through the people module. Never in production (checked by the caller).
  */
+import type { Actor } from '../../platform/auth/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { addDays, parisToday } from '../../platform/print/index.ts';
 import { departementOfPlace, placesOfOrganisation } from '../lieux/index.ts';
+import { createPerson, type PeopleDeps } from '../people/index.ts';
 import { AGE_BANDS, AUTONOMY, ORIENTATION_KINDS, PROCEDURES, STATUSES, THEMES } from './data.ts';
 
 /** mulberry32: a small deterministic generator, so the demo looks the same on every machine. */
@@ -215,10 +217,91 @@ export async function insertSessionsInBulk(
   }
 }
 
-export async function seedSupportDemo(deps: { db: Database; clock: Clock }, helpers: DemoHelper[]): Promise<string> {
+/** People followed over a few sessions each, their autonomy growing (or not) theme by theme. */
+export interface DemoFollowed {
+  people: PeopleDeps;
+  actor: Actor;
+  organisationId: string;
+  count: number;
+}
+
+const FIRST_NAMES = [
+  'Alain',
+  'Béatrice',
+  'Chantal',
+  'Driss',
+  'Émilie',
+  'Fatou',
+  'Gérard',
+  'Hélène',
+  'Ibrahim',
+  'Josiane',
+];
+
+async function followedSessions(random: () => number, f: DemoFollowed, today: string): Promise<DemoSessionRow[]> {
+  const places = (await placesOfOrganisation(f.people.db, f.organisationId)).filter((p) => p.status === 'open');
+  const place = places[0];
+  const rows: DemoSessionRow[] = [];
+  for (let i = 0; i < f.count; i++) {
+    const person = await createPerson(f.people, f.actor, {
+      organisationId: f.organisationId,
+      displayName: `${FIRST_NAMES[i % FIRST_NAMES.length]} ${String.fromCharCode(65 + (i % 26))}. (démo)`,
+      birthYear: 1940 + Math.floor(random() * 60),
+      residence: place?.code_insee
+        ? { kind: 'commune', inseeCode: place.code_insee }
+        : { kind: 'sans_domicile_stable' },
+    });
+    const theme = weighted(random, THEME_WEIGHTS);
+    const visits = 2 + Math.floor(random() * 5);
+    let level = Math.floor(random() * 2);
+    let day = 170 - Math.floor(random() * 40);
+    for (let v = 0; v < visits && day > 0; v++) {
+      const date = addDays(today, -day);
+      rows.push({
+        ...(drawSessions(
+          random,
+          { userId: f.actor.userId, organisationId: f.organisationId },
+          [
+            {
+              placeId: place?.id ?? null,
+              communeInsee: place?.code_insee ?? null,
+              departement: place ? departementOfPlace(place) : '83',
+            },
+          ],
+          1,
+          today,
+          1,
+        )[0] as DemoSessionRow),
+        kind: 'individuel',
+        session_date: date,
+        created_at: `${date}T15:00:00Z`,
+        themes: [theme],
+        procedures: theme === 'aide_aux_demarches_administratives' ? ['social'] : [],
+        autonomy: AUTONOMY[level]?.key ?? null,
+        self_assessment: random() < 0.6 ? (level >= 3 ? 'oui' : level === 2 ? 'avec_aide' : 'non') : null,
+        workshop_title: null,
+        workshop_level: null,
+        anonymous_counts: null,
+        anonymous_total: 0,
+        person_id: person.id,
+      });
+      if (random() < 0.75) level = Math.min(3, level + 1);
+      day -= 7 + Math.floor(random() * 21);
+    }
+  }
+  return rows;
+}
+
+export async function seedSupportDemo(
+  deps: { db: Database; clock: Clock },
+  helpers: DemoHelper[],
+  followed: DemoFollowed[] = [],
+): Promise<string> {
   const random = seeded(14);
   const today = parisToday(deps.clock);
   const rows: DemoSessionRow[] = [];
+  for (const f of followed) rows.push(...(await followedSessions(random, f, today)));
+  const people = followed.reduce((n, f) => n + f.count, 0);
   for (const h of helpers) {
     const places = (await placesOfOrganisation(deps.db, h.organisationId)).filter((p) => p.status === 'open');
     const where =
@@ -231,8 +314,8 @@ export async function seedSupportDemo(deps: { db: Database; clock: Clock }, help
     await insertSessionsInBulk(tx, rows);
     await appendJournal(tx, deps.clock, {
       action: 'demo.accompagnements_crees',
-      details: { seances: rows.length, aidants: helpers.length },
+      details: { seances: rows.length, aidants: helpers.length, personnes_suivies: people },
     });
   });
-  return `Accompagnements de démonstration : ${rows.length} séances sur six mois par ${helpers.length} aidants (voir /accompagnements).`;
+  return `Accompagnements de démonstration : ${rows.length} séances sur six mois par ${helpers.length} aidants, dont ${people} personnes suivies (voir /accompagnements).`;
 }

@@ -10,24 +10,33 @@ import { can } from '../../platform/auth/policy.ts';
 import type { SupportDeps } from './deps.ts';
 import { supportPolicy } from './policies.ts';
 import type { SupportPorts } from './record-session.ts';
-import { type SessionRouteOptions, supportSessionRoutes } from './routes-sessions.tsx';
+import { personPicker, supportPeopleRoutes } from './routes-people.tsx';
+import { supportSessionRoutes } from './routes-sessions.tsx';
 import { supportStatisticsRoutes } from './routes-statistics.tsx';
 import { registerStatisticsJobs } from './statistics-jobs.ts';
 
 export { seedSupportDemo } from './demo.ts';
 export type { SupportDeps } from './deps.ts';
+export { sessionFormUrlForVoucher } from './prefill.ts';
 export { recordSession, type SupportPorts } from './record-session.ts';
 
 export interface SupportPluginOptions {
   deps: SupportDeps;
+  /** The platform's secret, for the people module's use cases. */
+  secretKey: string;
   ports?: SupportPorts;
-  personPicker?: SessionRouteOptions['personPicker'];
   publicApiRateLimit: number;
 }
 
 async function supportModule(app: FastifyInstance, opts: SupportPluginOptions) {
-  const ctx = { ...opts.deps, ...(opts.ports ?? {}) };
-  supportSessionRoutes(app, { ctx, ...(opts.personPicker ? { personPicker: opts.personPicker } : {}) });
+  const people = { db: opts.deps.db, clock: opts.deps.clock, secretKey: opts.secretKey };
+  const ctx = { ...opts.deps, ...(opts.ports ?? {}), people };
+  supportSessionRoutes(app, {
+    ctx,
+    personPicker: (actor, organisationId, values, errors, query) =>
+      personPicker(people, actor, organisationId, values, errors, query),
+  });
+  supportPeopleRoutes(app, { people });
   supportStatisticsRoutes(app, { deps: opts.deps, rateLimit: opts.publicApiRateLimit });
   registerStatisticsJobs(app.jobs);
   app.workspace.add({

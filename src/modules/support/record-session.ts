@@ -11,9 +11,11 @@ import { ForbiddenError, NotFoundError, RuleError, ValidationError } from '../..
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { parisToday } from '../../platform/print/index.ts';
 import { departementOfPlace, placeSummary, placesOfOrganisation, resolveLocation } from '../lieux/index.ts';
+import type { PeopleDeps } from '../people/index.ts';
 import { EDIT_WINDOW_DAYS, type SupportDeps } from './deps.ts';
 import { supportPolicy } from './policies.ts';
 import { parseSessionInput, type SessionInput } from './session-input.ts';
+import { checkPeopleFollowed, namesPersonOtherwise, personFromForm } from './session-person.ts';
 import {
   deleteSessionRow,
   findSession,
@@ -30,13 +32,11 @@ import {
  * data decide). Absent, the feature says it is not available rather than pretending.
  */
 export interface SupportPorts {
-  /** Throws unless every person may be named by this actor in a session of this structure. */
-  checkPeople?: (db: Queryable, actor: Actor, organisationId: string, personIds: string[]) => Promise<void>;
   /** Marks a slip « honorée » for the structure, inside the session's transaction; returns its canonical code. */
   honourSlip?: (db: Database, actor: Actor, code: string, organisationId: string) => Promise<string>;
 }
 
-export type SupportContext = SupportDeps & SupportPorts;
+export type SupportContext = SupportDeps & SupportPorts & { people?: PeopleDeps };
 
 /** A transaction seen as a database, so that another module's use case joins it. */
 function asDatabase(engine: Database['engine'], tx: Transaction): Database {
@@ -102,14 +102,18 @@ async function writeOf(
   db: Queryable,
   actor: Actor,
   input: SessionInput,
+  body: unknown,
 ): Promise<Omit<SessionWrite, 'slipCode'>> {
   const located = await locate(db, actor, input);
   await checkOrientedPlace(db, input);
-  if (input.personIds.length > 0) {
-    if (!ctx.checkPeople) {
+  if (input.personIds.length > 0 || namesPersonOtherwise(body)) {
+    if (!ctx.people) {
       throw new RuleError('suivi_indisponible', 'Le suivi des personnes n’est pas encore disponible sur ce service.');
     }
-    await ctx.checkPeople(db, actor, input.organisationId, input.personIds);
+    // Found by code or created here, after every other field was checked.
+    const named = await personFromForm(ctx.people, db, actor, input.organisationId, body);
+    if (named) input.personIds = input.kind === 'individuel' ? [named] : [...new Set([...input.personIds, named])];
+    input.personIds = await checkPeopleFollowed(ctx.people, actor, input.organisationId, input.personIds);
   }
   return {
     organisationId: input.organisationId,
@@ -152,7 +156,7 @@ export async function recordSession(ctx: SupportContext, actor: Actor | undefine
   const input = parseSessionInput(body, parisToday(ctx.clock));
   authorize(actor, supportPolicy.recordSession, { id: input.organisationId });
   const now = ctx.clock();
-  const write = await writeOf(ctx, ctx.db, actor, input);
+  const write = await writeOf(ctx, ctx.db, actor, input, body);
   return ctx.db.transaction(async (tx) => {
     let slipCode: string | null = null;
     if (input.slipCode) {
@@ -236,7 +240,7 @@ export async function updateSession(
     { ...(body && typeof body === 'object' ? body : {}), organisation: current.organisationId, fiche: '' },
     parisToday(ctx.clock),
   );
-  const write = await writeOf(ctx, ctx.db, actor, input);
+  const write = await writeOf(ctx, ctx.db, actor, input, body);
   await ctx.db.transaction(async (tx) => {
     // Checked again on the locked row: the 7 days may have ended, or another request deleted it.
     await changeableSession(ctx, tx, actor, id, true);

@@ -9,7 +9,7 @@ import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
 import { formatDate } from '../../platform/print/index.ts';
-import { Breadcrumb, PostForm, TableFrame } from '../../platform/views/components.tsx';
+import { Breadcrumb, InputField, PostForm, TableFrame } from '../../platform/views/components.tsx';
 import { ADMINISTRATIVE_THEME, PROCEDURES, THEMES } from './data.ts';
 import { supportPolicy } from './policies.ts';
 import {
@@ -31,6 +31,7 @@ export interface SessionRouteOptions {
     organisationId: string,
     values: FormValues,
     errors: Record<string, string>,
+    query: string,
   ) => Promise<ComponentChildren>;
 }
 
@@ -95,6 +96,11 @@ function SessionsPage({ list, csrf }: { list: SessionList; csrf: string }) {
         <li>
           <a class="fr-btn fr-btn--secondary" href="/accompagnements/statistiques">
             Mes statistiques
+          </a>
+        </li>
+        <li>
+          <a class="fr-btn fr-btn--secondary" href="/accompagnements/personnes">
+            Personnes suivies
           </a>
         </li>
       </ul>
@@ -179,10 +185,12 @@ export function supportSessionRoutes(app: FastifyInstance, opts: SessionRouteOpt
       status?: number;
     },
   ) {
+    const raw = (request.query as Record<string, unknown>).recherche;
+    const query = typeof raw === 'string' ? raw.trim().slice(0, 100) : '';
     const errors = input.errors ?? {};
     const fiche = typeof input.values.fiche === 'string' ? input.values.fiche : '';
     const picker = opts.personPicker
-      ? await opts.personPicker(input.actor, input.options.organisationId, input.values, errors)
+      ? await opts.personPicker(input.actor, input.options.organisationId, input.values, errors, query)
       : undefined;
     return reply.page(
       { ...PAGE, title: input.editing ? 'Modifier une séance' : 'Enregistrer un accompagnement' },
@@ -200,6 +208,22 @@ export function supportSessionRoutes(app: FastifyInstance, opts: SessionRouteOpt
             : undefined
         }
         personPicker={picker}
+        search={
+          picker && !input.editing ? (
+            <form method="get" action="/accompagnements/nouveau" class="fr-mb-3w">
+              <InputField
+                name="recherche"
+                label="Chercher une personne suivie (nom ou code)"
+                value={query}
+                required={false}
+                maxLength={100}
+              />
+              <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm">
+                Chercher
+              </button>
+            </form>
+          ) : undefined
+        }
       />,
       input.status,
     );

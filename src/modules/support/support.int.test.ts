@@ -12,6 +12,7 @@ import { createTestApp, type TestApp, TestClock } from '../../../test/support/te
 import { commandLineActor } from '../../platform/auth/actor.ts';
 import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
 import { seedOrientationDemo } from '../orientation/index.ts';
+import { sessionFormUrlForVoucher } from './index.ts';
 
 // Tuesday 10 November 2026, 10:00 in Paris.
 const clock = new TestClock(new Date('2026-11-10T09:00:00Z'));
@@ -149,6 +150,19 @@ describe('recording a session', () => {
     expect(visibleText(form.body)).toContain('40 min');
   });
 
+  it('opens pre-filled after a voucher redemption: place, day and the service’s theme', async () => {
+    const url = sessionFormUrlForVoucher({
+      placeId: 'sp-annexe',
+      service: 'Aide aux démarches administratives',
+      date: '2026-11-09',
+    });
+    const form = await aidant.get(url);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toMatch(/<option value="sp-annexe" selected/);
+    expect(form.body).toContain('value="2026-11-09"');
+    expect(form.body).toMatch(/value="aide_aux_demarches_administratives" checked/);
+  });
+
   it('records a workshop with anonymous participants kept as counts', async () => {
     const before = await sessions();
     const res = await aidant.post(
@@ -211,7 +225,7 @@ describe('bad input gets a clear answer and changes nothing', () => {
       { lieu_type: 'domicile', commune: 'Nulle-Part-sur-Mer' },
       'Commune inconnue',
     ],
-    ['a person of another structure without consent', { personne: '00000000-0000-4000-8000-000000000000' }, 'personne'],
+    ['an unknown person', { personne: '00000000-0000-4000-8000-000000000000' }, 'Personne introuvable'],
   ];
   for (const [name, fields, message] of cases) {
     it(`refuses ${name}`, async () => {
@@ -324,6 +338,99 @@ describe('from an orientation slip', () => {
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(res.statusCode).toBeLessThan(500);
     expect(await sessions()).toBe(before);
+  });
+});
+
+describe('followed people and outcomes', () => {
+  async function personIdOf(name: string): Promise<string> {
+    const rows = await t.db.query<{ id: string }>('SELECT id FROM people WHERE display_name = $1', [name]);
+    return rows[0]?.id as string;
+  }
+  async function codeOf(id: string): Promise<string> {
+    const rows = await t.db.query<{ code: string }>('SELECT code FROM people WHERE id = $1', [id]);
+    return rows[0]?.code as string;
+  }
+  const sessionsOf = (id: string) =>
+    count('SELECT count(*)::int AS n FROM support_sessions WHERE person_id = $1', [id]);
+
+  it('creates a pseudonymous person from the form, then finds them by their card code as returning', async () => {
+    const res = await aidant.post(
+      '/accompagnements/nouveau',
+      valid({
+        nouvelle_personne: 'on',
+        personne_nom: 'Zoé',
+        personne_annee: '1956',
+        personne_commune: '83000',
+        date: '2026-11-08',
+        autonomie: 'avec_guidage',
+      }),
+    );
+    expect(res.statusCode, visibleText(res.body).slice(0, 400)).toBe(303);
+    const zoe = await personIdOf('Zoé');
+    expect(await sessionsOf(zoe)).toBe(1);
+    const code = await codeOf(zoe);
+    const again = await aidant.post(
+      '/accompagnements/nouveau',
+      valid({
+        date: '2026-11-09',
+        code_personne: `${code.slice(0, 3)}-${code.slice(3, 6)}-${code.slice(6)}`,
+        autonomie: 'autonome_avec_aide_ponctuelle',
+      }),
+    );
+    expect(again.statusCode, visibleText(again.body).slice(0, 400)).toBe(303);
+    const third = await aidant.post(
+      '/accompagnements/nouveau',
+      valid({ date: '2026-11-10', personne: zoe, autonomie: 'autonome', refaire_seul: 'oui' }),
+    );
+    expect(third.statusCode, visibleText(third.body).slice(0, 400)).toBe(303);
+    expect(await sessionsOf(zoe)).toBe(3);
+    // The form lists her among the people the structure follows.
+    expect(visibleText((await aidant.get('/accompagnements/nouveau')).body)).toContain('Zoé —');
+
+    const page = await aidant.get(`/accompagnements/personnes/${zoe}`);
+    expect(page.statusCode).toBe(200);
+    const text = visibleText(page.body);
+    expect(text).toContain('Progression de l’autonomie par thème');
+    expect(text).toContain('E-mail — autonome après 3 séance(s)');
+    expect(text).toContain('Fait avec la personne, avec guidage');
+    expect(text).not.toContain('Vient pour sa boîte mail.');
+  });
+
+  it('refuses a person another structure follows until the person agrees, then records', async () => {
+    const other = await signIn('aidant@autre.fr');
+    const created = await other.post('/accompagnements/nouveau', {
+      ...valid({ organisation: orgs.autre, lieu: 'sp-autre' }),
+      nouvelle_personne: 'on',
+      personne_nom: 'Karim',
+      personne_tranche: '25-39 ans',
+      personne_sans_domicile: 'on',
+    });
+    expect(created.statusCode, visibleText(created.body).slice(0, 400)).toBe(303);
+    const karim = await personIdOf('Karim');
+    const before = await sessions();
+    const byId = await aidant.post('/accompagnements/nouveau', valid({ personne: karim }));
+    expect(byId.statusCode).toBe(400);
+    expect(visibleText(byId.body)).toContain('suivie par une autre structure');
+    const code = await codeOf(karim);
+    const noConsent = await aidant.post('/accompagnements/nouveau', valid({ code_personne: code }));
+    expect(noConsent.statusCode).toBe(400);
+    expect(visibleText(noConsent.body)).toContain('La personne accepte');
+    expect(await sessions()).toBe(before);
+    expect((await aidant.get(`/accompagnements/personnes/${karim}`)).statusCode).toBe(403);
+    const agreed = await aidant.post(
+      '/accompagnements/nouveau',
+      valid({ code_personne: code, partage_consenti: 'on' }),
+    );
+    expect(agreed.statusCode, visibleText(agreed.body).slice(0, 400)).toBe(303);
+    expect(await sessionsOf(karim)).toBe(2);
+    expect((await aidant.get(`/accompagnements/personnes/${karim}`)).statusCode).toBe(200);
+  });
+
+  it('computes outcomes: share reaching « Autonome » per theme and the median number of sessions', async () => {
+    const page = visibleText((await aidant.get('/accompagnements/statistiques')).body);
+    // Zoé reached « Autonome » on e-mail at her 3rd session; Karim (1 session here) did not.
+    expect(page).toMatch(/50 % sont devenues « Autonome » selon l’aidant \(1 sur 2\), après 3 séance\(s\)/);
+    expect(page).toContain('Personnes suivies 2');
   });
 });
 

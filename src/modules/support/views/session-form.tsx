@@ -151,6 +151,8 @@ export function SessionFormPage(p: {
   editing: boolean;
   slipNotice?: string | undefined;
   personPicker?: ComponentChildren;
+  /** A search for a followed person (a GET form, outside the session's form). */
+  search?: ComponentChildren;
 }) {
   const { options, values, errors } = p;
   const org = options.organisations.find((o) => o.id === str(values, 'organisation')) ?? options.organisations[0];
@@ -177,6 +179,7 @@ export function SessionFormPage(p: {
           <p>{p.slipNotice}</p>
         </div>
       ) : null}
+      {p.search}
       <PostForm action={p.action} csrf={p.csrf} class="pa-session-form">
         {str(values, 'fiche') ? <input type="hidden" name="fiche" value={str(values, 'fiche')} /> : null}
         {options.organisations.length > 1 && !p.editing ? (
