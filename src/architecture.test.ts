@@ -77,9 +77,9 @@ const tableOwners: Record<string, string> = {
 const allowedModuleDependencies: Record<string, string[]> = {
   accounts: [],
   lieux: [],
-  pass: ['accounts', 'lieux'], // SIRET checks; places
+  pass: ['accounts', 'lieux', 'people'], // SIRET checks; places; the booklet's beneficiary
   orientation: ['lieux'],
-  people: ['lieux'], // commune names
+  people: ['accounts', 'lieux'], // names in the access journal; commune names
   site: [],
 };
 

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadUser } from '../../src/modules/accounts/load-user.ts';
-import { findPlace } from '../../src/modules/lieux/places-repository.ts';
-import { setPlaceOrganisation } from '../../src/modules/lieux/places-repository.ts';
+import { findPlace, setPlaceOrganisation } from '../../src/modules/lieux/places-repository.ts';
 import { changePlaceStatus, updatePlace } from '../../src/modules/lieux/update-place.ts';
 import { placeToValues } from '../../src/modules/lieux/views/edit-page.tsx';
 import { decideQualification } from '../../src/modules/pass/qualifications.ts';

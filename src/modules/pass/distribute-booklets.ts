@@ -7,6 +7,7 @@ import { many, parseInput, requiredText } from '../../platform/http/validation.t
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { addDays, parisDate } from '../../platform/print/index.ts';
 import { resolveLocation, STANDARD_ENUMS } from '../lieux/index.ts';
+import { createPersonWithin, type PersonView, passBeneficiaryName } from '../people/index.ts';
 import { assertActive } from './consent.ts';
 import { AGE_BANDS, type PassDeps, SITUATIONS } from './deps.ts';
 import { passPolicy } from './policies.ts';
@@ -72,6 +73,7 @@ const distributeSchema = z.object({
   needs: many(z.enum(STANDARD_ENUMS.services, { message: 'Choisissez des besoins de la liste.' })),
 });
 
+/** The facts asked at the hand-over, as the Pass has always named them. */
 export interface Beneficiary {
   tranche_age: string;
   commune_insee: string;
@@ -80,13 +82,17 @@ export interface Beneficiary {
   besoins: string[];
 }
 
-/** Hands a booklet to a beneficiary: no name, only an age band, a commune, a situation, needs. */
+/**
+ * Hands a booklet to a beneficiary: no name, only an age band, a commune, a situation, needs.
+ * The beneficiary becomes a person of the person model (modules/people, ADR 0018), followed by
+ * the distributing structure, in the same transaction; the needs stay on the booklet.
+ */
 export async function distributeBooklet(
   deps: PassDeps,
   actor: Actor | undefined,
   bookletId: string,
   input: unknown,
-): Promise<{ beneficiary: Beneficiary }> {
+): Promise<{ beneficiary: Beneficiary; person: PersonView }> {
   const booklet = await findBooklet(deps.db, bookletId);
   if (!booklet?.distributor_organisation_id) throw new NotFoundError('Carnet introuvable.');
   authorize(actor, passPolicy.distribute, { id: booklet.distributor_organisation_id });
@@ -123,21 +129,37 @@ export async function distributeBooklet(
     situation: v.situation,
     besoins: v.needs,
   };
-  await deps.db.transaction(async (tx) => {
-    const ok = await markDistributed(tx, booklet.id, booklet.distributor_organisation_id as string, {
+  const organisationId = booklet.distributor_organisation_id;
+  const person = await deps.db.transaction(async (tx) => {
+    const created = await createPersonWithin(
+      tx,
+      deps,
+      actor,
+      {
+        organisationId,
+        displayName: passBeneficiaryName(booklet.number),
+        ageBand: beneficiary.tranche_age,
+        residence: { kind: 'commune', inseeCode: beneficiary.commune_insee },
+        situation: beneficiary.situation,
+      },
+      'carnet_pass',
+    );
+    const ok = await markDistributed(tx, booklet.id, organisationId, {
       at: now,
       by: accountIdOf(actor),
-      beneficiary: beneficiary as unknown as Record<string, unknown>,
+      personId: created.id,
+      needs: beneficiary.besoins,
     });
     if (!ok) throw new RuleError('already_distributed', 'Ce carnet a déjà été remis à un bénéficiaire.');
     await appendJournal(tx, deps.clock, {
       action: 'pass.carnet_remis',
       actorUserId: accountIdOf(actor),
-      organisationId: booklet.distributor_organisation_id,
+      organisationId,
       targetType: 'carnet',
       targetId: booklet.id,
-      details: { programme: programme.id, numero: booklet.number },
+      details: { programme: programme.id, numero: booklet.number, personne: created.id },
     });
+    return created;
   });
-  return { beneficiary };
+  return { beneficiary, person };
 }

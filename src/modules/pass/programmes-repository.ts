@@ -139,13 +139,15 @@ export interface BookletRow {
   distributor_organisation_id: string | null;
   assigned_at: Date | null;
   distributed_at: Date | null;
-  beneficiary: Record<string, unknown> | null;
+  /** The person the booklet was handed to (modules/people), and the needs asked then. */
+  person_id: string | null;
+  needs: string[] | null;
   used: number;
   total: number;
 }
 
 const bookletSelect = `
-  SELECT b.id, b.programme_id, b.number, b.distributor_organisation_id, b.assigned_at, b.distributed_at, b.beneficiary,
+  SELECT b.id, b.programme_id, b.number, b.distributor_organisation_id, b.assigned_at, b.distributed_at, b.person_id, b.needs,
          (SELECT count(*) FROM pass_vouchers v WHERE v.booklet_id = b.id AND v.status = 'redeemed') AS used,
          (SELECT count(*) FROM pass_vouchers v WHERE v.booklet_id = b.id) AS total
   FROM pass_booklets b`;
@@ -233,12 +235,12 @@ export async function markDistributed(
   tx: Queryable,
   bookletId: string,
   organisationId: string,
-  input: { at: Date; by: string | null; beneficiary: Record<string, unknown> },
+  input: { at: Date; by: string | null; personId: string; needs: string[] },
 ): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE pass_booklets SET distributed_at = $3, distributed_by = $4, beneficiary = $5
+    `UPDATE pass_booklets SET distributed_at = $3, distributed_by = $4, person_id = $5, needs = $6
      WHERE id = $1 AND distributor_organisation_id = $2 AND distributed_at IS NULL RETURNING id`,
-    [bookletId, organisationId, input.at, input.by, JSON.stringify(input.beneficiary)],
+    [bookletId, organisationId, input.at, input.by, input.personId, input.needs],
   );
   return rows.length === 1;
 }
@@ -259,4 +261,41 @@ export async function programmeCounts(db: Queryable, programmeId: string) {
     [programmeId],
   );
   return rows[0] as { booklets: number; assigned: number; distributed: number; vouchers: number; redeemed: number };
+}
+
+/** Booklets handed over before migration 0131, whose beneficiary is still JSON (locked, one batch). */
+export async function legacyBeneficiaries(
+  tx: Queryable,
+  limit: number,
+): Promise<
+  Array<{
+    id: string;
+    number: number;
+    distributor_organisation_id: string;
+    distributed_at: Date;
+    distributed_by: string | null;
+    beneficiary: Record<string, unknown>;
+  }>
+> {
+  return tx.query(
+    `SELECT id, number, distributor_organisation_id, distributed_at, distributed_by, beneficiary FROM pass_booklets
+     WHERE beneficiary IS NOT NULL AND person_id IS NULL AND distributor_organisation_id IS NOT NULL
+       AND distributed_at IS NOT NULL
+     ORDER BY distributed_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+}
+
+/** The beneficiary moved onto the person model: the booklet names the person, the JSON is emptied. */
+export async function attachMigratedPerson(
+  tx: Queryable,
+  bookletId: string,
+  personId: string,
+  needs: string[],
+): Promise<void> {
+  await tx.query('UPDATE pass_booklets SET person_id = $2, needs = $3, beneficiary = NULL WHERE id = $1', [
+    bookletId,
+    personId,
+    needs,
+  ]);
 }

@@ -14,8 +14,9 @@ import {
   SelectField,
 } from '../../platform/views/components.tsx';
 import { placesByDistance, resolveLocation, SERVICE_LABELS, serviceLabel } from '../lieux/index.ts';
+import { viewPerson } from '../people/index.ts';
 import { AGE_BANDS, type PassDeps, SITUATIONS } from './deps.ts';
-import { type Beneficiary, distributeBooklet } from './distribute-booklets.ts';
+import { distributeBooklet } from './distribute-booklets.ts';
 import { passPolicy, seesDistributionWorkspace } from './policies.ts';
 import { type BookletRow, bookletsHeldBy, findBooklet, findProgramme } from './programmes-repository.ts';
 import { qualifiedPlaceIds } from './qualifications.ts';
@@ -192,10 +193,13 @@ export function distributionRoutes(app: FastifyInstance, opts: { deps: PassDeps 
     const actor = requireActor(request);
     const { booklet, programme } = await bookletFor(request.params.id, actor);
     if (!booklet.distributed_at) return reply.redirect(`/pass/carnets/${booklet.id}/remettre`);
-    const beneficiary = booklet.beneficiary as unknown as Beneficiary;
-    const location = await resolveLocation(deps.db, beneficiary.commune_insee);
+    // The beneficiary's commune, from the person model (opening it is written in its access journal).
+    const person = booklet.person_id ? await viewPerson(deps, actor, booklet.person_id) : undefined;
+    const residence = person?.residence;
+    const commune = residence && 'inseeCode' in residence && residence.inseeCode ? residence : undefined;
+    const location = commune ? await resolveLocation(deps.db, commune.inseeCode as string) : undefined;
     const places =
-      location.kind === 'found'
+      location?.kind === 'found'
         ? await placesByDistance(
             deps.db,
             { latitude: location.latitude, longitude: location.longitude },
@@ -221,7 +225,7 @@ export function distributionRoutes(app: FastifyInstance, opts: { deps: PassDeps 
             <li>{serviceLabel(s)}</li>
           ))}
         </ul>
-        <h2 class="fr-h4">Où aller près de chez vous ({beneficiary.commune})</h2>
+        <h2 class="fr-h4">Où aller près de chez vous{commune?.communeName ? ` (${commune.communeName})` : ''}</h2>
         {places.length === 0 ? (
           <p>
             Demandez à la personne qui vous a remis ce carnet : aucun lieu habilité n’est encore connu près de chez

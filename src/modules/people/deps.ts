@@ -5,7 +5,12 @@ import type { Database } from '../../platform/db/database.ts';
 export interface PeopleDeps {
   db: Database;
   clock: Clock;
-  /** The platform's secret: keys the hash of identity-provider subjects (linkIdentity). */
+  /** Needed by identity links only (PeopleIdentityDeps); accepted everywhere for convenience. */
+  secretKey?: string;
+}
+
+/** What identity links need besides: the platform's secret keys the hash of provider subjects. */
+export interface PeopleIdentityDeps extends PeopleDeps {
   secretKey: string;
 }
 
