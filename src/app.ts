@@ -182,7 +182,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // A place given to another organisation loses its qualification (it belonged to the former one).
     onPlaceReassigned: (tx, change) => suspendQualificationOnReassignment(tx, clock, change),
   });
-  await app.register(peoplePlugin, { deps: { db, clock, secretKey: config.secretKey } });
+  await app.register(peoplePlugin, {
+    deps: { db, clock, secretKey: config.secretKey },
+    operatorName: config.operatorName,
+  });
   await app.register(passPlugin, {
     deps: { db, clock, publicUrl: config.publicUrl, operatorName: config.operatorName },
     organisations,

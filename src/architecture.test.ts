@@ -89,9 +89,9 @@ const tableOwners: Record<string, string> = {
 const allowedModuleDependencies: Record<string, string[]> = {
   accounts: [],
   lieux: [],
-  pass: ['accounts', 'lieux', 'support'], // SIRET checks; places; the session form after a redemption
+  pass: ['accounts', 'lieux', 'people', 'support'], // SIRET checks; places; the booklet's beneficiary; the session form after a redemption
   orientation: ['lieux'],
-  people: ['lieux'], // commune names
+  people: ['accounts', 'lieux'], // names in the access journal; commune names
   site: [],
   mandates: [],
   support: ['lieux', 'people'], // places; the person model; slips through a port wired by app.ts

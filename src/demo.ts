@@ -48,6 +48,7 @@ export async function seedDemo(
     accounts.organisations,
     places.placeIds,
     places.placeIds84,
+    await demoActor(db, accounts.accounts, 'prescripteur@demo.passerelle.localhost'),
   );
   const orientation = await seedOrientationDemo(
     { db, clock },
@@ -55,7 +56,7 @@ export async function seedDemo(
   );
   progress('Données de démonstration : personnes accompagnées…');
   const people = await seedPeopleDemo(
-    { db, clock, secretKey: config.secretKey },
+    { db, clock },
     {
       mediatheque: {
         actor: await demoActor(db, accounts.accounts, 'aidant@demo.passerelle.localhost'),

@@ -15,7 +15,9 @@
  * refused). A 5xx always fails. AUTHZ_MATRIX_PRINT=1 prints the observed rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/platform/auth/actor.ts';
+import { loadUser } from '../../src/modules/accounts/index.ts';
+import { createPerson } from '../../src/modules/people/index.ts';
+import type { Actor, Role } from '../../src/platform/auth/actor.ts';
 import type { Agent } from '../support/agent.ts';
 import { Agent as PlainAgent } from '../support/agent.ts';
 import { signedInAgent } from '../support/sessions.ts';
@@ -38,6 +40,8 @@ let t: TestApp;
 let w: TwoTerritories;
 /** The short link code of the Var's place (« /l/:code »): a real one, so that its cells show the redirection. */
 let placeShortCode: string;
+/** A person followed by the Var structure (« /espace/personnes/:id »). */
+let varPerson: string;
 
 beforeAll(async () => {
   t = await createTestApp({
@@ -52,6 +56,15 @@ beforeAll(async () => {
   )[0]?.short_code;
   if (!code) throw new Error('no short code for the Var place');
   placeShortCode = code;
+  // People: a person followed by the Var structure (created by its aidant).
+  const aidant = await loadUser(t.db, w.var.users.structure?.aidant as string);
+  varPerson = (
+    await createPerson({ db: t.db, clock: clock.now }, { ...aidant?.actor, sessionId: 'matrice' } as Actor, {
+      organisationId: w.var.structure,
+      displayName: 'Personne de la matrice',
+      residence: { kind: 'commune', inseeCode: '83137' },
+    })
+  ).id;
 });
 afterAll(async () => {
   await t?.close();
@@ -99,6 +112,7 @@ function concrete(route: string): { method: string; url: string; body: Record<st
     if (pattern.startsWith('/pass/habilitations/')) return v.qualification;
     if (pattern.includes('lieux/:id')) return v.place;
     if (pattern.startsWith('/mandats/habilitations/')) return v.structure;
+    if (pattern.startsWith('/espace/personnes/')) return varPerson;
     return UNKNOWN_ID;
   };
   const url = pattern

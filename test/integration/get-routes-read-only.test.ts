@@ -99,7 +99,10 @@ beforeAll(async () => {
   const { short_code: shortCode } = await one<{ short_code: string }>('SELECT short_code FROM places WHERE id = $1', [
     place.place_id,
   ]);
+  const person = await one<{ id: string }>('SELECT id FROM people ORDER BY created_at, id LIMIT 1');
   Object.assign(examples, {
+    '/espace/personnes/:id': [`/espace/personnes/${person.id}`],
+    '/espace/personnes/:id/carte.pdf': [`/espace/personnes/${person.id}/carte.pdf`],
     '/assets/*': [asset],
     '/organisations/:id': [`/organisations/${organisation}`],
     '/admin/organisations/:id/territoire': [`/admin/organisations/${organisation}/territoire`],

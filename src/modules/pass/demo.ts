@@ -3,7 +3,7 @@
  * the demo département with a few booklets, some held by the demo CCAS, one handed out.
  * Never in production (checked by the caller).
  */
-import { commandLineActor } from '../../platform/auth/actor.ts';
+import { type Actor, commandLineActor } from '../../platform/auth/actor.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { parisDate } from '../../platform/print/index.ts';
 import type { PassDeps } from './deps.ts';
@@ -22,7 +22,9 @@ export async function seedPassDemo(
     structure84: string;
   },
   placeIds: string[],
-  placeIds84: string[] = [],
+  placeIds84: string[],
+  /** A prescripteur of the demo CCAS: hands booklet n° 1 over (its beneficiary becomes a person). */
+  distributor: Actor,
 ): Promise<string> {
   const now = deps.clock();
   const today = parisDate(now);
@@ -119,7 +121,7 @@ export async function seedPassDemo(
   });
   const first = await findBookletByNumber(deps.db, programme.id, 1);
   if (first) {
-    await distributeBooklet(deps, commandLineActor, first.id, {
+    await distributeBooklet(deps, distributor, first.id, {
       ageBand: '65 à 79 ans',
       commune: '83000',
       situation: 'Retraité ou retraitée',

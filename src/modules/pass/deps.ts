@@ -12,22 +12,5 @@ export interface PassDeps {
 /** Undo is possible this long after a redemption. */
 export const UNDO_WINDOW_MS = 24 * 3600_000;
 
-export const AGE_BANDS = [
-  'moins de 18 ans',
-  '18 à 25 ans',
-  '26 à 44 ans',
-  '45 à 64 ans',
-  '65 à 79 ans',
-  '80 ans et plus',
-] as const;
-export const SITUATIONS = [
-  "En recherche d'emploi",
-  'Bénéficiaire du RSA',
-  'Salarié ou salariée',
-  'Retraité ou retraitée',
-  'Étudiant ou étudiante',
-  'Sans activité',
-  'Sans domicile stable',
-  "Demandeur d'asile ou titre de séjour",
-  'Autre',
-] as const;
+/** The Pass numérique's age bands and situations: kept by the person model (modules/people, ADR 0018). */
+export { PASS_AGE_BANDS as AGE_BANDS, PASS_SITUATIONS as SITUATIONS } from '../people/index.ts';

@@ -7,6 +7,7 @@ import { many, parseInput, text } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { addDays, parisDate } from '../../platform/print/index.ts';
 import { resolveLocation, STANDARD_ENUMS } from '../lieux/index.ts';
+import { createPersonWithin, type PersonView, passBeneficiaryName, type ResidenceInput } from '../people/index.ts';
 import { assertActive } from './consent.ts';
 import { AGE_BANDS, type PassDeps, SITUATIONS } from './deps.ts';
 import { passPolicy } from './policies.ts';
@@ -69,14 +70,13 @@ const distributeSchema = z.object({
   ageBand: z.enum(AGE_BANDS, { message: 'Choisissez une tranche d’âge.' }),
   // Optional (ADR 0027): a person without a stable address may have only a commune of
   // domiciliation, or none that they wish to give.
-  // Optional (ADR 0027): a person without a stable address may have only a commune of
-  // domiciliation, or none that they wish to give.
   commune: z.preprocess((v) => (v === undefined ? '' : v), text(100)),
   contact: z.preprocess((v) => (v === undefined ? '' : v), text(200)),
   situation: z.enum(SITUATIONS, { message: 'Choisissez une situation.' }),
   needs: many(z.enum(STANDARD_ENUMS.services, { message: 'Choisissez des besoins de la liste.' })),
 });
 
+/** The facts asked at the hand-over, as the Pass has always named them. */
 export interface Beneficiary {
   tranche_age: string;
   /** null: no commune given (sans domicile stable, or the person preferred not to say). */
@@ -86,13 +86,31 @@ export interface Beneficiary {
   besoins: string[];
 }
 
-/** Hands a booklet to a beneficiary: no name, only an age band, a commune, a situation, needs. */
+/**
+ * Where the beneficiary lives, in the person model's terms: a commune given by someone without a
+ * stable address (or seeking asylum) is their commune of domiciliation; without a commune, they
+ * are « sans domicile stable », or domiciled somewhere they preferred not to give.
+ */
+function residenceOf(b: Beneficiary): ResidenceInput {
+  const unstable = b.situation === 'Sans domicile stable' || b.situation === "Demandeur d'asile ou titre de séjour";
+  if (b.commune_insee)
+    return unstable
+      ? { kind: 'domiciliation', inseeCode: b.commune_insee }
+      : { kind: 'commune', inseeCode: b.commune_insee };
+  return b.situation === 'Sans domicile stable' ? { kind: 'sans_domicile_stable' } : { kind: 'domiciliation' };
+}
+
+/**
+ * Hands a booklet to a beneficiary: no name, only an age band, a commune, a situation, needs.
+ * The beneficiary becomes a person of the person model (modules/people, ADR 0018), followed by
+ * the distributing structure, in the same transaction; the needs stay on the booklet.
+ */
 export async function distributeBooklet(
   deps: PassDeps,
   actor: Actor | undefined,
   bookletId: string,
   input: unknown,
-): Promise<{ beneficiary: Beneficiary }> {
+): Promise<{ beneficiary: Beneficiary; person: PersonView }> {
   const booklet = await findBooklet(deps.db, bookletId);
   if (!booklet?.distributor_organisation_id) throw new NotFoundError('Carnet introuvable.');
   authorize(actor, passPolicy.distribute, { id: booklet.distributor_organisation_id });
@@ -129,22 +147,38 @@ export async function distributeBooklet(
     situation: v.situation,
     besoins: v.needs,
   };
-  await deps.db.transaction(async (tx) => {
-    const ok = await markDistributed(tx, booklet.id, booklet.distributor_organisation_id as string, {
+  const organisationId = booklet.distributor_organisation_id;
+  const person = await deps.db.transaction(async (tx) => {
+    const created = await createPersonWithin(
+      tx,
+      deps,
+      actor,
+      {
+        organisationId,
+        displayName: passBeneficiaryName(booklet.number),
+        ageBand: beneficiary.tranche_age,
+        residence: residenceOf(beneficiary),
+        situation: beneficiary.situation,
+      },
+      'carnet_pass',
+    );
+    const ok = await markDistributed(tx, booklet.id, organisationId, {
       at: now,
       by: accountIdOf(actor),
-      beneficiary: beneficiary as unknown as Record<string, unknown>,
+      personId: created.id,
+      needs: beneficiary.besoins,
       contact: v.contact === '' ? null : v.contact,
     });
     if (!ok) throw new RuleError('already_distributed', 'Ce carnet a déjà été remis à un bénéficiaire.');
     await appendJournal(tx, deps.clock, {
       action: 'pass.carnet_remis',
       actorUserId: accountIdOf(actor),
-      organisationId: booklet.distributor_organisation_id,
+      organisationId,
       targetType: 'carnet',
       targetId: booklet.id,
-      details: { programme: programme.id, numero: booklet.number },
+      details: { programme: programme.id, numero: booklet.number, personne: created.id },
     });
+    return created;
   });
-  return { beneficiary };
+  return { beneficiary, person };
 }

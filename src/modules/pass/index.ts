@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import type { OrganisationDirectory } from '../../platform/auth/organisation-directory.ts';
 import { journalMigratedAcceptances, notifyFunderOfPendingProgramme } from './consent.ts';
 import type { PassDeps } from './deps.ts';
+import { migrateLegacyBeneficiaries } from './migrate-beneficiaries.ts';
 import { passApiRoutes } from './routes-api.tsx';
 import { distributionRoutes } from './routes-distribution.tsx';
 import { programmeRoutes } from './routes-programmes.tsx';
@@ -17,6 +18,7 @@ import { registerStatementJobs } from './statement-jobs.ts';
 
 export { seedPassDemo } from './demo.ts';
 export type { PassDeps } from './deps.ts';
+export { migrateLegacyBeneficiaries } from './migrate-beneficiaries.ts';
 export { qualifiedPlaceIds, suspendQualificationOnReassignment } from './qualifications.ts';
 export { redeemVoucher } from './redeem-voucher.ts';
 
@@ -27,6 +29,8 @@ async function passModule(
   // The data step of migration 0080: programmes that existed before it are journaled as accepted.
   app.addHook('onReady', async () => {
     await journalMigratedAcceptances(opts.deps.db, opts.deps.clock);
+    // The data step of migration 0131: beneficiaries recorded as JSON become people (ADR 0018).
+    await migrateLegacyBeneficiaries(opts.deps.db, opts.deps.clock);
   });
   programmeRoutes(app, {
     ...opts,

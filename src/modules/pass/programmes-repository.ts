@@ -148,19 +148,21 @@ export interface BookletRow {
   distributor_organisation_id: string | null;
   assigned_at: Date | null;
   distributed_at: Date | null;
-  beneficiary: Record<string, unknown> | null;
   /** Who handed it out (for the 24-hour undo); null when not handed out or the account is gone. */
   distributed_by: string | null;
   /** Set when the coordinator cancelled it before hand-out: its vouchers are refused. */
   cancelled_at: Date | null;
   /** The professional's contact printed on the beneficiary's letter. */
   handed_out_contact: string | null;
+  /** The person the booklet was handed to (modules/people), and the needs asked then. */
+  person_id: string | null;
+  needs: string[] | null;
   used: number;
   total: number;
 }
 
 const bookletSelect = `
-  SELECT b.id, b.programme_id, b.number, b.distributor_organisation_id, b.assigned_at, b.distributed_at, b.beneficiary,
+  SELECT b.id, b.programme_id, b.number, b.distributor_organisation_id, b.assigned_at, b.distributed_at, b.person_id, b.needs,
          b.distributed_by, b.cancelled_at, b.handed_out_contact,
          (SELECT count(*) FROM pass_vouchers v WHERE v.booklet_id = b.id AND v.status = 'redeemed') AS used,
          (SELECT count(*) FROM pass_vouchers v WHERE v.booklet_id = b.id) AS total
@@ -250,12 +252,12 @@ export async function markDistributed(
   tx: Queryable,
   bookletId: string,
   organisationId: string,
-  input: { at: Date; by: string | null; beneficiary: Record<string, unknown>; contact?: string | null },
+  input: { at: Date; by: string | null; personId: string; needs: string[]; contact?: string | null },
 ): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE pass_booklets SET distributed_at = $3, distributed_by = $4, beneficiary = $5, handed_out_contact = $6
+    `UPDATE pass_booklets SET distributed_at = $3, distributed_by = $4, person_id = $5, needs = $6, handed_out_contact = $7
      WHERE id = $1 AND distributor_organisation_id = $2 AND distributed_at IS NULL AND cancelled_at IS NULL RETURNING id`,
-    [bookletId, organisationId, input.at, input.by, JSON.stringify(input.beneficiary), input.contact ?? null],
+    [bookletId, organisationId, input.at, input.by, input.personId, input.needs, input.contact ?? null],
   );
   return rows.length === 1;
 }
@@ -337,7 +339,7 @@ export async function unmarkDistributed(
   since: Date,
 ): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE pass_booklets SET distributed_at = NULL, distributed_by = NULL, beneficiary = NULL, handed_out_contact = NULL
+    `UPDATE pass_booklets SET distributed_at = NULL, distributed_by = NULL, person_id = NULL, needs = NULL, handed_out_contact = NULL
      WHERE id = $1 AND distributor_organisation_id = $2 AND distributed_at IS NOT NULL AND distributed_at >= $3
        AND NOT EXISTS (SELECT 1 FROM pass_vouchers v WHERE v.booklet_id = $1 AND v.status = 'redeemed')
      RETURNING id`,
@@ -387,4 +389,41 @@ export async function bookletHeldByVoucherCode(
       [organisationIds, code],
     )
   )[0];
+}
+
+/** Booklets handed over before migration 0131, whose beneficiary is still JSON (locked, one batch). */
+export async function legacyBeneficiaries(
+  tx: Queryable,
+  limit: number,
+): Promise<
+  Array<{
+    id: string;
+    number: number;
+    distributor_organisation_id: string;
+    distributed_at: Date;
+    distributed_by: string | null;
+    beneficiary: Record<string, unknown>;
+  }>
+> {
+  return tx.query(
+    `SELECT id, number, distributor_organisation_id, distributed_at, distributed_by, beneficiary FROM pass_booklets
+     WHERE beneficiary IS NOT NULL AND person_id IS NULL AND distributor_organisation_id IS NOT NULL
+       AND distributed_at IS NOT NULL
+     ORDER BY distributed_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+}
+
+/** The beneficiary moved onto the person model: the booklet names the person, the JSON is emptied. */
+export async function attachMigratedPerson(
+  tx: Queryable,
+  bookletId: string,
+  personId: string,
+  needs: string[],
+): Promise<void> {
+  await tx.query('UPDATE pass_booklets SET person_id = $2, needs = $3, beneficiary = NULL WHERE id = $1', [
+    bookletId,
+    personId,
+    needs,
+  ]);
 }

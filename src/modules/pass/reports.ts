@@ -6,6 +6,7 @@
 import type { Queryable } from '../../platform/db/database.ts';
 import { nextMonth, parisDate, parisMidnight } from '../../platform/print/index.ts';
 import { placeSummaries } from '../lieux/index.ts';
+import { profileOfPeople } from '../people/index.ts';
 import type { Programme } from './programmes-repository.ts';
 
 export interface FunderReport {
@@ -78,14 +79,18 @@ export async function funderReport(
      GROUP BY 1, 2, 3`,
     [programme.id, start, end],
   );
-  const handedOut = await db.query<{ age: string | null; commune: string | null; situation: string | null; n: number }>(
-    `SELECT beneficiary->>'tranche_age' AS age, beneficiary->>'commune' AS commune, beneficiary->>'situation' AS situation,
-            count(*)::int AS n
-     FROM pass_booklets WHERE programme_id = $1 AND distributed_at IS NOT NULL
-       AND ($2::timestamptz IS NULL OR distributed_at >= $2) AND ($3::timestamptz IS NULL OR distributed_at < $3)
-     GROUP BY 1, 2, 3`,
+  // The beneficiaries are people of the person model (ADR 0018): their profile comes from it, in counts.
+  const handedOutTo = await db.query<{ person_id: string }>(
+    `SELECT person_id FROM pass_booklets WHERE programme_id = $1 AND distributed_at IS NOT NULL AND person_id IS NOT NULL
+       AND ($2::timestamptz IS NULL OR distributed_at >= $2) AND ($3::timestamptz IS NULL OR distributed_at < $3)`,
     [programme.id, start, end],
   );
+  const handedOut = (
+    await profileOfPeople(
+      db,
+      handedOutTo.map((r) => r.person_id),
+    )
+  ).map((r) => ({ age: r.ageBand, commune: r.commune, situation: r.situation, n: r.n }));
   const profileBy = (key: (r: (typeof handedOut)[number]) => string | null, none: string) => {
     const m = new Map<string, number>();
     for (const r of handedOut) m.set(key(r) ?? none, (m.get(key(r) ?? none) ?? 0) + r.n);

@@ -15,8 +15,9 @@ import {
   SelectField,
 } from '../../platform/views/components.tsx';
 import { placesByDistance, resolveLocation, SERVICE_LABELS } from '../lieux/index.ts';
+import { viewPerson } from '../people/index.ts';
 import { AGE_BANDS, type PassDeps, SITUATIONS, UNDO_WINDOW_MS } from './deps.ts';
-import { type Beneficiary, distributeBooklet } from './distribute-booklets.ts';
+import { distributeBooklet } from './distribute-booklets.ts';
 import { passPolicy, seesDistributionWorkspace } from './policies.ts';
 import {
   type BookletRow,
@@ -272,8 +273,11 @@ export function distributionRoutes(
     const actor = requireActor(request);
     const { booklet, programme } = await bookletFor(request.params.id, actor);
     if (!booklet.distributed_at) return reply.redirect(`/pass/carnets/${booklet.id}/remettre`);
-    const beneficiary = booklet.beneficiary as unknown as Beneficiary;
-    const location = beneficiary.commune_insee ? await resolveLocation(deps.db, beneficiary.commune_insee) : null;
+    // The beneficiary's commune, from the person model (opening it is written in its access journal).
+    const person = booklet.person_id ? await viewPerson(deps, actor, booklet.person_id) : undefined;
+    const residence = person?.residence;
+    const commune = residence && 'inseeCode' in residence && residence.inseeCode ? residence : undefined;
+    const location = commune ? await resolveLocation(deps.db, commune.inseeCode as string) : undefined;
     const places =
       location?.kind === 'found'
         ? await placesByDistance(
@@ -284,7 +288,7 @@ export function distributionRoutes(
           )
         : [];
     const search = new URLSearchParams({ pass_numerique: 'oui' });
-    if (beneficiary.commune_insee) search.set('commune', places[0]?.code_postal ?? beneficiary.commune ?? '');
+    if (commune) search.set('commune', places[0]?.code_postal ?? commune.communeName ?? '');
     const placesUrl = `${deps.publicUrl}/lieux?${search.toString()}`;
     const now = deps.clock();
     return reply.page(
@@ -314,7 +318,7 @@ export function distributionRoutes(
           programme={programme}
           bookletNumber={booklet.number}
           vouchers={Number(booklet.total)}
-          commune={beneficiary.commune}
+          commune={commune?.communeName ?? null}
           places={places}
           distributorName={
             (await organisations.name(booklet.distributor_organisation_id as string)) ?? 'votre structure'

@@ -21,12 +21,32 @@ const createSchema = (thisYear: number) =>
 
 export type CreatePersonInput = z.input<ReturnType<typeof createSchema>>;
 
-export async function createPerson(deps: PeopleDeps, actor: Actor | undefined, input: unknown): Promise<PersonView> {
+type Deps = PeopleDeps;
+
+export async function createPerson(deps: Deps, actor: Actor | undefined, input: unknown): Promise<PersonView> {
   const v = parseInput(createSchema(Number(parisToday(deps.clock).slice(0, 4))), input);
   authorize(actor, peoplePolicy.createPerson, { id: v.organisationId });
   checkAge(v);
   await checkResidence(deps, v.residence);
   return deps.db.transaction((tx) => insertPersonFollowed(tx, deps, actor, v, 'creation'));
+}
+
+/**
+ * createPerson inside another module's transaction, so that its own write and the person
+ * commit together (the Pass numérique's booklet hand-over): same checks, same journal entry.
+ */
+export async function createPersonWithin(
+  tx: Queryable,
+  deps: Deps,
+  actor: Actor | undefined,
+  input: unknown,
+  origin: 'creation' | 'carnet_pass' = 'creation',
+): Promise<PersonView> {
+  const v = parseInput(createSchema(Number(parisToday(deps.clock).slice(0, 4))), input);
+  authorize(actor, peoplePolicy.createPerson, { id: v.organisationId });
+  checkAge(v);
+  await checkResidence({ db: tx }, v.residence);
+  return insertPersonFollowed(tx, deps, actor, v, origin);
 }
 
 /**
@@ -36,7 +56,7 @@ export async function createPerson(deps: PeopleDeps, actor: Actor | undefined, i
  */
 export async function insertPersonFollowed(
   tx: Queryable,
-  deps: PeopleDeps,
+  deps: Deps,
   actor: Actor,
   v: z.output<ReturnType<typeof createSchema>>,
   basis: FollowBasis,

@@ -5,7 +5,12 @@ import type { Database } from '../../platform/db/database.ts';
 export interface PeopleDeps {
   db: Database;
   clock: Clock;
-  /** The platform's secret: keys the hash of identity-provider subjects (linkIdentity). */
+  /** Needed by identity links only (PeopleIdentityDeps); accepted everywhere for convenience. */
+  secretKey?: string;
+}
+
+/** What identity links need besides: the platform's secret keys the hash of provider subjects. */
+export interface PeopleIdentityDeps extends PeopleDeps {
   secretKey: string;
 }
 
@@ -53,6 +58,8 @@ export const PASS_SITUATIONS = [
   'Retraité ou retraitée',
   'Étudiant ou étudiante',
   'Sans activité',
+  'Sans domicile stable',
+  "Demandeur d'asile ou titre de séjour",
   'Autre',
 ] as const;
 

@@ -191,3 +191,158 @@ export async function listFollowedBy(
     params,
   );
 }
+
+/**
+ * Likely duplicates among the people an organisation follows: the same folded name, birth
+ * year and commune (each « unknown » matching only « unknown »), live records only.
+ */
+export async function duplicateGroups(q: Queryable, organisationIds: readonly string[]): Promise<string[][]> {
+  if (organisationIds.length === 0) return [];
+  const rows = await q.query<{ ids: string[] }>(
+    `SELECT array_agg(p.id::text ORDER BY p.created_at, p.id) AS ids
+     FROM people p
+     WHERE p.erased_at IS NULL AND p.merged_into IS NULL
+       AND EXISTS (SELECT 1 FROM people_follows f WHERE f.person_id = p.id AND f.organisation_id = ANY($1::uuid[]))
+     GROUP BY p.name_key, p.birth_year, p.commune_insee, p.residence_kind
+     HAVING count(*) > 1
+     ORDER BY min(p.created_at)
+     LIMIT 100`,
+    [organisationIds],
+  );
+  return rows.map((r) => r.ids);
+}
+
+/** Moves what hangs on a duplicate onto the record kept, then leaves the duplicate as a pointer. */
+export async function mergeRecords(
+  tx: Queryable,
+  keep: PersonRecord,
+  duplicate: PersonRecord,
+  at: Date,
+  byUserId: string | null,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO people_follows (person_id, organisation_id, since, by_user_id, basis)
+     SELECT $1, organisation_id, $3, $4, 'fusion' FROM people_follows WHERE person_id = $2
+     ON CONFLICT (person_id, organisation_id) DO NOTHING`,
+    [keep.id, duplicate.id, at, byUserId],
+  );
+  // Contact details: the kept record's, else the duplicate's (with its consent).
+  await tx.query(
+    `UPDATE people_contacts SET person_id = $1 WHERE person_id = $2
+       AND NOT EXISTS (SELECT 1 FROM people_contacts k WHERE k.person_id = $1)`,
+    [keep.id, duplicate.id],
+  );
+  await tx.query('DELETE FROM people_contacts WHERE person_id = $1', [duplicate.id]);
+  await tx.query('UPDATE people_access_log SET person_id = $1 WHERE person_id = $2', [keep.id, duplicate.id]);
+  await tx.query(
+    `UPDATE people_identity_links d SET person_id = $1 WHERE d.person_id = $2
+       AND NOT EXISTS (SELECT 1 FROM people_identity_links k WHERE k.person_id = $1 AND k.provider = d.provider
+                       AND k.subject_hash = d.subject_hash AND k.mandate_organisation_id = d.mandate_organisation_id)`,
+    [keep.id, duplicate.id],
+  );
+  await tx.query('DELETE FROM people_identity_links WHERE person_id = $1', [duplicate.id]);
+  // Facts the kept record lacks come from the duplicate.
+  await tx.query(
+    `UPDATE people SET
+       birth_year = CASE WHEN birth_year IS NULL AND age_band IS NULL THEN $2::int ELSE birth_year END,
+       age_band = CASE WHEN birth_year IS NULL AND age_band IS NULL THEN $3::text ELSE age_band END,
+       situation = COALESCE(situation, $4::text)
+     WHERE id = $1`,
+    [keep.id, duplicate.birthYear, duplicate.ageBand, duplicate.situation],
+  );
+  await tx.query(
+    'UPDATE people SET merged_into = $2, merged_at = $3, display_name = NULL, name_key = NULL WHERE id = $1',
+    [duplicate.id, keep.id, at],
+  );
+}
+
+/** Erasure on request: identifying fields removed, what statistics need kept (band, département, situation). */
+export async function eraseRecord(
+  tx: Queryable,
+  person: PersonRecord,
+  facts: { ageBand: string | null; departement: string | null },
+  at: Date,
+): Promise<void> {
+  await tx.query('DELETE FROM people_contacts WHERE person_id = $1', [person.id]);
+  await tx.query('DELETE FROM people_identity_links WHERE person_id = $1', [person.id]);
+  await tx.query(
+    `UPDATE people SET display_name = NULL, name_key = NULL, birth_year = NULL, age_band = $2,
+       commune_insee = NULL, departement = $3, erased_at = $4
+     WHERE id = $1`,
+    [person.id, facts.ageBand, facts.departement, at],
+  );
+}
+
+export const accessRecord = defineRecord({
+  userId: col.uuid().nullable(),
+  organisationId: col.uuid().nullable(),
+  action: col.text(),
+  at: col.timestamp(),
+});
+
+export async function accessesOf(q: Queryable, personId: string, limit: number) {
+  return selectRows(
+    q,
+    accessRecord,
+    `SELECT ${columnsOf(accessRecord)} FROM people_access_log WHERE person_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+    [personId, limit],
+  );
+}
+
+export const identityLinkRecord = defineRecord({
+  id: col.uuid(),
+  personId: col.uuid(),
+  provider: col.text(),
+  mandateOrganisationId: col.uuid(),
+  linkedAt: col.timestamp(),
+});
+
+export async function insertIdentityLink(
+  tx: Queryable,
+  link: {
+    personId: string;
+    provider: string;
+    subjectHash: string;
+    mandateOrganisationId: string;
+    at: Date;
+    by: string | null;
+  },
+): Promise<{ id: string; created: boolean; personId: string }> {
+  const inserted = await tx.query<{ id: string }>(
+    `INSERT INTO people_identity_links (person_id, provider, subject_hash, mandate_organisation_id, linked_at, linked_by)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (provider, subject_hash, mandate_organisation_id) DO NOTHING RETURNING id`,
+    [link.personId, link.provider, link.subjectHash, link.mandateOrganisationId, link.at, link.by],
+  );
+  if (inserted[0]) return { id: inserted[0].id, created: true, personId: link.personId };
+  const existing = await tx.query<{ id: string; person_id: string }>(
+    'SELECT id, person_id FROM people_identity_links WHERE provider = $1 AND subject_hash = $2 AND mandate_organisation_id = $3',
+    [link.provider, link.subjectHash, link.mandateOrganisationId],
+  );
+  const row = existing[0];
+  if (!row) throw new Error('identity link vanished');
+  return { id: row.id, created: false, personId: row.person_id };
+}
+
+export async function identityLinksOf(q: Queryable, personId: string, organisationIds: readonly string[]) {
+  return selectRows(
+    q,
+    identityLinkRecord,
+    `SELECT ${columnsOf(identityLinkRecord)} FROM people_identity_links
+     WHERE person_id = $1 AND mandate_organisation_id = ANY($2::uuid[]) ORDER BY linked_at`,
+    [personId, organisationIds],
+  );
+}
+
+export async function personIdByIdentity(
+  q: Queryable,
+  provider: string,
+  subjectHash: string,
+  mandateOrganisationId: string,
+): Promise<string | undefined> {
+  const rows = await q.query<{ person_id: string }>(
+    `SELECT person_id FROM people_identity_links WHERE provider = $1 AND subject_hash = $2 AND mandate_organisation_id = $3`,
+    [provider, subjectHash, mandateOrganisationId],
+  );
+  return rows[0]?.person_id;
+}

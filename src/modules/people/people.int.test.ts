@@ -9,7 +9,7 @@ import { createTestApp, type TestApp, TestClock } from '../../../test/support/te
 import { type Actor, commandLineActor } from '../../platform/auth/actor.ts';
 import { guardReadOnly, runReadOnly } from '../../platform/db/read-only-gets.ts';
 import { importCommunes } from '../lieux/index.ts';
-import type { PeopleDeps } from './deps.ts';
+import type { PeopleIdentityDeps } from './deps.ts';
 import {
   createPerson,
   findPersonByCode,
@@ -23,7 +23,7 @@ import {
 // Tuesday 10 November 2026, 10:00 in Paris.
 const clock = new TestClock(new Date('2026-11-10T09:00:00Z'));
 let t: TestApp;
-let deps: PeopleDeps;
+let deps: PeopleIdentityDeps;
 let orgs: Record<'ccas' | 'centre' | 'autre', string>;
 let aidant: Actor;
 let responsable: Actor;
@@ -57,7 +57,7 @@ beforeAll(async () => {
     communes: [],
   });
   coordinateur = await makeActor(t.db, [{ organisationId: coordination, role: 'coordinateur' }]);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await t?.close();

@@ -1,9 +1,9 @@
 /** What a form or another module may send about a person, checked field by field (French messages). */
 import { z } from 'zod';
+import type { Queryable } from '../../platform/db/database.ts';
 import { ValidationError } from '../../platform/http/errors.ts';
 import { email } from '../../platform/http/validation.ts';
 import { communeName } from '../lieux/index.ts';
-import type { PeopleDeps } from './deps.ts';
 import { ALL_AGE_BANDS, ALL_SITUATIONS } from './deps.ts';
 
 /** No control characters (a NUL byte would make PostgreSQL fail): refused with a message. */
@@ -99,7 +99,7 @@ export function checkAge(v: { birthYear?: number | undefined; ageBand?: string |
 }
 
 /** Checks that the commune exists in the gazetteer. */
-export async function checkResidence(deps: Pick<PeopleDeps, 'db'>, residence: ResidenceInput): Promise<void> {
+export async function checkResidence(deps: { db: Queryable }, residence: ResidenceInput): Promise<void> {
   const code = 'inseeCode' in residence ? residence.inseeCode : undefined;
   if (code !== undefined && (await communeName(deps.db, code)) === undefined) {
     throw new ValidationError({ 'residence.inseeCode': `Nous ne connaissons pas la commune de code ${code}.` });

@@ -33,6 +33,8 @@ export const peoplePolicy = definePolicy({
   /** Open a record, change it, record or withdraw the contact consent. */
   viewPerson: (actor: Actor, person: PersonRef) => followsIn(actor, person, ...FOLLOWING),
   updatePerson: (actor: Actor, person: PersonRef) => followsIn(actor, person, ...FOLLOWING),
+  /** A structure's duplicates list (its responsables). */
+  manageOrganisationPeople: (actor: Actor, org: OrgRef) => hasRole(actor, org.id, ...MANAGING),
   /** Merge duplicates, erase on request, read who opened the record. */
   managePerson: (actor: Actor, person: PersonRef) => followsIn(actor, person, ...MANAGING),
   /** Link an identity under a mandate: a helper of the mandate's structure, which follows the person. */
@@ -52,4 +54,9 @@ export function followedPeopleScope(actor: Actor): Scope<'follower'> {
 /** The structures (among those following a person) whose responsables the actor is. */
 export function managedFollowers(actor: Actor, followers: readonly string[]): string[] {
   return followers.filter((id) => hasRole(actor, id, ...MANAGING));
+}
+
+/** The structures whose people the actor administers (duplicates, erasure, access journal). */
+export function administeredOrganisations(actor: Actor): string[] {
+  return organisationsWhere(actor, ...MANAGING);
 }

@@ -39,7 +39,7 @@ export const ERASED_MESSAGE = 'Le dossier de cette personne a été effacé à s
 
 /** Writes who opened the record (allowed inside a GET: ADR 0018). */
 export async function logAccess(
-  deps: Pick<PeopleDeps, 'db' | 'clock'>,
+  deps: PeopleDeps,
   actor: Actor,
   personId: string,
   organisationId: string | null,
@@ -63,6 +63,24 @@ export async function viewPerson(deps: PeopleDeps, actor: Actor | undefined, per
   const followers = await followersOf(deps.db, person.id);
   authorize(actor, peoplePolicy.viewPerson, { followers });
   await logAccess(deps, actor, person.id, actingOrganisation(actor, followers), 'consultation');
+  return toPersonView(deps.db, deps.clock, actor, person, {
+    followers,
+    hasContact: (await findContact(deps.db, person.id)) !== undefined,
+  });
+}
+
+/** The person for their printed card: same check as viewPerson, written as a print in the access journal. */
+export async function viewPersonForCard(
+  deps: PeopleDeps,
+  actor: Actor | undefined,
+  personId: string,
+): Promise<PersonView> {
+  const person = await liveRecord(deps.db, personId);
+  if (person === 'erased') throw new NotFoundError(ERASED_MESSAGE);
+  if (!person) throw new NotFoundError('Personne introuvable.');
+  const followers = await followersOf(deps.db, person.id);
+  authorize(actor, peoplePolicy.viewPerson, { followers });
+  await logAccess(deps, actor, person.id, actingOrganisation(actor, followers), 'impression');
   return toPersonView(deps.db, deps.clock, actor, person, {
     followers,
     hasContact: (await findContact(deps.db, person.id)) !== undefined,
