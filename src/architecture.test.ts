@@ -43,6 +43,7 @@ const tableOwners: Record<string, string> = {
   sign_in_failures: 'platform',
   journal_heads: 'platform',
   oidc_payloads: 'platform',
+  oidc_signing_keys: 'platform',
   organisations: 'module:accounts',
   users: 'module:accounts',
   memberships: 'module:accounts',

@@ -15,6 +15,7 @@ import { PostForm } from '../views/components.tsx';
 import { mountOidcProvider } from './mount-provider.ts';
 import { databaseAdapter } from './oidc-adapter.ts';
 import { FRANCECONNECT_CLAIMS, type ProviderSettings } from './registry.ts';
+import { jwksOf } from './signing-keys.ts';
 
 export const DEV_FRANCECONNECT_PATH = '/dev/franceconnect';
 const CLIENT_ID = 'passerelle-dev';
@@ -60,6 +61,7 @@ export function devFranceConnectSettings(publicUrl: string, secretKey: string): 
     clientId: CLIENT_ID,
     clientSecret: createHmac('sha256', secretKey).update('passerelle/dev-franceconnect/client').digest('hex'),
     label: 'FranceConnect (développement)',
+    idTokenAlg: 'ES256',
   };
 }
 
@@ -71,6 +73,8 @@ export async function mountDevFranceConnect(
   const claimsOf = (sub: string) => FICTIONAL_IDENTITIES.find((i) => i.sub === sub);
   const provider = new Provider(settings.issuer, {
     adapter: databaseAdapter(opts.db, opts.clock),
+    // Persisted keys (signing-keys.ts): tokens survive a restart.
+    jwks: await jwksOf(opts.db, opts.clock, opts.secretKey, 'dev-franceconnect'),
     clients: [
       {
         client_id: settings.clientId,
@@ -80,6 +84,7 @@ export async function mountDevFranceConnect(
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
+        id_token_signed_response_alg: 'ES256',
       },
     ],
     pkce: { required: () => true },

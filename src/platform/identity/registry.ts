@@ -47,6 +47,7 @@ export interface ProviderSettings {
   clientId: string;
   clientSecret: string;
   label: string;
+  idTokenAlg?: string;
 }
 
 function allowHttp(config: Config, issuer: string): boolean {
@@ -85,6 +86,7 @@ export function franceConnectParty(config: Config, p: ProviderSettings): Relying
     // eidas1: the level FranceConnect grants; `login`: a fresh authentication on a shared device.
     extraParams: { acr_values: 'eidas1', prompt: 'login' },
     allowHttp: allowHttp(config, p.issuer),
+    ...(p.idTokenAlg ? { idTokenAlg: p.idTokenAlg } : {}),
   });
 }
 

@@ -21,6 +21,8 @@ export interface RelyingPartySettings {
   extraParams?: Record<string, string>;
   /** Only for a provider on this machine (development and tests). */
   allowHttp: boolean;
+  /** The ID token's signing algorithm, when not RS256 (the development FranceConnect signs ES256). */
+  idTokenAlg?: string;
 }
 
 export interface AuthorizationChecks {
@@ -48,7 +50,10 @@ export class RelyingParty {
       .discovery(
         new URL(this.settings.issuer),
         this.settings.clientId,
-        this.settings.clientSecret,
+        {
+          client_secret: this.settings.clientSecret,
+          ...(this.settings.idTokenAlg ? { id_token_signed_response_alg: this.settings.idTokenAlg } : {}),
+        },
         undefined,
         this.settings.allowHttp ? { execute: [oidc.allowInsecureRequests] } : undefined,
       )
