@@ -153,7 +153,7 @@ describe('hours a manager can enter', () => {
     expect(stored[0]?.horaires).toBe('Mo,Tu,Th,Fr 09:00-12:00,14:00-17:00; Sa 09:30-12:00; 2026 Dec 24 off');
     expect(await textOf(page.locator('body'))).toMatch(/samedi\s*:?\s*de 9 h 30 à 12 h/i);
     await context.close();
-  }, 240_000);
+  }, 420_000);
 
   it('works without JavaScript, says what is wrong in French, and keeps a value it cannot show', async () => {
     const { context, page } = await signIn('rachid@mediatheque.fr', { javaScript: false });
@@ -183,7 +183,7 @@ describe('hours a manager can enter', () => {
     const stored = await server.db.query<{ horaires: string }>("SELECT horaires FROM places WHERE id = 'maison-rdv'");
     expect(stored[0]?.horaires).toBe('Mo 14:00-17:00 "sur rendez-vous"');
     await context.close();
-  }, 240_000);
+  }, 420_000);
 });
 
 describe('Pass numérique: costly mistakes made hard', () => {
@@ -210,7 +210,7 @@ describe('Pass numérique: costly mistakes made hard', () => {
     await shown(page.getByText('Carnets n° 3 à 5 émis : 15 chèques.'));
     expect(await count()).toBe(5);
     await context.close();
-  }, 240_000);
+  }, 420_000);
 
   it('cancels booklets not handed out; their chèques are refused « carnet annulé »', async () => {
     const { context, page } = await signIn('claire@var.fr');
@@ -233,7 +233,7 @@ describe('Pass numérique: costly mistakes made hard', () => {
     await helper.page.getByRole('button', { name: 'Vérifier le chèque' }).click();
     expect(await textOf(helper.page.getByRole('alert'))).toContain('Carnet annulé');
     await Promise.all([context.close(), helper.context.close()]);
-  }, 240_000);
+  }, 420_000);
 
   it('finds « Carnet n° 1 » of the right programme by its printed number', async () => {
     const { context, page } = await signIn('paul@ccas.fr');
@@ -247,7 +247,7 @@ describe('Pass numérique: costly mistakes made hard', () => {
     await fitsTheScreen(page);
     await page.screenshot({ path: path.join(shots, 'recherche-carnet-320.png'), fullPage: true });
     await context.close();
-  }, 240_000);
+  }, 420_000);
 
   it('hands a booklet to a person without a stable address; the letter prints; the hand-out can be undone', async () => {
     const { context, page } = await signIn('paul@ccas.fr');
@@ -314,11 +314,17 @@ describe('an aidant redeeming at one of two places', () => {
        VALUES ($1, 'maison-rdv', '73282932000074', '{}', '{}'::jsonb, 'qualified', $2, $2)`,
       [ids.mediatheque, server.clock.now()],
     );
+    // Booklet n° 1 of « Pass jeunes », handed out (by the data, so that this test stands alone).
+    await server.db.query(
+      `UPDATE pass_booklets SET distributed_at = $2, beneficiary = '{"tranche_age": "18 à 25 ans"}'::jsonb
+       WHERE programme_id = $1 AND number = 1`,
+      [ids.programmeB, server.clock.now()],
+    );
     const codes = (
       await server.db.query<{ code: string }>(
         `SELECT v.code FROM pass_vouchers v JOIN pass_booklets b ON b.id = v.booklet_id
          WHERE b.programme_id = $1 AND b.number = 1 ORDER BY v.position`,
-        [ids.programmeA],
+        [ids.programmeB],
       )
     ).map((r) => r.code);
     const { context, page } = await signIn('amina@mediatheque.fr');
@@ -340,7 +346,7 @@ describe('an aidant redeeming at one of two places', () => {
     await shown(page.getByText('Chèque valable : 10 €'));
     expect(await textOf(page.locator('main'))).toContain('Maison sur rendez-vous');
     await context.close();
-  }, 240_000);
+  }, 420_000);
 });
 
 describe('funder report', () => {
@@ -356,7 +362,7 @@ describe('funder report', () => {
     expect(profile).toContain('moins de 10');
     await fitsTheScreen(page);
     await context.close();
-  }, 240_000);
+  }, 420_000);
 });
 
 describe('accessibility', () => {
