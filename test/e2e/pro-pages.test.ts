@@ -309,6 +309,7 @@ describe('Pass numérique: costly mistakes made hard', () => {
 
 describe('an aidant redeeming at one of two places', () => {
   it('keeps the chosen place for the next chèque, and the next day', async () => {
+    // « Maison sur rendez-vous » comes first in the list: the aidant chooses the other one.
     await server.db.query(
       `INSERT INTO pass_qualifications (organisation_id, place_id, siret, services, commitments, status, requested_at, decided_at)
        VALUES ($1, 'maison-rdv', '73282932000074', '{}', '{}'::jsonb, 'qualified', $2, $2)`,
@@ -332,7 +333,7 @@ describe('an aidant redeeming at one of two places', () => {
     await page
       .getByLabel('Lieu où l’aide est donnée')
       .or(page.getByLabel("Lieu où l'aide est donnée"))
-      .selectOption('maison-rdv');
+      .selectOption('mediatheque-port');
     await page.getByLabel('Code du chèque').fill(formatVoucherCode(codes[0] as string));
     await page.getByRole('button', { name: 'Vérifier le chèque' }).click();
     await page.locator('label', { hasText: 'Démarches administratives en ligne' }).first().click();
@@ -340,11 +341,11 @@ describe('an aidant redeeming at one of two places', () => {
     await shown(page.getByText('Chèque encaissé : 10 €'));
     await page.getByRole('link', { name: 'Encaisser un autre chèque' }).click();
     const place = page.getByLabel('Lieu où l’aide est donnée').or(page.getByLabel("Lieu où l'aide est donnée"));
-    expect(await place.inputValue()).toBe('maison-rdv');
+    expect(await place.inputValue()).toBe('mediatheque-port');
     // A chèque's QR code opens the page without a place: the remembered one is still chosen.
     await page.goto(`${server.url}/pass/encaisser?code=${codes[1]}`);
     await shown(page.getByText('Chèque valable : 10 €'));
-    expect(await textOf(page.locator('main'))).toContain('Maison sur rendez-vous');
+    expect(await textOf(page.locator('main'))).toContain('Lieu : Médiathèque du Port');
     await context.close();
   }, 420_000);
 });
