@@ -163,7 +163,7 @@ const flashTitles: Record<FlashKind, string> = {
 export function FlashMessages({ flashes }: { flashes: Flash[] }) {
   if (flashes.length === 0) return null;
   return (
-    <div class="fr-mb-4w">
+    <div class="fr-mb-4w pa-no-print">
       {flashes.map((f) => (
         <div
           class={`fr-alert fr-alert--${f.kind} fr-alert--sm fr-mb-2w`}
