@@ -10,6 +10,7 @@ import { authorize } from '../../platform/auth/policy.ts';
 import { type AppError, RuleError } from '../../platform/http/errors.ts';
 import { formError } from '../../platform/http/forms.ts';
 import { Breadcrumb, ErrorSummary, PostForm } from '../../platform/views/components.tsx';
+import { identityLinksFor } from '../people/index.ts';
 import { attestationPdf } from './attestation.ts';
 import type { MandatesDeps } from './deps.ts';
 import { currentStructure, helperStanding } from './helper-standing.ts';
@@ -18,6 +19,7 @@ import {
   createMandate,
   type Draft,
   mandateOfStructure,
+  PERSON_LINK_PROVIDER,
   renewMandate,
   revokeMandate,
   type VerifyCode,
@@ -188,6 +190,12 @@ export function mandateRoutes(
     const mandate = await mandateOfStructure(deps, actor, await currentStructure(deps.db, actor), id);
     const usager = await findUsager(deps.db, mandate.usagerId);
     const now = deps.clock();
+    // The people module decides who sees an identity link: only the structure holding the mandate.
+    const link = mandate.personId
+      ? (await identityLinksFor(deps, actor, mandate.personId)).find(
+          (l) => l.mandateOrganisationId === mandate.organisationId && l.provider === PERSON_LINK_PROVIDER,
+        )
+      : undefined;
     return reply.page(
       { title: 'Mandat' },
       <>
@@ -210,6 +218,8 @@ export function mandateRoutes(
             authorisations: mandate.authorisations,
             renewable: isRenewable(mandate, now),
             uses: await usesOf(deps.db, [mandate.id]),
+            personLink:
+              link && mandate.personId ? { personId: mandate.personId, linkedAt: new Date(link.linkedAt) } : undefined,
           }}
         />
       </>,
