@@ -10,7 +10,7 @@ import { authorize } from '../../platform/auth/policy.ts';
 import { type AppError, RuleError } from '../../platform/http/errors.ts';
 import { formError } from '../../platform/http/forms.ts';
 import { Breadcrumb, ErrorSummary, PostForm } from '../../platform/views/components.tsx';
-import { identityLinksFor } from '../people/index.ts';
+import { identityLinksFor, personIdForIdentity } from '../people/index.ts';
 import { attestationPdf } from './attestation.ts';
 import type { MandatesDeps } from './deps.ts';
 import { currentStructure, helperStanding } from './helper-standing.ts';
@@ -25,7 +25,13 @@ import {
   type VerifyCode,
 } from './manage-mandates.ts';
 import { activeFamilies, initialsOf, isRenewable, isRevoked, signedReference } from './mandate-rules.ts';
-import { findUsager, type MandateRecord, mandatesOfOrganisation, usesOf } from './mandates-repository.ts';
+import {
+  findUsager,
+  type MandateRecord,
+  mandatesOfOrganisation,
+  usagerSubjectHash,
+  usesOf,
+} from './mandates-repository.ts';
 import { mandatesPolicy } from './policies.ts';
 import { cookieOptions, IDENTIFIED_COOKIE, readSigned } from './routes-franceconnect.tsx';
 import { ConsentFields, DraftFields, MandateDetail, MandateList } from './views/mandate-views.tsx';
@@ -196,6 +202,15 @@ export function mandateRoutes(
           (l) => l.mandateOrganisationId === mandate.organisationId && l.provider === PERSON_LINK_PROVIDER,
         )
       : undefined;
+    // The record may have been merged into another since: link to the one that lives on.
+    const subject = link ? await usagerSubjectHash(deps.db, mandate.usagerId) : undefined;
+    const livePersonId = subject
+      ? await personIdForIdentity(deps, actor, {
+          provider: PERSON_LINK_PROVIDER,
+          subject,
+          mandateOrganisationId: mandate.organisationId,
+        })
+      : null;
     return reply.page(
       { title: 'Mandat' },
       <>
@@ -219,7 +234,7 @@ export function mandateRoutes(
             renewable: isRenewable(mandate, now),
             uses: await usesOf(deps.db, [mandate.id]),
             personLink:
-              link && mandate.personId ? { personId: mandate.personId, linkedAt: new Date(link.linkedAt) } : undefined,
+              link && livePersonId ? { personId: livePersonId, linkedAt: new Date(link.linkedAt) } : undefined,
           }}
         />
       </>,
