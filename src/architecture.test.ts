@@ -94,7 +94,7 @@ const allowedModuleDependencies: Record<string, string[]> = {
   orientation: ['lieux'],
   people: ['accounts', 'lieux'], // names in the access journal; commune names
   site: [],
-  mandates: [],
+  mandates: ['people'], // the usager linked to the person model (issue 16)
   support: ['lieux', 'people'], // places; the person model; slips through a port wired by app.ts
 };
 

@@ -15,6 +15,7 @@ import { DatabaseBusyError } from '../platform/db/process-lock.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { setJournalKey, verifyJournal } from '../platform/journal/journal.ts';
 import { databaseCommands } from './database-commands.ts';
+import { identityCommands } from './identity-commands.ts';
 import { cliCommands as moduleCommands } from './module-commands.ts';
 
 export interface CliContext {
@@ -121,6 +122,7 @@ const commands: Record<string, Command> = {
     },
   },
   ...databaseCommands,
+  ...identityCommands,
   ...moduleCommands,
 };
 

@@ -10,6 +10,8 @@ import type { Transaction } from '../../platform/db/database.ts';
 import { NotFoundError, RuleError, ValidationError } from '../../platform/http/errors.ts';
 import { checkbox, many, parseInput } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
+import { parisToday } from '../../platform/print/index.ts';
+import { createPersonWithin, linkIdentityWithin, personIdForIdentityWithin } from '../people/index.ts';
 import { TEMPLATE_HASH, TEMPLATE_VERSION } from './attestation.ts';
 import type { MandatesDeps } from './deps.ts';
 import { FAMILY_KEYS, isFamily } from './families.ts';
@@ -26,12 +28,14 @@ import {
 } from './mandate-rules.ts';
 import {
   findMandate,
+  findUsager,
   insertMandate,
   type MandateRecord,
   revokeAuthorisations,
   revokeFamiliesOfOtherMandates,
   revokeWholeMandate,
   upsertUsager,
+  usagerSubjectHash,
 } from './mandates-repository.ts';
 import { mandatesPolicy } from './policies.ts';
 
@@ -119,12 +123,61 @@ async function confirmWithCode(
   return standing;
 }
 
+/** The provider name under which the people module keeps the usager's identity links. */
+export const PERSON_LINK_PROVIDER = 'franceconnect';
+
+/**
+ * The pseudonymous record a structure gets for an usager it had no person for: initials only
+ * (« M. D. »), the birth year. FranceConnect gives the birthplace, not where the person lives,
+ * so the residence is « domiciliation » without commune until a helper corrects it on the record.
+ */
+export function personFactsOf(
+  usager: { givenName: string; familyName: string; birthdate: string },
+  thisYear: number,
+): { displayName: string; birthYear?: number; residence: { kind: 'domiciliation' } } {
+  const initial = (name: string) => Array.from(name.trim())[0]?.toUpperCase() ?? '';
+  const initials = [initial(usager.givenName), initial(usager.familyName)].filter((i) => i !== '');
+  const displayName = initials.length > 0 ? `${initials.join('. ')}.` : usager.givenName.trim().slice(0, 60);
+  const year = Number(usager.birthdate.slice(0, 4));
+  const birthYear = Number.isInteger(year) && year >= thisYear - 120 && year <= thisYear ? year : undefined;
+  return { displayName, ...(birthYear !== undefined ? { birthYear } : {}), residence: { kind: 'domiciliation' } };
+}
+
+/**
+ * Links the usager to a person of the people module, for the structure holding the mandate,
+ * inside the mandate's transaction: the person this structure already linked to this identity,
+ * else a new pseudonymous person followed by the structure, then linked. The identity given to
+ * the people module is the usager's keyed subject hash (the raw provider subject is never kept).
+ */
+async function linkPerson(
+  tx: Transaction,
+  deps: Pick<MandatesDeps, 'db' | 'clock' | 'secretKey'>,
+  actor: Actor,
+  organisationId: string,
+  usagerId: string,
+): Promise<string> {
+  const subject = await usagerSubjectHash(tx, usagerId);
+  const usager = await findUsager(tx, usagerId);
+  if (!subject || !usager) throw new NotFoundError('Cette personne n’est plus identifiée : recommencez.');
+  const identity = { provider: PERSON_LINK_PROVIDER, subject, mandateOrganisationId: organisationId };
+  const peopleDeps = { db: deps.db, clock: deps.clock, secretKey: deps.secretKey };
+  const known = await personIdForIdentityWithin(tx, peopleDeps, actor, identity);
+  if (known) return known;
+  const person = await createPersonWithin(tx, peopleDeps, actor, {
+    ...personFactsOf(usager, Number(parisToday(deps.clock).slice(0, 4))),
+    organisationId,
+  });
+  await linkIdentityWithin(tx, peopleDeps, actor, person.id, identity);
+  return person.id;
+}
+
 async function writeMandate(
   tx: Transaction,
-  deps: Pick<MandatesDeps, 'clock'>,
+  deps: Pick<MandatesDeps, 'db' | 'clock' | 'secretKey'>,
   actor: Actor,
   input: { organisationId: string; usagerId: string; draft: Draft; renews: string | null },
 ): Promise<string> {
+  const personId = await linkPerson(tx, deps, actor, input.organisationId, input.usagerId);
   const now = deps.clock();
   const id = await insertMandate(tx, {
     reference: newReference(),
@@ -138,6 +191,7 @@ async function writeMandate(
     templateVersion: TEMPLATE_VERSION,
     templateHash: TEMPLATE_HASH,
     families: input.draft.families,
+    personId,
   });
   // A family already covered for this person in this structure is replaced by the new mandate.
   const replaced = await revokeFamiliesOfOtherMandates(tx, {
@@ -155,6 +209,7 @@ async function writeMandate(
     targetId: id,
     details: {
       usager: input.usagerId,
+      personne: personId,
       familles: input.draft.families,
       duree: input.draft.duration,
       modele: TEMPLATE_VERSION,
@@ -177,7 +232,7 @@ async function writeMandate(
 }
 
 export async function createMandate(
-  deps: Pick<MandatesDeps, 'db' | 'clock'>,
+  deps: Pick<MandatesDeps, 'db' | 'clock' | 'secretKey'>,
   verifyCode: VerifyCode,
   actor: Actor | undefined,
   input: { organisationId: string; usagerId: string; draft: Draft; form: unknown },
@@ -213,7 +268,7 @@ export async function mandateOfStructure(
  * the URL typed).
  */
 export async function renewMandate(
-  deps: Pick<MandatesDeps, 'db' | 'clock'>,
+  deps: Pick<MandatesDeps, 'db' | 'clock' | 'secretKey'>,
   verifyCode: VerifyCode,
   actor: Actor | undefined,
   input: { organisationId: string; mandateId: string; draft: Draft; form: unknown },

@@ -20,7 +20,6 @@ const Usager = defineRecord({
   birthplace: col.text().nullable(),
   birthcountry: col.text().nullable(),
   email: col.text().nullable(),
-  personId: col.uuid().nullable(),
 });
 export type UsagerRecord = RecordOf<typeof Usager>;
 const usagerColumns = columnsOf(Usager, 'u');
@@ -39,6 +38,8 @@ const Mandate = defineRecord({
   renews: col.uuid().nullable(),
   templateVersion: col.text(),
   templateHash: col.text(),
+  /** The person of the people module this mandate's structure linked the usager to. */
+  personId: col.uuid().nullable(),
 });
 type MandateRow = RecordOf<typeof Mandate>;
 const mandateColumns = columnsOf(Mandate, 'm');
@@ -103,6 +104,12 @@ export async function findUsager(db: Queryable, id: string): Promise<UsagerRecor
   return selectMaybe(db, Usager, `SELECT ${usagerColumns} FROM mandate_usagers u WHERE u.id = $1`, [id]);
 }
 
+/** The keyed hash of the usager's provider subject (mandate-rules' subjectHash), for the person link. */
+export async function usagerSubjectHash(db: Queryable, id: string): Promise<string | undefined> {
+  const rows = await db.query<{ subject_hash: string }>('SELECT subject_hash FROM mandate_usagers WHERE id = $1', [id]);
+  return rows[0]?.subject_hash;
+}
+
 export async function insertMandate(
   db: Queryable,
   input: {
@@ -117,13 +124,14 @@ export async function insertMandate(
     templateVersion: string;
     templateHash: string;
     families: string[];
+    personId: string | null;
   },
 ): Promise<string> {
   const row = await selectOne(
     db,
     Mandate,
-    `INSERT INTO mandates AS m (reference, organisation_id, usager_id, created_by, created_at, duration, expires_at, renews, template_version, template_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${mandateColumns}`,
+    `INSERT INTO mandates AS m (reference, organisation_id, usager_id, created_by, created_at, duration, expires_at, renews, template_version, template_hash, person_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${mandateColumns}`,
     [
       input.reference,
       input.organisationId,
@@ -135,6 +143,7 @@ export async function insertMandate(
       input.renews,
       input.templateVersion,
       input.templateHash,
+      input.personId,
     ],
   );
   await db.query('INSERT INTO mandate_authorisations (mandate_id, family) SELECT $1, unnest($2::text[])', [

@@ -16,6 +16,7 @@ import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { confirmSecondFactorEnrolment, startSecondFactorEnrolment } from '../accounts/enrol-second-factor.ts';
+import { identityLinksFor, personIdForIdentity } from '../people/index.ts';
 import { habilitateStructure, recordHelperTraining } from './habilitations.ts';
 import { signedReference } from './mandate-rules.ts';
 
@@ -26,6 +27,7 @@ let structure: string;
 let other: string;
 let helper: Actor;
 let otherHelper: Actor;
+let personId: string;
 const secrets = new Map<string, string>();
 
 async function enrol(userId: string) {
@@ -80,6 +82,22 @@ async function createThroughPages(agent: Agent, helperId: string, login = 'angel
   const created = await agent.post('/mandats/nouveau/confirmer', { informed: 'on', code: codeOf(helperId) });
   expect(created.statusCode, visibleText(created.body).slice(0, 300)).toBe(303);
   return String(created.headers.location).split('/').pop() as string;
+}
+
+/** The person a mandate is linked to, and how many identity links and people its usager has. */
+async function personOf(mandateId: string) {
+  const [row] = await t.db.query<{ person_id: string | null; subject_hash: string }>(
+    'SELECT m.person_id, u.subject_hash FROM mandates m JOIN mandate_usagers u ON u.id = m.usager_id WHERE m.id = $1',
+    [mandateId],
+  );
+  return { personId: row?.person_id ?? null, subject: row?.subject_hash as string };
+}
+
+async function linksOfStructure(organisationId: string) {
+  return t.db.query<{ person_id: string }>(
+    'SELECT person_id FROM people_identity_links WHERE mandate_organisation_id = $1',
+    [organisationId],
+  );
 }
 
 beforeAll(async () => {
@@ -149,6 +167,59 @@ describe('mandates', () => {
       await t.db.query<{ action: string }>('SELECT action FROM journal WHERE target_id = $1 ORDER BY id', [mandateId])
     ).map((r) => r.action);
     expect(actions).toEqual(['mandats.mandat_cree', 'mandats.famille_autorisee', 'mandats.famille_autorisee']);
+  });
+
+  it('links the usager to a pseudonymous person of the structure, in the same transaction', async () => {
+    const { personId: linked, subject } = await personOf(mandateId);
+    expect(linked).toMatch(/^[0-9a-f-]{36}$/);
+    personId = linked as string;
+    const [person] = await t.db.query<{
+      display_name: string;
+      birth_year: number;
+      residence_kind: string;
+      commune_insee: string | null;
+    }>('SELECT display_name, birth_year, residence_kind, commune_insee FROM people WHERE id = $1', [personId]);
+    // Initials only; the birth year from the birthdate; FranceConnect gives no residence.
+    expect(person).toEqual({
+      display_name: 'A. D.',
+      birth_year: 1962,
+      residence_kind: 'domiciliation',
+      commune_insee: null,
+    });
+    const follows = await t.db.query<{ organisation_id: string }>(
+      'SELECT organisation_id FROM people_follows WHERE person_id = $1',
+      [personId],
+    );
+    expect(follows.map((f) => f.organisation_id)).toEqual([structure]);
+    expect((await linksOfStructure(structure)).map((l) => l.person_id)).toEqual([personId]);
+    const deps = { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey };
+    const identity = { provider: 'franceconnect', subject, mandateOrganisationId: structure };
+    expect(await personIdForIdentity(deps, helper, identity)).toBe(personId);
+    const journal = await t.db.query<{ action: string }>(
+      "SELECT action FROM journal WHERE target_id = $1 AND action LIKE 'personne.%' ORDER BY id",
+      [personId],
+    );
+    expect(journal.map((r) => r.action)).toEqual(['personne.creee', 'personne.identite_liee']);
+    // The structure holding the mandate sees the link on the mandate page.
+    const page = (await agent.get(`/mandats/${mandateId}`)).body;
+    expect(visibleText(page)).toContain('Identité FranceConnect liée le');
+    expect(page).toContain(`href="/espace/personnes/${personId}"`);
+  });
+
+  it('reuses the person for a second mandate of the same identity: the link is created once', async () => {
+    const second = await createThroughPages(agent, helper.userId);
+    expect(second).not.toBe(mandateId);
+    expect((await personOf(second)).personId).toBe(personId);
+    expect(await linksOfStructure(structure)).toHaveLength(1);
+    const created = await t.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM journal WHERE action = 'personne.creee' AND organisation_id = $1",
+      [structure],
+    );
+    expect(created[0]?.n).toBe(1);
+    // The second mandate took over both families: carry on the scenario with it.
+    mandateId = second;
+    const [row] = await t.db.query<{ reference: string }>('SELECT reference FROM mandates WHERE id = $1', [second]);
+    publicRef = signedReference(t.config.secretKey, row?.reference as string);
   });
 
   it('refuses the confirmation without the consent statement or with a wrong code', async () => {
@@ -291,6 +362,29 @@ describe('mandates', () => {
       [id],
     );
     expect(reminders).toHaveLength(1);
+  });
+
+  it('a helper of another structure cannot see the person link; its own mandate gets its own person', async () => {
+    const deps = { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey };
+    expect(await identityLinksFor(deps, otherHelper, personId)).toEqual([]);
+    const { subject } = await personOf(mandateId);
+    await expect(
+      personIdForIdentity(deps, otherHelper, { provider: 'franceconnect', subject, mandateOrganisationId: structure }),
+    ).rejects.toMatchObject({ status: 403 });
+    const intruder = await signedInAgent(env(), otherHelper.userId, '/mandats');
+    const page = await intruder.get(`/mandats/${mandateId}`);
+    expect(page.statusCode).toBe(404);
+    expect(page.body).not.toContain(personId);
+    // The same identity under the other structure's mandate: a separate person, a separate link.
+    const theirs = await createThroughPages(intruder, otherHelper.userId);
+    const theirPerson = (await personOf(theirs)).personId as string;
+    expect(theirPerson).not.toBe(personId);
+    expect((await linksOfStructure(other)).map((l) => l.person_id)).toEqual([theirPerson]);
+    expect(await identityLinksFor(deps, helper, theirPerson)).toEqual([]);
+    expect(await identityLinksFor(deps, otherHelper, theirPerson)).toHaveLength(1);
+    const theirPage = (await intruder.get(`/mandats/${theirs}`)).body;
+    expect(theirPage).toContain(`href="/espace/personnes/${theirPerson}"`);
+    expect(theirPage).not.toContain(personId);
   });
 
   it('keeps the journal intact', async () => {

@@ -10,6 +10,7 @@ import { authorize } from '../../platform/auth/policy.ts';
 import { type AppError, RuleError } from '../../platform/http/errors.ts';
 import { formError } from '../../platform/http/forms.ts';
 import { Breadcrumb, ErrorSummary, PostForm } from '../../platform/views/components.tsx';
+import { identityLinksFor, personIdForIdentity } from '../people/index.ts';
 import { attestationPdf } from './attestation.ts';
 import type { MandatesDeps } from './deps.ts';
 import { currentStructure, helperStanding } from './helper-standing.ts';
@@ -18,12 +19,19 @@ import {
   createMandate,
   type Draft,
   mandateOfStructure,
+  PERSON_LINK_PROVIDER,
   renewMandate,
   revokeMandate,
   type VerifyCode,
 } from './manage-mandates.ts';
 import { activeFamilies, initialsOf, isRenewable, isRevoked, signedReference } from './mandate-rules.ts';
-import { findUsager, type MandateRecord, mandatesOfOrganisation, usesOf } from './mandates-repository.ts';
+import {
+  findUsager,
+  type MandateRecord,
+  mandatesOfOrganisation,
+  usagerSubjectHash,
+  usesOf,
+} from './mandates-repository.ts';
 import { mandatesPolicy } from './policies.ts';
 import { cookieOptions, IDENTIFIED_COOKIE, readSigned } from './routes-franceconnect.tsx';
 import { ConsentFields, DraftFields, MandateDetail, MandateList } from './views/mandate-views.tsx';
@@ -188,6 +196,21 @@ export function mandateRoutes(
     const mandate = await mandateOfStructure(deps, actor, await currentStructure(deps.db, actor), id);
     const usager = await findUsager(deps.db, mandate.usagerId);
     const now = deps.clock();
+    // The people module decides who sees an identity link: only the structure holding the mandate.
+    const link = mandate.personId
+      ? (await identityLinksFor(deps, actor, mandate.personId)).find(
+          (l) => l.mandateOrganisationId === mandate.organisationId && l.provider === PERSON_LINK_PROVIDER,
+        )
+      : undefined;
+    // The record may have been merged into another since: link to the one that lives on.
+    const subject = link ? await usagerSubjectHash(deps.db, mandate.usagerId) : undefined;
+    const livePersonId = subject
+      ? await personIdForIdentity(deps, actor, {
+          provider: PERSON_LINK_PROVIDER,
+          subject,
+          mandateOrganisationId: mandate.organisationId,
+        })
+      : null;
     return reply.page(
       { title: 'Mandat' },
       <>
@@ -210,6 +233,8 @@ export function mandateRoutes(
             authorisations: mandate.authorisations,
             renewable: isRenewable(mandate, now),
             uses: await usesOf(deps.db, [mandate.id]),
+            personLink:
+              link && livePersonId ? { personId: livePersonId, linkedAt: new Date(link.linkedAt) } : undefined,
           }}
         />
       </>,

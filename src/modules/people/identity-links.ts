@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
+import type { Queryable } from '../../platform/db/database.ts';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
@@ -55,48 +56,61 @@ export async function linkIdentity(
   personId: string,
   input: { provider: string; subject: string; mandateOrganisationId: string },
 ): Promise<IdentityLinkView> {
+  parseInput(linkSchema, input);
+  return deps.db.transaction((tx) => linkIdentityWithin(tx, deps, actor, personId, input));
+}
+
+/**
+ * linkIdentity inside another module's transaction (the mandates module links the usager while
+ * it writes the mandate, so that both commit together): same checks, same journal entry.
+ */
+export async function linkIdentityWithin(
+  tx: Queryable,
+  deps: PeopleIdentityDeps,
+  actor: Actor | undefined,
+  personId: string,
+  input: { provider: string; subject: string; mandateOrganisationId: string },
+): Promise<IdentityLinkView> {
   const v = parseInput(linkSchema, input);
   const hash = subjectHash(deps.secretKey, v.provider, v.subject);
-  return deps.db.transaction(async (tx) => {
-    const person = await liveRecord(tx, personId, { lock: true });
-    if (person === 'erased') throw new NotFoundError(ERASED_MESSAGE);
-    if (!person) throw new NotFoundError('Personne introuvable.');
-    authorize(actor, peoplePolicy.linkIdentity, {
-      mandateOrganisationId: v.mandateOrganisationId,
-      followers: await followersOf(tx, person.id),
-    });
-    const now = deps.clock();
-    const link = await insertIdentityLink(tx, {
-      personId: person.id,
-      provider: v.provider,
-      subjectHash: hash,
-      mandateOrganisationId: v.mandateOrganisationId,
-      at: now,
-      by: accountIdOf(actor),
-    });
-    if (link.personId !== person.id) {
-      throw new ConflictError(
-        'identity_linked_elsewhere',
-        'Cette identité est déjà liée à une autre personne de votre structure : fusionnez les deux fiches.',
-      );
-    }
-    if (link.created) {
-      await appendJournal(tx, deps.clock, {
-        action: 'personne.identite_liee',
-        actorUserId: accountIdOf(actor),
-        organisationId: v.mandateOrganisationId,
-        targetType: 'personne',
-        targetId: person.id,
-        details: { fournisseur: v.provider },
-      });
-    }
-    return {
-      id: link.id,
-      provider: v.provider,
-      mandateOrganisationId: v.mandateOrganisationId,
-      linkedAt: now.toISOString(),
-    };
+  const person = await liveRecord(tx, personId, { lock: true });
+  if (person === 'erased') throw new NotFoundError(ERASED_MESSAGE);
+  if (!person) throw new NotFoundError('Personne introuvable.');
+  authorize(actor, peoplePolicy.linkIdentity, {
+    mandateOrganisationId: v.mandateOrganisationId,
+    followers: await followersOf(tx, person.id),
   });
+  const now = deps.clock();
+  const link = await insertIdentityLink(tx, {
+    personId: person.id,
+    provider: v.provider,
+    subjectHash: hash,
+    mandateOrganisationId: v.mandateOrganisationId,
+    at: now,
+    by: accountIdOf(actor),
+  });
+  if (link.personId !== person.id) {
+    throw new ConflictError(
+      'identity_linked_elsewhere',
+      'Cette identité est déjà liée à une autre personne de votre structure : fusionnez les deux fiches.',
+    );
+  }
+  if (link.created) {
+    await appendJournal(tx, deps.clock, {
+      action: 'personne.identite_liee',
+      actorUserId: accountIdOf(actor),
+      organisationId: v.mandateOrganisationId,
+      targetType: 'personne',
+      targetId: person.id,
+      details: { fournisseur: v.provider },
+    });
+  }
+  return {
+    id: link.id,
+    provider: v.provider,
+    mandateOrganisationId: v.mandateOrganisationId,
+    linkedAt: now.toISOString(),
+  };
 }
 
 /** The identity links of a person the actor may see: only those of mandates its structures hold. */
@@ -125,15 +139,25 @@ export async function personIdForIdentity(
   actor: Actor | undefined,
   input: { provider: string; subject: string; mandateOrganisationId: string },
 ): Promise<string | null> {
+  return personIdForIdentityWithin(deps.db, deps, actor, input);
+}
+
+/** personIdForIdentity read through the caller's transaction (see linkIdentityWithin). */
+export async function personIdForIdentityWithin(
+  db: Queryable,
+  deps: Pick<PeopleIdentityDeps, 'secretKey'>,
+  actor: Actor | undefined,
+  input: { provider: string; subject: string; mandateOrganisationId: string },
+): Promise<string | null> {
   const v = parseInput(linkSchema, input);
   authorize(actor, peoplePolicy.viewIdentityLink, { mandateOrganisationId: v.mandateOrganisationId });
   const id = await personIdByIdentity(
-    deps.db,
+    db,
     v.provider,
     subjectHash(deps.secretKey, v.provider, v.subject),
     v.mandateOrganisationId,
   );
   if (!id) return null;
-  const live = await liveRecord(deps.db, id);
+  const live = await liveRecord(db, id);
   return live && live !== 'erased' ? live.id : null;
 }

@@ -32,7 +32,14 @@ export {
 export { listLikelyDuplicates, mergePeople } from './duplicates.ts';
 export { erasePerson } from './erase-person.ts';
 export { findPersonByCode, recordSharingConsent, SHARING_CONSENT_REQUIRED } from './find-person.ts';
-export { type IdentityLinkView, identityLinksFor, linkIdentity, personIdForIdentity } from './identity-links.ts';
+export {
+  type IdentityLinkView,
+  identityLinksFor,
+  linkIdentity,
+  linkIdentityWithin,
+  personIdForIdentity,
+  personIdForIdentityWithin,
+} from './identity-links.ts';
 export {
   importPassBeneficiary,
   type LegacyPassBeneficiary,

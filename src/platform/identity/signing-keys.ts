@@ -104,3 +104,23 @@ export async function dropRetiredKeys(db: Queryable, provider: string, before: D
     )
   ).length;
 }
+
+/** The keys of every provider (or one), without their private parts: for the CLI's status. */
+export async function signingKeysOf(
+  db: Queryable,
+  provider?: string,
+): Promise<Array<{ provider: string; kid: string; state: string; createdAt: Date; changedAt: Date }>> {
+  const rows = await db.query<{ provider: string; kid: string; state: string; created_at: Date; changed_at: Date }>(
+    `SELECT provider, kid, state, created_at, changed_at FROM oidc_signing_keys
+     WHERE $1::text IS NULL OR provider = $1
+     ORDER BY provider, CASE state WHEN 'current' THEN 0 WHEN 'next' THEN 1 ELSE 2 END, created_at DESC`,
+    [provider ?? null],
+  );
+  return rows.map((r) => ({
+    provider: r.provider,
+    kid: r.kid,
+    state: r.state,
+    createdAt: new Date(r.created_at),
+    changedAt: new Date(r.changed_at),
+  }));
+}

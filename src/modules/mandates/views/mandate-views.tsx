@@ -95,6 +95,8 @@ export interface MandateDetailModel {
   authorisations: Array<{ family: string; revokedAt: Date | null }>;
   renewable: boolean;
   uses: Array<{ usedAt: Date; helperFirstName: string; partner: string; family: string }>;
+  /** The people module's record this structure linked the usager to (only for the structure holding the mandate). */
+  personLink?: { personId: string; linkedAt: Date } | undefined;
 }
 
 export function MandateDetail(props: { m: MandateDetailModel; csrf: string; error?: AppError | undefined }) {
@@ -121,6 +123,15 @@ export function MandateDetail(props: { m: MandateDetailModel; csrf: string; erro
           </li>
         ))}
       </ul>
+      {m.personLink ? (
+        <p data-testid="lien-personne">
+          Identité FranceConnect liée le {formatDate(m.personLink.linkedAt)} à la{' '}
+          <a class="fr-link" href={`/espace/personnes/${m.personLink.personId}`}>
+            fiche de la personne suivie par votre structure
+          </a>
+          .
+        </p>
+      ) : null}
       <p>
         <a class="fr-link fr-icon-download-line fr-link--icon-left" href={`/mandats/${m.id}/attestation.pdf`}>
           Imprimer l'attestation (PDF)
