@@ -5,12 +5,13 @@
  * below, so that each passes alone (`-t "…"`) and in any order (issue 9 §4).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Agent } from '../../../test/support/agent.ts';
+import { Agent, visibleText } from '../../../test/support/agent.ts';
 import { makeActor, makeOrganisation, makePerson } from '../../../test/support/factories.ts';
 import { signedInAgent } from '../../../test/support/sessions.ts';
 import { createTestApp, type TestApp, TestClock } from '../../../test/support/test-app.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
+import { ForbiddenError } from '../../platform/http/errors.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
@@ -27,6 +28,7 @@ import { listStatements, markStatementPaid } from './statements.ts';
 import { undoRedemption } from './undo-redemption.ts';
 import { CODE_ALPHABET } from './voucher-code.ts';
 import { VoucherRefused } from './voucher-rules.ts';
+import { vouchersUsedByPerson } from './vouchers-of-person.ts';
 
 // Tuesday 10 November 2026, 10:00 in Paris.
 const START = new Date('2026-11-10T09:00:00Z');
@@ -717,5 +719,51 @@ describe('statements, reports, alerts, API', () => {
       "SELECT count(*) AS n FROM journal WHERE action = 'pass.cheque_encaisse'",
     );
     expect(redemptions[0]?.n).toBe(5);
+  });
+});
+
+describe('vouchers used by a person (their page in the support module)', () => {
+  it('lists the vouchers of the booklet handed to the person, not undone; another structure cannot see them', async () => {
+    const { booklets, codes } = await readyToRedeem();
+    const booklet = codes[0] as string[];
+    await redeem(booklet[0] as string);
+    await redeem(booklet[1] as string);
+    const undone = await redeem(booklet[2] as string);
+    await undoRedemption(deps, helper, undone.redemption.id, { reason: 'Chèque saisi par erreur' });
+    const [row] = await t.db.query<{ person_id: string }>('SELECT person_id FROM pass_booklets WHERE id = $1', [
+      (booklets[0] as Booklet).id,
+    ]);
+    const personId = row?.person_id as string;
+    expect(personId).toBeTruthy();
+
+    // The distributing structure follows the person: its prescripteur reads the vouchers.
+    const used = await vouchersUsedByPerson(deps, distributor, personId);
+    expect(used).toHaveLength(2);
+    expect(used[0]).toMatchObject({
+      place: 'Médiathèque du Port',
+      commune: 'Toulon',
+      service: 'Démarches administratives en ligne',
+      programme: 'Pass numérique du Var 2026',
+    });
+    // A helper of a structure that does not follow the person (the redeeming place's, or Marseille's) may not.
+    await expect(vouchersUsedByPerson(deps, outsider, personId)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(vouchersUsedByPerson(deps, helper, personId)).rejects.toBeInstanceOf(ForbiddenError);
+
+    // Through the person's page of the support module (a helper of the CCAS, which follows the person).
+    const ccasHelper = await makeActor(t.db, [{ organisationId: orgs.ccas, role: 'aidant' }]);
+    const agent = await signedInAgent({ ...t, clock: clock.now }, ccasHelper.userId, '/accompagnements');
+    const page = await agent.get(`/accompagnements/personnes/${personId}`);
+    expect(page.statusCode).toBe(200);
+    const text = visibleText(page.body);
+    expect(text).toContain('Chèques Pass numérique utilisés (2)');
+    expect(text).toContain('Médiathèque du Port (Toulon)');
+    expect(text).toContain('Pass numérique du Var 2026');
+    expect(text).toContain('Démarches administratives en ligne');
+    expect(text).toMatch(/10\s+novembre 2026 à/);
+    // Marseille's helper gets no page at all.
+    const other = await signedInAgent({ ...t, clock: clock.now }, outsider.userId, '/accompagnements');
+    const refused = await other.get(`/accompagnements/personnes/${personId}`);
+    expect(refused.statusCode).toBe(403);
+    expect(visibleText(refused.body)).not.toContain('Médiathèque du Port (Toulon)');
   });
 });

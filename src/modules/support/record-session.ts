@@ -34,6 +34,17 @@ import {
 export interface SupportPorts {
   /** Marks a slip « honorée » for the structure, inside the session's transaction; returns its canonical code. */
   honourSlip?: (db: Database, actor: Actor, code: string, organisationId: string) => Promise<string>;
+  /** The Pass numérique vouchers the person used (pass module; it checks the actor may see the person). */
+  vouchersUsedByPerson?: (actor: Actor, personId: string) => Promise<VoucherUsedByPerson[]>;
+}
+
+/** One voucher a person used, as the pass module gives it to the person's page. */
+export interface VoucherUsedByPerson {
+  redeemedAt: Date;
+  place: string;
+  commune: string;
+  service: string;
+  programme: string;
 }
 
 export type SupportContext = SupportDeps & SupportPorts & { people?: PeopleDeps };
