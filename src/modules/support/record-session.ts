@@ -60,6 +60,11 @@ function asDatabase(engine: Database['engine'], tx: Transaction): Database {
   };
 }
 
+/** The context with the people module's database being the transaction, so that its use cases join it. */
+function withinTransaction(ctx: SupportContext, tx: Transaction): SupportContext {
+  return ctx.people ? { ...ctx, people: { ...ctx.people, db: asDatabase(ctx.db.engine, tx) } } : ctx;
+}
+
 interface Located {
   placeId: string | null;
   communeInsee: string | null;
@@ -167,8 +172,9 @@ export async function recordSession(ctx: SupportContext, actor: Actor | undefine
   const input = parseSessionInput(body, parisToday(ctx.clock));
   authorize(actor, supportPolicy.recordSession, { id: input.organisationId });
   const now = ctx.clock();
-  const write = await writeOf(ctx, ctx.db, actor, input, body);
   return ctx.db.transaction(async (tx) => {
+    // The person named by code or created inline joins this transaction: no person without a session.
+    const write = await writeOf(withinTransaction(ctx, tx), tx, actor, input, body);
     let slipCode: string | null = null;
     if (input.slipCode) {
       if (!ctx.honourSlip)
@@ -251,10 +257,10 @@ export async function updateSession(
     { ...(body && typeof body === 'object' ? body : {}), organisation: current.organisationId, fiche: '' },
     parisToday(ctx.clock),
   );
-  const write = await writeOf(ctx, ctx.db, actor, input, body);
   await ctx.db.transaction(async (tx) => {
     // Checked again on the locked row: the 7 days may have ended, or another request deleted it.
     await changeableSession(ctx, tx, actor, id, true);
+    const write = await writeOf(withinTransaction(ctx, tx), tx, actor, input, body);
     await updateSessionRow(tx, id, { ...write, slipCode: current.slipCode }, ctx.clock());
     await replaceParticipants(tx, id, input.kind === 'atelier' ? input.personIds : []);
     await appendJournal(tx, ctx.clock, {
