@@ -18,6 +18,7 @@ import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { mandatesPlugin } from './modules/mandates/index.ts';
 import { honourSlip, orientationPlugin } from './modules/orientation/index.ts';
 import {
+  isRedemptionOfOrganisation,
   passPlugin,
   qualifiedPlaceIds,
   suspendQualificationOnReassignment,
@@ -225,6 +226,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         (await honourSlip({ db: txDb, clock }, actor, code, { organisationId })).code,
       // The person's page lists the Pass vouchers they used (pass imports support, not the reverse).
       vouchersUsedByPerson: (actor, personId) => vouchersUsedByPerson({ db }, actor, personId),
+      // A session recorded from a redemption names it only if the structure made it (funder's outcomes).
+      isRedemptionOfOrganisation,
     },
   });
 

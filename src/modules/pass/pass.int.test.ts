@@ -14,6 +14,7 @@ import { commandLineActor } from '../../platform/auth/actor.ts';
 import { ForbiddenError } from '../../platform/http/errors.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
+import { sessionFormUrlForVoucher } from '../support/index.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
 import { acceptProgramme } from './consent.ts';
 import { createProgramme } from './create-programme.ts';
@@ -765,5 +766,78 @@ describe('vouchers used by a person (their page in the support module)', () => {
     const refused = await other.get(`/accompagnements/personnes/${personId}`);
     expect(refused.statusCode).toBe(403);
     expect(visibleText(refused.body)).not.toContain('Médiathèque du Port (Toulon)');
+  });
+});
+
+describe('outcomes of the sessions the vouchers paid for (funder’s report)', () => {
+  it('links a session to the redemption it follows, refuses another structure’s, and reports counts from 10 on', async () => {
+    const { programme, booklets, codes } = await readyToRedeem();
+    await hand((booklets[1] as Booklet).id);
+    const redemptions: string[] = [];
+    for (const code of [...(codes[0] as string[]).slice(0, 5), ...(codes[1] as string[]).slice(0, 5)]) {
+      redemptions.push((await redeem(code)).redemption.id);
+    }
+    const agent = await signedInAgent({ ...t, clock: clock.now }, helper.userId, '/accompagnements');
+    // The form opened from the redemption carries it.
+    const url = sessionFormUrlForVoucher({
+      placeId: 'pass-toulon',
+      service: AIDE,
+      date: '2026-11-10',
+      redemptionId: redemptions[0],
+    });
+    const form = await agent.get(url);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`name="cheque" value="${redemptions[0]}"`);
+    const session = (cheque: string, autonomie: string, organisation = orgs.mediatheque, lieu = 'pass-toulon') => ({
+      organisation,
+      type: 'individuel',
+      date: '2026-11-10',
+      duree: '45',
+      lieu_type: 'lieu',
+      lieu,
+      thematiques: ['aide_aux_demarches_administratives'],
+      materiel: ['Téléphone'],
+      autonomie: autonomie,
+      cheque,
+    });
+    const linked = () => t.db.query('SELECT id FROM support_sessions WHERE redemption_id IS NOT NULL');
+
+    // Marseille's helper cannot claim the Toulon redemption; a malformed one is refused too.
+    const other = await signedInAgent({ ...t, clock: clock.now }, outsider.userId, '/accompagnements');
+    const stolen = await other.post(
+      '/accompagnements/nouveau',
+      session(redemptions[0] as string, 'autonome', orgs.marseille, 'pass-marseille'),
+    );
+    expect(stolen.statusCode).toBe(400);
+    expect(visibleText(stolen.body)).toContain('n’a pas été encaissé par votre structure');
+    const bad = await agent.post('/accompagnements/nouveau', session('pas-un-cheque', 'autonome'));
+    expect(bad.statusCode).toBe(400);
+    expect(visibleText(bad.body)).toContain('Ce chèque n’est pas reconnu');
+    expect(await linked()).toHaveLength(0);
+
+    // Under 10 sessions: nothing counted in the report.
+    for (const id of redemptions.slice(0, 3)) {
+      const res = await agent.post('/accompagnements/nouveau', session(id, 'autonome'));
+      expect(res.statusCode, visibleText(res.body).slice(0, 300)).toBe(303);
+    }
+    expect(await linked()).toHaveLength(3);
+    const few = await funderReport(t.db, programme, clock.now());
+    expect(few.outcomes.sessions).toBeNull();
+
+    // 10 sessions: the total and the « Autonome » count are shown; smaller groups stay hidden.
+    for (const id of redemptions.slice(3)) {
+      const res = await agent.post('/accompagnements/nouveau', session(id, 'autonome'));
+      expect(res.statusCode, visibleText(res.body).slice(0, 300)).toBe(303);
+    }
+    const report = await funderReport(t.db, programme, clock.now());
+    expect(report.outcomes.sessions).toBe(10);
+    expect(report.outcomes.byAutonomy).toContainEqual({ label: 'Autonome', count: 10 });
+    expect(report.outcomes.byAutonomy).toContainEqual({ label: 'Fait à la place de la personne', count: null });
+    const funderAgent = await signedInAgent({ ...t, clock: clock.now }, funder.userId);
+    const page = await funderAgent.get(`/pass/programmes/${programme.id}/bilan`);
+    expect(page.statusCode).toBe(200);
+    const text = visibleText(page.body);
+    expect(text).toContain('Résultats des accompagnements payés par les chèques');
+    expect(text).toContain('Séances enregistrées : 10');
   });
 });

@@ -5,7 +5,7 @@
  * someone who may see the person (people's policy: a structure that follows them) gets them.
  */
 import type { Actor } from '../../platform/auth/actor.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database, Queryable } from '../../platform/db/database.ts';
 import { ForbiddenError } from '../../platform/http/errors.ts';
 import { placeSummaries, serviceLabel } from '../lieux/index.ts';
 import { mayActorSeePerson } from '../people/index.ts';
@@ -48,4 +48,17 @@ export async function vouchersUsedByPerson(
     service: serviceLabel(r.service),
     programme: r.programme,
   }));
+}
+
+/** Whether a redemption, not undone, was made by this structure (a session recorded from it names it). */
+export async function isRedemptionOfOrganisation(
+  db: Queryable,
+  redemptionId: string,
+  organisationId: string,
+): Promise<boolean> {
+  const rows = await db.query(
+    'SELECT 1 FROM pass_redemptions WHERE id = $1 AND organisation_id = $2 AND undone_at IS NULL',
+    [redemptionId, organisationId],
+  );
+  return rows.length > 0;
 }

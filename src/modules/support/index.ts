@@ -19,6 +19,7 @@ export { seedSupportDemo } from './demo.ts';
 export type { SupportDeps } from './deps.ts';
 export { sessionFormUrlForVoucher } from './prefill.ts';
 export { recordSession, type SupportPorts, type VoucherUsedByPerson } from './record-session.ts';
+export { outcomesOfRedemptionSessions, type RedemptionOutcomes } from './redemption-outcomes.ts';
 
 export interface SupportPluginOptions {
   deps: SupportDeps;

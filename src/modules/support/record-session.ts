@@ -36,6 +36,8 @@ export interface SupportPorts {
   honourSlip?: (db: Database, actor: Actor, code: string, organisationId: string) => Promise<string>;
   /** The Pass numérique vouchers the person used (pass module; it checks the actor may see the person). */
   vouchersUsedByPerson?: (actor: Actor, personId: string) => Promise<VoucherUsedByPerson[]>;
+  /** Whether a redemption (not undone) was made by this structure (pass module), inside the session's transaction. */
+  isRedemptionOfOrganisation?: (db: Database, redemptionId: string, organisationId: string) => Promise<boolean>;
 }
 
 /** One voucher a person used, as the pass module gives it to the person's page. */
@@ -181,7 +183,17 @@ export async function recordSession(ctx: SupportContext, actor: Actor | undefine
         throw new RuleError('fiche_indisponible', 'Les fiches d’orientation ne sont pas disponibles.');
       slipCode = await ctx.honourSlip(asDatabase(ctx.db.engine, tx), actor, input.slipCode, input.organisationId);
     }
-    const id = await insertSession(tx, { ...write, slipCode }, now);
+    if (input.redemptionId) {
+      if (!ctx.isRedemptionOfOrganisation)
+        throw new RuleError('cheque_indisponible', 'Les chèques Pass numérique ne sont pas disponibles.');
+      if (
+        !(await ctx.isRedemptionOfOrganisation(asDatabase(ctx.db.engine, tx), input.redemptionId, input.organisationId))
+      )
+        throw new ValidationError({
+          cheque: 'Ce chèque n’a pas été encaissé par votre structure, ou son encaissement a été annulé.',
+        });
+    }
+    const id = await insertSession(tx, { ...write, slipCode, redemptionId: input.redemptionId }, now);
     if (input.kind === 'atelier') await replaceParticipants(tx, id, input.personIds);
     const userId = accountIdOf(actor);
     if (userId) {
