@@ -821,6 +821,11 @@ describe('outcomes of the sessions the vouchers paid for (funder’s report)', (
       expect(res.statusCode, visibleText(res.body).slice(0, 300)).toBe(303);
     }
     expect(await linked()).toHaveLength(3);
+    // One session per voucher: the form sent again is refused.
+    const twice = await agent.post('/accompagnements/nouveau', session(redemptions[0] as string, 'autonome'));
+    expect(twice.statusCode).toBe(400);
+    expect(visibleText(twice.body)).toContain('Une séance est déjà enregistrée pour ce chèque');
+    expect(await linked()).toHaveLength(3);
     const few = await funderReport(t.db, programme, clock.now());
     expect(few.outcomes.sessions).toBeNull();
 

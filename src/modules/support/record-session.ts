@@ -24,6 +24,7 @@ import {
   type SessionRow,
   type SessionWrite,
   saveDefaults,
+  sessionOfRedemption,
   updateSessionRow,
 } from './sessions-repository.ts';
 
@@ -192,6 +193,8 @@ export async function recordSession(ctx: SupportContext, actor: Actor | undefine
         throw new ValidationError({
           cheque: 'Ce chèque n’a pas été encaissé par votre structure, ou son encaissement a été annulé.',
         });
+      if (await sessionOfRedemption(tx, input.redemptionId))
+        throw new ValidationError({ cheque: 'Une séance est déjà enregistrée pour ce chèque.' });
     }
     const id = await insertSession(tx, { ...write, slipCode, redemptionId: input.redemptionId }, now);
     if (input.kind === 'atelier') await replaceParticipants(tx, id, input.personIds);

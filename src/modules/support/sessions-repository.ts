@@ -119,6 +119,14 @@ export async function insertSession(tx: Queryable, s: SessionWrite, now: Date): 
   return (rows[0] as { id: string }).id;
 }
 
+/** The session already recorded from a redemption, if any (one session per voucher). */
+export async function sessionOfRedemption(q: Queryable, redemptionId: string): Promise<string | undefined> {
+  const rows = await q.query<{ id: string }>('SELECT id FROM support_sessions WHERE redemption_id = $1 LIMIT 1', [
+    redemptionId,
+  ]);
+  return rows[0]?.id;
+}
+
 export async function updateSessionRow(tx: Queryable, id: string, s: SessionWrite, now: Date): Promise<void> {
   await tx.query(
     `UPDATE support_sessions SET organisation_id = $1, helper_user_id = $2, kind = $3, session_date = $4,
