@@ -17,7 +17,13 @@ import {
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
 import { mandatesPlugin } from './modules/mandates/index.ts';
 import { honourSlip, orientationPlugin } from './modules/orientation/index.ts';
-import { passPlugin, qualifiedPlaceIds, suspendQualificationOnReassignment } from './modules/pass/index.ts';
+import {
+  isRedemptionOfOrganisation,
+  passPlugin,
+  qualifiedPlaceIds,
+  suspendQualificationOnReassignment,
+  vouchersUsedByPerson,
+} from './modules/pass/index.ts';
 import { peoplePlugin } from './modules/people/index.ts';
 import { sitePlugin } from './modules/site/index.tsx';
 import { supportPlugin } from './modules/support/index.ts';
@@ -218,6 +224,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ports: {
       honourSlip: async (txDb, actor, code, organisationId) =>
         (await honourSlip({ db: txDb, clock }, actor, code, { organisationId })).code,
+      // The person's page lists the Pass vouchers they used (pass imports support, not the reverse).
+      vouchersUsedByPerson: (actor, personId) => vouchersUsedByPerson({ db }, actor, personId),
+      // A session recorded from a redemption names it only if the structure made it (funder's outcomes).
+      isRedemptionOfOrganisation,
     },
   });
 

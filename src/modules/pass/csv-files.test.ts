@@ -35,6 +35,7 @@ describe('Pass numérique CSV files', () => {
         communes: [{ label: FORMULA, count: null }],
         situations: [],
       },
+      outcomes: { sessions: null, byAutonomy: [], bySelfAssessment: [] },
     };
     const rows = read(funderReportCsv(report));
     noFormula(rows);

@@ -21,6 +21,7 @@ export type { PassDeps } from './deps.ts';
 export { migrateLegacyBeneficiaries } from './migrate-beneficiaries.ts';
 export { qualifiedPlaceIds, suspendQualificationOnReassignment } from './qualifications.ts';
 export { redeemVoucher } from './redeem-voucher.ts';
+export { isRedemptionOfOrganisation, type VoucherUsed, vouchersUsedByPerson } from './vouchers-of-person.ts';
 
 async function passModule(
   app: FastifyInstance,

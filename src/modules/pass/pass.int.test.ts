@@ -5,14 +5,16 @@
  * below, so that each passes alone (`-t "…"`) and in any order (issue 9 §4).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Agent } from '../../../test/support/agent.ts';
+import { Agent, visibleText } from '../../../test/support/agent.ts';
 import { makeActor, makeOrganisation, makePerson } from '../../../test/support/factories.ts';
 import { signedInAgent } from '../../../test/support/sessions.ts';
 import { createTestApp, type TestApp, TestClock } from '../../../test/support/test-app.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { commandLineActor } from '../../platform/auth/actor.ts';
+import { ForbiddenError } from '../../platform/http/errors.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { assignPlace, importCommunes, importPlaces } from '../lieux/index.ts';
+import { sessionFormUrlForVoucher } from '../support/index.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
 import { acceptProgramme } from './consent.ts';
 import { createProgramme } from './create-programme.ts';
@@ -27,6 +29,7 @@ import { listStatements, markStatementPaid } from './statements.ts';
 import { undoRedemption } from './undo-redemption.ts';
 import { CODE_ALPHABET } from './voucher-code.ts';
 import { VoucherRefused } from './voucher-rules.ts';
+import { vouchersUsedByPerson } from './vouchers-of-person.ts';
 
 // Tuesday 10 November 2026, 10:00 in Paris.
 const START = new Date('2026-11-10T09:00:00Z');
@@ -717,5 +720,129 @@ describe('statements, reports, alerts, API', () => {
       "SELECT count(*) AS n FROM journal WHERE action = 'pass.cheque_encaisse'",
     );
     expect(redemptions[0]?.n).toBe(5);
+  });
+});
+
+describe('vouchers used by a person (their page in the support module)', () => {
+  it('lists the vouchers of the booklet handed to the person, not undone; another structure cannot see them', async () => {
+    const { booklets, codes } = await readyToRedeem();
+    const booklet = codes[0] as string[];
+    await redeem(booklet[0] as string);
+    await redeem(booklet[1] as string);
+    const undone = await redeem(booklet[2] as string);
+    await undoRedemption(deps, helper, undone.redemption.id, { reason: 'Chèque saisi par erreur' });
+    const [row] = await t.db.query<{ person_id: string }>('SELECT person_id FROM pass_booklets WHERE id = $1', [
+      (booklets[0] as Booklet).id,
+    ]);
+    const personId = row?.person_id as string;
+    expect(personId).toBeTruthy();
+
+    // The distributing structure follows the person: its prescripteur reads the vouchers.
+    const used = await vouchersUsedByPerson(deps, distributor, personId);
+    expect(used).toHaveLength(2);
+    expect(used[0]).toMatchObject({
+      place: 'Médiathèque du Port',
+      commune: 'Toulon',
+      service: 'Démarches administratives en ligne',
+      programme: 'Pass numérique du Var 2026',
+    });
+    // A helper of a structure that does not follow the person (the redeeming place's, or Marseille's) may not.
+    await expect(vouchersUsedByPerson(deps, outsider, personId)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(vouchersUsedByPerson(deps, helper, personId)).rejects.toBeInstanceOf(ForbiddenError);
+
+    // Through the person's page of the support module (a helper of the CCAS, which follows the person).
+    const ccasHelper = await makeActor(t.db, [{ organisationId: orgs.ccas, role: 'aidant' }]);
+    const agent = await signedInAgent({ ...t, clock: clock.now }, ccasHelper.userId, '/accompagnements');
+    const page = await agent.get(`/accompagnements/personnes/${personId}`);
+    expect(page.statusCode).toBe(200);
+    const text = visibleText(page.body);
+    expect(text).toContain('Chèques Pass numérique utilisés (2)');
+    expect(text).toContain('Médiathèque du Port (Toulon)');
+    expect(text).toContain('Pass numérique du Var 2026');
+    expect(text).toContain('Démarches administratives en ligne');
+    expect(text).toMatch(/10\s+novembre 2026 à/);
+    // Marseille's helper gets no page at all.
+    const other = await signedInAgent({ ...t, clock: clock.now }, outsider.userId, '/accompagnements');
+    const refused = await other.get(`/accompagnements/personnes/${personId}`);
+    expect(refused.statusCode).toBe(403);
+    expect(visibleText(refused.body)).not.toContain('Médiathèque du Port (Toulon)');
+  });
+});
+
+describe('outcomes of the sessions the vouchers paid for (funder’s report)', () => {
+  it('links a session to the redemption it follows, refuses another structure’s, and reports counts from 10 on', async () => {
+    const { programme, booklets, codes } = await readyToRedeem();
+    await hand((booklets[1] as Booklet).id);
+    const redemptions: string[] = [];
+    for (const code of [...(codes[0] as string[]).slice(0, 5), ...(codes[1] as string[]).slice(0, 5)]) {
+      redemptions.push((await redeem(code)).redemption.id);
+    }
+    const agent = await signedInAgent({ ...t, clock: clock.now }, helper.userId, '/accompagnements');
+    // The form opened from the redemption carries it.
+    const url = sessionFormUrlForVoucher({
+      placeId: 'pass-toulon',
+      service: AIDE,
+      date: '2026-11-10',
+      redemptionId: redemptions[0],
+    });
+    const form = await agent.get(url);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`name="cheque" value="${redemptions[0]}"`);
+    const session = (cheque: string, autonomie: string, organisation = orgs.mediatheque, lieu = 'pass-toulon') => ({
+      organisation,
+      type: 'individuel',
+      date: '2026-11-10',
+      duree: '45',
+      lieu_type: 'lieu',
+      lieu,
+      thematiques: ['aide_aux_demarches_administratives'],
+      materiel: ['Téléphone'],
+      autonomie: autonomie,
+      cheque,
+    });
+    const linked = () => t.db.query('SELECT id FROM support_sessions WHERE redemption_id IS NOT NULL');
+
+    // Marseille's helper cannot claim the Toulon redemption; a malformed one is refused too.
+    const other = await signedInAgent({ ...t, clock: clock.now }, outsider.userId, '/accompagnements');
+    const stolen = await other.post(
+      '/accompagnements/nouveau',
+      session(redemptions[0] as string, 'autonome', orgs.marseille, 'pass-marseille'),
+    );
+    expect(stolen.statusCode).toBe(400);
+    expect(visibleText(stolen.body)).toContain('n’a pas été encaissé par votre structure');
+    const bad = await agent.post('/accompagnements/nouveau', session('pas-un-cheque', 'autonome'));
+    expect(bad.statusCode).toBe(400);
+    expect(visibleText(bad.body)).toContain('Ce chèque n’est pas reconnu');
+    expect(await linked()).toHaveLength(0);
+
+    // Under 10 sessions: nothing counted in the report.
+    for (const id of redemptions.slice(0, 3)) {
+      const res = await agent.post('/accompagnements/nouveau', session(id, 'autonome'));
+      expect(res.statusCode, visibleText(res.body).slice(0, 300)).toBe(303);
+    }
+    expect(await linked()).toHaveLength(3);
+    // One session per voucher: the form sent again is refused.
+    const twice = await agent.post('/accompagnements/nouveau', session(redemptions[0] as string, 'autonome'));
+    expect(twice.statusCode).toBe(400);
+    expect(visibleText(twice.body)).toContain('Une séance est déjà enregistrée pour ce chèque');
+    expect(await linked()).toHaveLength(3);
+    const few = await funderReport(t.db, programme, clock.now());
+    expect(few.outcomes.sessions).toBeNull();
+
+    // 10 sessions: the total and the « Autonome » count are shown; smaller groups stay hidden.
+    for (const id of redemptions.slice(3)) {
+      const res = await agent.post('/accompagnements/nouveau', session(id, 'autonome'));
+      expect(res.statusCode, visibleText(res.body).slice(0, 300)).toBe(303);
+    }
+    const report = await funderReport(t.db, programme, clock.now());
+    expect(report.outcomes.sessions).toBe(10);
+    expect(report.outcomes.byAutonomy).toContainEqual({ label: 'Autonome', count: 10 });
+    expect(report.outcomes.byAutonomy).toContainEqual({ label: 'Fait à la place de la personne', count: null });
+    const funderAgent = await signedInAgent({ ...t, clock: clock.now }, funder.userId);
+    const page = await funderAgent.get(`/pass/programmes/${programme.id}/bilan`);
+    expect(page.statusCode).toBe(200);
+    const text = visibleText(page.body);
+    expect(text).toContain('Résultats des accompagnements payés par les chèques');
+    expect(text).toContain('Séances enregistrées : 10');
   });
 });

@@ -7,6 +7,7 @@ import type { Queryable } from '../../platform/db/database.ts';
 import { nextMonth, parisDate, parisMidnight } from '../../platform/print/index.ts';
 import { placeSummaries } from '../lieux/index.ts';
 import { profileOfPeople } from '../people/index.ts';
+import { outcomesOfRedemptionSessions } from '../support/index.ts';
 import type { Programme } from './programmes-repository.ts';
 
 export interface FunderReport {
@@ -34,6 +35,16 @@ export interface FunderReport {
     ageBands: Array<{ label: string; count: number | null }>;
     communes: Array<{ label: string; count: number | null }>;
     situations: Array<{ label: string; count: number | null }>;
+  };
+  /**
+   * What the support sessions recorded from the programme's redemptions (in the period)
+   * achieved: the helper's autonomy rating and the person's own answer. Counts under 10 are
+   * suppressed (null), the total included.
+   */
+  outcomes: {
+    sessions: number | null;
+    byAutonomy: Array<{ label: string; count: number | null }>;
+    bySelfAssessment: Array<{ label: string; count: number | null }>;
   };
 }
 
@@ -102,6 +113,16 @@ export async function funderReport(
     db,
     live.map((r) => r.place_id),
   );
+  const redemptionIds = await db.query<{ id: string }>(
+    `SELECT id FROM pass_redemptions WHERE programme_id = $1 AND undone_at IS NULL
+       AND ($2::timestamptz IS NULL OR redeemed_at >= $2) AND ($3::timestamptz IS NULL OR redeemed_at < $3)`,
+    [programme.id, start, end],
+  );
+  const outcomes = await outcomesOfRedemptionSessions(
+    db,
+    redemptionIds.map((r) => r.id),
+  );
+  const suppress = (n: number) => (n < SMALL_COUNT ? null : n);
   const tally = (key: (r: (typeof live)[number]) => string) => {
     const m = new Map<string, number>();
     for (const r of live) m.set(key(r), (m.get(key(r)) ?? 0) + r.n);
@@ -139,6 +160,11 @@ export async function funderReport(
       ageBands: profileBy((r) => r.age, 'non renseignée'),
       communes: profileBy((r) => r.commune, 'sans commune indiquée'),
       situations: profileBy((r) => r.situation, 'non renseignée'),
+    },
+    outcomes: {
+      sessions: suppress(outcomes.sessions),
+      byAutonomy: outcomes.byAutonomy.map((x) => ({ label: x.label, count: suppress(x.count) })),
+      bySelfAssessment: outcomes.bySelfAssessment.map((x) => ({ label: x.label, count: suppress(x.count) })),
     },
   };
 }

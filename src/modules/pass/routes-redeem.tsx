@@ -323,6 +323,7 @@ export function redeemRoutes(app: FastifyInstance, opts: { deps: PassDeps; vouch
                     placeId: place,
                     service: result.redemption.service,
                     date: parisDate(result.redemption.redeemed_at),
+                    redemptionId: result.redemption.id,
                   })}
                 >
                   Enregistrer la séance (déjà pré-remplie)

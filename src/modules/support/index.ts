@@ -18,7 +18,8 @@ import { registerStatisticsJobs } from './statistics-jobs.ts';
 export { seedSupportDemo } from './demo.ts';
 export type { SupportDeps } from './deps.ts';
 export { sessionFormUrlForVoucher } from './prefill.ts';
-export { recordSession, type SupportPorts } from './record-session.ts';
+export { recordSession, type SupportPorts, type VoucherUsedByPerson } from './record-session.ts';
+export { outcomesOfRedemptionSessions, type RedemptionOutcomes } from './redemption-outcomes.ts';
 
 export interface SupportPluginOptions {
   deps: SupportDeps;
@@ -36,7 +37,7 @@ async function supportModule(app: FastifyInstance, opts: SupportPluginOptions) {
     personPicker: (actor, organisationId, values, errors, query) =>
       personPicker(people, actor, organisationId, values, errors, query),
   });
-  supportPeopleRoutes(app, { people });
+  supportPeopleRoutes(app, { people, ...(opts.ports ? { ports: opts.ports } : {}) });
   supportStatisticsRoutes(app, { deps: opts.deps, rateLimit: opts.publicApiRateLimit });
   registerStatisticsJobs(app.jobs);
   app.workspace.add({

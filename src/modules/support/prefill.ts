@@ -22,10 +22,13 @@ export function sessionFormUrlForVoucher(input: {
   service: string;
   date: string;
   personId?: string | null;
+  /** The redemption: the session records it, for the funder's report of outcomes. */
+  redemptionId?: string | null;
 }): string {
   const params = new URLSearchParams({ lieu: input.placeId, date: input.date });
   const theme = SERVICE_THEMES[input.service];
   if (theme) params.append('thematiques', theme);
   if (input.personId) params.set('personne', input.personId);
+  if (input.redemptionId) params.set('cheque', input.redemptionId);
   return `/accompagnements/nouveau?${params.toString()}`;
 }

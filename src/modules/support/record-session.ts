@@ -24,6 +24,7 @@ import {
   type SessionRow,
   type SessionWrite,
   saveDefaults,
+  sessionOfRedemption,
   updateSessionRow,
 } from './sessions-repository.ts';
 
@@ -34,6 +35,19 @@ import {
 export interface SupportPorts {
   /** Marks a slip « honorée » for the structure, inside the session's transaction; returns its canonical code. */
   honourSlip?: (db: Database, actor: Actor, code: string, organisationId: string) => Promise<string>;
+  /** The Pass numérique vouchers the person used (pass module; it checks the actor may see the person). */
+  vouchersUsedByPerson?: (actor: Actor, personId: string) => Promise<VoucherUsedByPerson[]>;
+  /** Whether a redemption (not undone) was made by this structure (pass module), inside the session's transaction. */
+  isRedemptionOfOrganisation?: (db: Database, redemptionId: string, organisationId: string) => Promise<boolean>;
+}
+
+/** One voucher a person used, as the pass module gives it to the person's page. */
+export interface VoucherUsedByPerson {
+  redeemedAt: Date;
+  place: string;
+  commune: string;
+  service: string;
+  programme: string;
 }
 
 export type SupportContext = SupportDeps & SupportPorts & { people?: PeopleDeps };
@@ -47,6 +61,11 @@ function asDatabase(engine: Database['engine'], tx: Transaction): Database {
     transaction: (fn) => fn(tx),
     close: async () => {},
   };
+}
+
+/** The context with the people module's database being the transaction, so that its use cases join it. */
+function withinTransaction(ctx: SupportContext, tx: Transaction): SupportContext {
+  return ctx.people ? { ...ctx, people: { ...ctx.people, db: asDatabase(ctx.db.engine, tx) } } : ctx;
 }
 
 interface Located {
@@ -156,15 +175,28 @@ export async function recordSession(ctx: SupportContext, actor: Actor | undefine
   const input = parseSessionInput(body, parisToday(ctx.clock));
   authorize(actor, supportPolicy.recordSession, { id: input.organisationId });
   const now = ctx.clock();
-  const write = await writeOf(ctx, ctx.db, actor, input, body);
   return ctx.db.transaction(async (tx) => {
+    // The person named by code or created inline joins this transaction: no person without a session.
+    const write = await writeOf(withinTransaction(ctx, tx), tx, actor, input, body);
     let slipCode: string | null = null;
     if (input.slipCode) {
       if (!ctx.honourSlip)
         throw new RuleError('fiche_indisponible', 'Les fiches d’orientation ne sont pas disponibles.');
       slipCode = await ctx.honourSlip(asDatabase(ctx.db.engine, tx), actor, input.slipCode, input.organisationId);
     }
-    const id = await insertSession(tx, { ...write, slipCode }, now);
+    if (input.redemptionId) {
+      if (!ctx.isRedemptionOfOrganisation)
+        throw new RuleError('cheque_indisponible', 'Les chèques Pass numérique ne sont pas disponibles.');
+      if (
+        !(await ctx.isRedemptionOfOrganisation(asDatabase(ctx.db.engine, tx), input.redemptionId, input.organisationId))
+      )
+        throw new ValidationError({
+          cheque: 'Ce chèque n’a pas été encaissé par votre structure, ou son encaissement a été annulé.',
+        });
+      if (await sessionOfRedemption(tx, input.redemptionId))
+        throw new ValidationError({ cheque: 'Une séance est déjà enregistrée pour ce chèque.' });
+    }
+    const id = await insertSession(tx, { ...write, slipCode, redemptionId: input.redemptionId }, now);
     if (input.kind === 'atelier') await replaceParticipants(tx, id, input.personIds);
     const userId = accountIdOf(actor);
     if (userId) {
@@ -240,10 +272,10 @@ export async function updateSession(
     { ...(body && typeof body === 'object' ? body : {}), organisation: current.organisationId, fiche: '' },
     parisToday(ctx.clock),
   );
-  const write = await writeOf(ctx, ctx.db, actor, input, body);
   await ctx.db.transaction(async (tx) => {
     // Checked again on the locked row: the 7 days may have ended, or another request deleted it.
     await changeableSession(ctx, tx, actor, id, true);
+    const write = await writeOf(withinTransaction(ctx, tx), tx, actor, input, body);
     await updateSessionRow(tx, id, { ...write, slipCode: current.slipCode }, ctx.clock());
     await replaceParticipants(tx, id, input.kind === 'atelier' ? input.personIds : []);
     await appendJournal(tx, ctx.clock, {

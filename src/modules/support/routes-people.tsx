@@ -7,12 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize } from '../../platform/auth/policy.ts';
-import { formatDate } from '../../platform/print/index.ts';
+import { formatDate, formatDateTime } from '../../platform/print/index.ts';
 import { Breadcrumb, fieldId, InputField, SelectField, TableFrame } from '../../platform/views/components.tsx';
 import type { PeopleDeps } from '../people/index.ts';
 import { residenceLabel } from '../people/index.ts';
 import { AGE_BANDS, AUTONOMY } from './data.ts';
 import { helpingOrganisations, supportPolicy } from './policies.ts';
+import type { SupportPorts, VoucherUsedByPerson } from './record-session.ts';
 import { followedPeople } from './session-person.ts';
 import { type PersonSupportView, personSupportView, type ThemeProgress } from './view-person.ts';
 import { ColumnChart } from './views/charts.tsx';
@@ -227,6 +228,47 @@ function ProgressionChart({ id, progress }: { id: string; progress: ThemeProgres
   );
 }
 
+/** The Pass numérique vouchers used with the booklets handed to the person. */
+function VouchersUsed({ vouchers }: { vouchers: VoucherUsedByPerson[] | null }) {
+  return (
+    <>
+      <h2>Chèques Pass numérique utilisés</h2>
+      {vouchers === null ? (
+        <p>Les chèques Pass numérique ne sont pas disponibles sur ce service.</p>
+      ) : vouchers.length === 0 ? (
+        <p>Aucun chèque utilisé : aucun carnet remis à cette personne, ou aucun chèque encore utilisé.</p>
+      ) : (
+        <TableFrame label="Chèques Pass numérique utilisés">
+          <table>
+            <caption>Chèques Pass numérique utilisés ({vouchers.length})</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Lieu</th>
+                <th scope="col">Service</th>
+                <th scope="col">Programme</th>
+              </tr>
+            </thead>
+            <tbody>
+              {vouchers.map((v) => (
+                <tr>
+                  <td>{formatDateTime(v.redeemedAt)}</td>
+                  <td>
+                    {v.place}
+                    {v.commune ? ` (${v.commune})` : ''}
+                  </td>
+                  <td>{v.service}</td>
+                  <td>{v.programme}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableFrame>
+      )}
+    </>
+  );
+}
+
 function PersonPage({ view }: { view: PersonSupportView }) {
   const p = view.person;
   return (
@@ -289,6 +331,7 @@ function PersonPage({ view }: { view: PersonSupportView }) {
           </tbody>
         </table>
       </TableFrame>
+      <VouchersUsed vouchers={view.vouchers} />
       <p class="fr-text--sm fr-mt-2w">
         Niveaux : {AUTONOMY.map((a) => a.label).join(' → ')}. Les notes des aidants ne sont jamais affichées ici.
       </p>
@@ -296,7 +339,10 @@ function PersonPage({ view }: { view: PersonSupportView }) {
   );
 }
 
-export function supportPeopleRoutes(app: FastifyInstance, opts: { people: PeopleDeps }) {
+export function supportPeopleRoutes(
+  app: FastifyInstance,
+  opts: { people: PeopleDeps; ports?: Pick<SupportPorts, 'vouchersUsedByPerson'> },
+) {
   const { people } = opts;
 
   app.get('/accompagnements/personnes', async (request, reply) => {
@@ -349,7 +395,7 @@ export function supportPeopleRoutes(app: FastifyInstance, opts: { people: People
 
   app.get<{ Params: { id: string } }>('/accompagnements/personnes/:id', async (request, reply) => {
     const actor = requireActor(request);
-    const view = await personSupportView(people, actor, request.params.id);
+    const view = await personSupportView(people, actor, request.params.id, opts.ports);
     return reply.page({ ...PAGE, title: view.person.displayName }, <PersonPage view={view} />);
   });
 }

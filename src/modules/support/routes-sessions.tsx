@@ -69,6 +69,8 @@ function prefillOf(query: Record<string, unknown>): FormValues {
   if (themes.length > 0) out.thematiques = themes;
   const fiche = one('fiche');
   if (/^[0-9A-Za-z-]{8,12}$/.test(fiche)) out.fiche = fiche.toUpperCase();
+  const cheque = one('cheque');
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cheque)) out.cheque = cheque;
   if (one('type') === 'atelier') out.type = 'atelier';
   const date = one('date');
   if (/^\d{4}-\d{2}-\d{2}$/.test(date)) out.date = date;

@@ -56,6 +56,8 @@ export interface SessionInput {
   personIds: string[];
   /** A slip code (fiche d'orientation) the person came with. */
   slipCode: string | null;
+  /** The voucher redemption the session follows (the form opened after encaissement). */
+  redemptionId: string | null;
 }
 
 type Body = Record<string, unknown>;
@@ -255,6 +257,11 @@ export function parseSessionInput(body: unknown, today: string): SessionInput {
     }
   }
 
+  const chequeRaw = one(b, 'cheque');
+  const redemptionId = chequeRaw === '' ? null : chequeRaw;
+  if (redemptionId !== null && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(redemptionId)) {
+    errors.cheque = 'Ce chèque n’est pas reconnu : ouvrez le formulaire depuis la page du chèque encaissé.';
+  }
   const slipRaw = one(b, 'fiche');
   const slipCode = slipRaw === '' ? null : slipRaw.slice(0, 40);
 
@@ -281,6 +288,7 @@ export function parseSessionInput(body: unknown, today: string): SessionInput {
     anonymous,
     personIds,
     slipCode,
+    redemptionId,
   };
 }
 

@@ -9,7 +9,7 @@ import type { Queryable } from '../../platform/db/database.ts';
 import { AppError, ValidationError } from '../../platform/http/errors.ts';
 import { resolveLocation } from '../lieux/index.ts';
 import {
-  createPerson,
+  createPersonWithin,
   findPersonByCode,
   listPeopleFollowedBy,
   type PeopleDeps,
@@ -61,8 +61,9 @@ export function namesPersonOtherwise(body: unknown): boolean {
 
 /**
  * The person the form names by code or as a new person (after the session's own fields were
- * checked, so that a refused session creates nobody). Returns its id, or undefined when the
- * form names the person by the list (or nobody).
+ * checked). Runs inside the session's transaction (`db` and `deps.db` are that transaction),
+ * so that a session refused later (an unknown slip, a failed insert) leaves no person behind.
+ * Returns its id, or undefined when the form names the person by the list (or nobody).
  */
 export async function personFromForm(
   deps: PeopleDeps,
@@ -114,7 +115,7 @@ export async function personFromForm(
   }
   const year = one(b, 'personne_annee');
   try {
-    const person = await createPerson(deps, actor, {
+    const person = await createPersonWithin(db, deps, actor, {
       organisationId,
       displayName: one(b, 'personne_nom'),
       ...(year ? { birthYear: /^\d{4}$/.test(year) ? Number(year) : year } : {}),

@@ -40,6 +40,7 @@ export const SessionRecord = defineRecord({
   anonymousTotal: col.int(),
   personId: col.uuid().nullable(),
   slipCode: col.text().nullable(),
+  redemptionId: col.uuid().nullable(),
   createdAt: col.timestamp(),
   updatedAt: col.timestamp(),
 });
@@ -71,6 +72,8 @@ export interface SessionWrite {
   anonymousCounts: AnonymousCounts | null;
   personId: string | null;
   slipCode: string | null;
+  /** The voucher redemption the session was recorded from (set at creation only). */
+  redemptionId?: string | null;
 }
 
 function writeParams(s: SessionWrite): unknown[] {
@@ -107,13 +110,21 @@ export async function insertSession(tx: Queryable, s: SessionWrite, now: Date): 
     `INSERT INTO support_sessions (organisation_id, helper_user_id, kind, session_date, duration_minutes, place_kind,
        place_id, commune_insee, departement, themes, procedures, procedure_name, devices, autonomy, self_assessment,
        oriented_to, oriented_place_id, notes, workshop_title, workshop_level, anonymous_counts, anonymous_total,
-       person_id, slip_code, created_at, updated_at)
+       person_id, slip_code, created_at, updated_at, redemption_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb,
-       $22, $23, $24, $25, $25)
+       $22, $23, $24, $25, $25, $26)
      RETURNING id`,
-    [...writeParams(s), now],
+    [...writeParams(s), now, s.redemptionId ?? null],
   );
   return (rows[0] as { id: string }).id;
+}
+
+/** The session already recorded from a redemption, if any (one session per voucher). */
+export async function sessionOfRedemption(q: Queryable, redemptionId: string): Promise<string | undefined> {
+  const rows = await q.query<{ id: string }>('SELECT id FROM support_sessions WHERE redemption_id = $1 LIMIT 1', [
+    redemptionId,
+  ]);
+  return rows[0]?.id;
 }
 
 export async function updateSessionRow(tx: Queryable, id: string, s: SessionWrite, now: Date): Promise<void> {

@@ -396,6 +396,26 @@ describe('followed people and outcomes', () => {
     expect(text).not.toContain('Vient pour sa boîte mail.');
   });
 
+  it('creates the inline person in the session’s transaction: a session refused afterwards leaves no person', async () => {
+    const before = await sessions();
+    const people = () => count("SELECT count(*)::int AS n FROM people WHERE display_name = 'Fantôme'");
+    // Every field is valid and the person is created, then the unknown slip refuses the session.
+    const res = await aidant.post(
+      '/accompagnements/nouveau',
+      valid({
+        fiche: 'ZZZZ-ZZZZ',
+        nouvelle_personne: 'on',
+        personne_nom: 'Fantôme',
+        personne_tranche: '25-39 ans',
+        personne_sans_domicile: 'on',
+      }),
+    );
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode).toBeLessThan(500);
+    expect(await sessions()).toBe(before);
+    expect(await people()).toBe(0);
+  });
+
   it('refuses a person another structure follows until the person agrees, then records', async () => {
     const other = await signIn('aidant@autre.fr');
     const created = await other.post('/accompagnements/nouveau', {

@@ -10,6 +10,7 @@ import { placeSummaries } from '../lieux/index.ts';
 import { type PeopleDeps, type PersonView, viewPerson } from '../people/index.ts';
 import { AUTONOMY, labelOf, SELF_ASSESSMENT, THEMES } from './data.ts';
 import { supportPolicy } from './policies.ts';
+import type { SupportPorts, VoucherUsedByPerson } from './record-session.ts';
 import { sessionsOfPerson } from './sessions-repository.ts';
 
 export interface ProgressPoint {
@@ -32,16 +33,20 @@ export interface PersonSupportView {
   sessions: Array<{ date: string; kind: string; themes: string; durationMinutes: number; where: string }>;
   months: Array<{ month: string; count: number }>;
   progress: ThemeProgress[];
+  /** Pass numérique vouchers used with the booklets handed to the person; null when the Pass is not wired. */
+  vouchers: VoucherUsedByPerson[] | null;
 }
 
 export async function personSupportView(
   deps: PeopleDeps,
   actor: Actor | undefined,
   personId: string,
+  ports: Pick<SupportPorts, 'vouchersUsedByPerson'> = {},
 ): Promise<PersonSupportView> {
   authorize(actor, supportPolicy.viewOwnSessions, null);
   const person = await viewPerson(deps, actor, personId);
   const rows = await sessionsOfPerson(deps.db, person.id);
+  const vouchers = ports.vouchersUsedByPerson ? await ports.vouchersUsedByPerson(actor, person.id) : null;
   const places = await placeSummaries(
     deps.db,
     rows.flatMap((r) => (r.placeId ? [r.placeId] : [])),
@@ -75,5 +80,6 @@ export async function personSupportView(
     })),
     months: [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, count]) => ({ month, count })),
     progress,
+    vouchers,
   };
 }

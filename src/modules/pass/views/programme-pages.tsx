@@ -266,7 +266,7 @@ export function ProgrammePage(props: {
   );
 }
 
-function ProfileTable(props: { caption: string; rows: Array<{ label: string; count: number | null }> }) {
+function ProfileTable(props: { caption: string; rows: Array<{ label: string; count: number | null }>; unit?: string }) {
   if (props.rows.length === 0) return null;
   return (
     <TableFrame label={props.caption}>
@@ -275,7 +275,7 @@ function ProfileTable(props: { caption: string; rows: Array<{ label: string; cou
         <thead>
           <tr>
             <th scope="col">Catégorie</th>
-            <th scope="col">Carnets remis</th>
+            <th scope="col">{props.unit ?? 'Carnets remis'}</th>
           </tr>
         </thead>
         <tbody>
@@ -408,6 +408,26 @@ export function FunderReportPage(props: {
         <ProfileTable caption="Par commune" rows={r.profile.communes} />
         <ProfileTable caption="Par situation" rows={r.profile.situations} />
         {r.profile.ageBands.length === 0 ? <p>Aucun carnet remis{r.period ? ' sur cette période' : ''}.</p> : null}
+      </div>
+      <h2 class="fr-h4 fr-mt-4w">Résultats des accompagnements payés par les chèques</h2>
+      <p class="fr-text--sm">
+        Séances enregistrées par les aidants juste après l’encaissement d’un chèque
+        {r.period ? ' de la période' : ''}. Moins de 10 séances : le nombre n’est pas montré.
+      </p>
+      <div data-testid="resultats-accompagnements">
+        <p>
+          Séances enregistrées : <strong>{r.outcomes.sessions === null ? 'moins de 10' : r.outcomes.sessions}</strong>
+        </p>
+        {r.outcomes.sessions === null ? null : (
+          <>
+            <ProfileTable caption="Autonomie selon l’aidant" unit="Séances" rows={r.outcomes.byAutonomy} />
+            <ProfileTable
+              caption="La personne pense pouvoir refaire seule"
+              unit="Séances"
+              rows={r.outcomes.bySelfAssessment}
+            />
+          </>
+        )}
       </div>
     </>
   );

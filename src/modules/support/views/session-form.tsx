@@ -182,6 +182,9 @@ export function SessionFormPage(p: {
       {p.search}
       <PostForm action={p.action} csrf={p.csrf} class="pa-session-form">
         {str(values, 'fiche') ? <input type="hidden" name="fiche" value={str(values, 'fiche')} /> : null}
+        {str(values, 'cheque') && !p.editing ? (
+          <input type="hidden" name="cheque" value={str(values, 'cheque')} />
+        ) : null}
         {options.organisations.length > 1 && !p.editing ? (
           <SelectField
             name="organisation"
