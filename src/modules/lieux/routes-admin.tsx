@@ -257,11 +257,8 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
           </button>
         </form>
         <h2 class="fr-h4 fr-mt-4w">Référentiel des communes</h2>
-        <form
-          method="post"
-          action={`/admin/lieux/communes?_csrf=${encodeURIComponent(csrf)}`}
-          enctype="multipart/form-data"
-        >
+        <form method="post" action="/admin/lieux/communes" enctype="multipart/form-data">
+          <CsrfField token={csrf} />
           <div class="fr-upload-group fr-mb-2w">
             <label class="fr-label" for="fichier-communes">
               Base officielle des codes postaux (laposte_hexasmal.csv)
@@ -329,11 +326,13 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
     }
   });
 
-  app.post('/admin/lieux/communes', async (request, reply) => {
+  // Same as the places import: the token is a field of the form (readUpload), and the result is
+  // a message on the page redirected to, so a reload never replaces the base again (issue 13).
+  app.post('/admin/lieux/communes', { preValidation: readUpload }, async (request, reply) => {
     const actor = requireActor(request);
     authorize(actor, lieuxPolicy.importPlaces, null);
     try {
-      const file = await uploadedFile(request);
+      const file = takeUpload(request);
       const report = await importCommunes(deps, actor, file.bytes, file.name);
       reply.flash(
         'success',
