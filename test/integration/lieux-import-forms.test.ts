@@ -78,3 +78,42 @@ describe('the communes import form', () => {
     expect(visibleText(shown.body)).toMatch(/Référentiel remplacé : \d+ communes/);
   });
 });
+
+describe('the places import simulation', () => {
+  it('writes no place and redirects (303) to its report, kept for an hour', async () => {
+    const file = {
+      name: 'essai.csv',
+      content:
+        'id,pivot,nom,commune,code_postal,adresse,date_maj,services\n' +
+        'sim-1,12345678901234,Essai,Toulon,83000,1 rue,2026-01-10,Aide aux démarches administratives\n',
+    };
+    await admin.get('/admin/lieux');
+    const posted = await upload('/admin/lieux/import', { _csrf: admin.csrf, simulation: 'oui' }, file);
+    expect(posted.statusCode).toBe(303);
+    const location = String(posted.headers.location);
+    expect(location).toMatch(/^\/admin\/lieux\/imports\/[0-9a-f-]{36}$/);
+    const places = async () => (await t.db.query<{ n: number }>('SELECT count(*) AS n FROM places'))[0]?.n;
+    expect(await places()).toBe(0);
+
+    // Reading it again (a reload) is a GET: same report, still nothing written.
+    for (let i = 0; i < 2; i++) {
+      const shown = await admin.get(location);
+      expect(shown.statusCode).toBe(200);
+      const text = visibleText(shown.body);
+      expect(text).toMatch(/Rapport d'import du .* \(simulation\)/);
+      expect(text).toContain("Simulation : rien n'a été enregistré.");
+      expect(text).toMatch(/Lignes lues\s*1/);
+    }
+    expect(await places()).toBe(0);
+    // Not listed among the imports, and gone after an hour.
+    expect((await admin.get('/admin/lieux')).body).not.toContain(location);
+    // (The report is made older rather than the clock moved on: the session would expire too.)
+    await t.db.query('UPDATE place_imports SET finished_at = $2 WHERE id = $1', [
+      location.split('/').pop(),
+      new Date(t.clock.now().getTime() - 61 * 60 * 1000),
+    ]);
+    const expired = await admin.get(location);
+    expect(expired.statusCode).toBe(404);
+    expect(visibleText(expired.body)).toContain('Cette simulation n’est plus gardée');
+  });
+});
