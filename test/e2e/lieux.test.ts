@@ -205,6 +205,8 @@ describe('finding help', () => {
     await page.getByRole('button', { name: 'Importer' }).click();
     await shown(page.getByRole('heading', { name: "Rapport d'import" }));
     expect(await textOf(page.getByText('Simulation : rien n')).catch(() => '')).toContain('Simulation');
+    // Shown by a GET after a redirect: a reload never posts the file again (issue 13).
+    expect(new URL(page.url()).pathname).toMatch(/^\/admin\/lieux\/imports\/[0-9a-f-]{36}$/);
     await audit.check(page);
     await page.getByRole('link', { name: 'Retour' }).click();
     await page.getByLabel('Fichier des lieux').setInputFiles({ name: 'lieux.csv', mimeType: 'text/csv', buffer: file });

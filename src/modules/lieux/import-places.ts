@@ -19,7 +19,13 @@ import { distanceKm, gazetteerChecks } from './import/gazetteer-checks.ts';
 import { type ReasonCount, ReasonCounter } from './import/reasons.ts';
 import { quote } from './import/report.ts';
 import { runCheck } from './import/run-check.ts';
-import { existingPlaces, type PlaceWrite, recordImport, upsertPlaces } from './places-repository.ts';
+import {
+  deleteSimulationsBefore,
+  existingPlaces,
+  type PlaceWrite,
+  recordImport,
+  upsertPlaces,
+} from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
 import { formatDecimal, type Place } from './standard.ts';
 import { communeKey, foldText } from './text.ts';
@@ -383,4 +389,35 @@ export async function importPlaces(
   }
   progress('écriture', writes.length, writes.length);
   return report;
+}
+
+/** How long a simulation's report can be read again (issue 13). */
+export const SIMULATION_KEPT_MS = 60 * 60 * 1000;
+
+/**
+ * Keeps a simulation's report for a short time, so the page that posted it can redirect (303)
+ * to a page that shows it and a reload never posts again (issue 13). No place is written; the
+ * reports of simulations older than SIMULATION_KEPT_MS are removed in the same transaction.
+ */
+export async function keepSimulation(
+  deps: { db: Database; clock: Clock },
+  actor: Actor | undefined,
+  report: ImportReport,
+): Promise<string> {
+  authorize(actor, lieuxPolicy.importPlaces, null);
+  if (!report.dryRun) throw new Error('Only a simulation is kept this way.');
+  const now = deps.clock();
+  return deps.db.transaction(async (tx) => {
+    await deleteSimulationsBefore(tx, new Date(now.getTime() - SIMULATION_KEPT_MS));
+    return recordImport(tx, {
+      kind: 'places',
+      fileName: report.fileName,
+      actorUserId: accountIdOf(actor),
+      startedAt: now,
+      finishedAt: now,
+      dryRun: true,
+      summary: report.summary,
+      report: { ...report, rejections: report.rejections.slice(0, 200), corrections: report.corrections.slice(0, 200) },
+    });
+  });
 }

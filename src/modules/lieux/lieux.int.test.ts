@@ -8,8 +8,9 @@ import { commandLineActor } from '../../platform/auth/actor.ts';
 import { createAdministrator } from '../accounts/create-administrator.ts';
 import { importCommunes } from './import-communes.ts';
 import { ImportFileError, importPlaces } from './import-places.ts';
-import { placeApiJsonSql } from './places-repository.ts';
+import { findPlace, placeApiJsonSql } from './places-repository.ts';
 import { FIELDS, validateStandardRow } from './standard.ts';
+import { updatePlace } from './update-place.ts';
 
 const shared = path.resolve('../shared/data');
 const pacaFile = readFileSync(path.join(shared, 'lieux/lieux-paca-2023-05-17.json'));
@@ -478,6 +479,8 @@ describe('structures maintain their places', () => {
     const form = await manager.get(`/lieux/${id}/modifier`);
     expect(form.statusCode).toBe(200);
     expect(visibleText(form.body)).toContain('Position à vérifier. Les coordonnées sont à 600 km.');
+    // Issue 13: the INSEE code is never typed; it comes from the commune and postcode.
+    expect(form.body).not.toContain('name="code_insee"');
     const bad = await manager.post(`/lieux/${id}/modifier`, {
       nom: 'CCAS de Toulon',
       pivot: '00000000000000',
@@ -552,5 +555,72 @@ describe('structures maintain their places', () => {
 
     // Another place, not theirs.
     expect((await manager.post('/lieux/dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746/fermer')).statusCode).toBe(403);
+  });
+});
+
+describe('the INSEE code of an edited place', () => {
+  it('comes from the commune and postcode typed, never from the form', async () => {
+    await importPlaces(
+      deps(),
+      commandLineActor,
+      csv([
+        header,
+        [
+          'insee-1',
+          '12345678901234',
+          'Essai Insee',
+          'Toulon',
+          '83000',
+          '1 rue',
+          '2026-01-10',
+          '',
+          '',
+          '43.12',
+          '5.93',
+          '',
+        ],
+      ]),
+      { fileName: 'insee.csv', dryRun: false },
+    );
+    expect((await findPlace(t.db, 'insee-1'))?.code_insee).toBe('83137');
+    const form = {
+      nom: 'Essai Insee',
+      pivot: '12345678901234',
+      adresse: '1 rue',
+      latitude: '43.12',
+      longitude: '5.93',
+    };
+    const errorsOf = async (fields: Record<string, string>) => {
+      try {
+        await updatePlace(deps(), commandLineActor, 'insee-1', { ...form, ...fields });
+      } catch (error) {
+        return (error as { fieldErrors?: Record<string, string> }).fieldErrors;
+      }
+      return undefined;
+    };
+
+    // Same commune and postcode: the stored code is kept, whatever the request carries.
+    await t.db.query("UPDATE places SET code_insee = '83069' WHERE id = 'insee-1'");
+    expect(await errorsOf({ commune: 'TOULON', code_postal: '83000', code_insee: '06088' })).toBeUndefined();
+    expect((await findPlace(t.db, 'insee-1'))?.code_insee).toBe('83069');
+
+    // Another commune: the gazetteer gives its code.
+    expect(await errorsOf({ commune: 'La Garde', code_postal: '83130' })).toBeUndefined();
+    expect((await findPlace(t.db, 'insee-1'))?.code_insee).toBe('83062');
+
+    // Unknown, mismatched or ambiguous pairs: a French error, nothing written.
+    expect(await errorsOf({ commune: 'Toulon', code_postal: '83130' })).toEqual({
+      commune: 'La commune « Toulon » n’a pas le code postal 83130. Communes de ce code postal : « La Garde ».',
+    });
+    const ambiguous = (await errorsOf({ commune: 'St', code_postal: '06670' }))?.commune;
+    expect(ambiguous).toMatch(
+      /^Plusieurs communes du code postal 06670 répondent à « St » : écrivez le nom complet \(« /,
+    );
+    expect(ambiguous).toMatch(/Blaise.*Martin-du-Var/);
+    expect(await errorsOf({ commune: 'Nulle part', code_postal: '00001' })).toEqual({
+      code_postal: 'Aucune commune n’a le code postal 00001 dans la base des codes postaux : vérifiez-le.',
+    });
+    const place = await findPlace(t.db, 'insee-1');
+    expect(place).toMatchObject({ commune: 'La Garde', code_postal: '83130', code_insee: '83062' });
   });
 });

@@ -268,6 +268,11 @@ export async function recordImport(
   return (rows[0] as { id: string }).id;
 }
 
+/** Simulations' reports are only kept a short time (they record nothing else). */
+export async function deleteSimulationsBefore(tx: Queryable, before: Date): Promise<void> {
+  await tx.query('DELETE FROM place_imports WHERE dry_run AND finished_at < $1', [before]);
+}
+
 export async function recentImports(
   db: Queryable,
   limit = 10,
@@ -282,7 +287,7 @@ export async function recentImports(
   }>
 > {
   return db.query(
-    'SELECT id, kind, file_name, finished_at, dry_run, summary FROM place_imports ORDER BY finished_at DESC LIMIT $1',
+    'SELECT id, kind, file_name, finished_at, dry_run, summary FROM place_imports WHERE NOT dry_run ORDER BY finished_at DESC LIMIT $1',
     [limit],
   );
 }

@@ -8,7 +8,13 @@ import { formatDateTime } from '../../platform/print/index.ts';
 import { Breadcrumb, CsrfField, TableFrame } from '../../platform/views/components.tsx';
 import { countCommunes } from './gazetteer/communes-repository.ts';
 import { importCommunes } from './import-communes.ts';
-import { type ImportReport, importPlaces, type ReasonCount } from './import-places.ts';
+import {
+  type ImportReport,
+  importPlaces,
+  keepSimulation,
+  type ReasonCount,
+  SIMULATION_KEPT_MS,
+} from './import-places.ts';
 import type { LieuxDeps } from './index.ts';
 import { countPlaces, findImport, recentImports } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
@@ -257,11 +263,8 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
           </button>
         </form>
         <h2 class="fr-h4 fr-mt-4w">Référentiel des communes</h2>
-        <form
-          method="post"
-          action={`/admin/lieux/communes?_csrf=${encodeURIComponent(csrf)}`}
-          enctype="multipart/form-data"
-        >
+        <form method="post" action="/admin/lieux/communes" enctype="multipart/form-data">
+          <CsrfField token={csrf} />
           <div class="fr-upload-group fr-mb-2w">
             <label class="fr-label" for="fichier-communes">
               Base officielle des codes postaux (laposte_hexasmal.csv)
@@ -304,24 +307,9 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
         dryRun: file.fields.simulation === 'oui',
         placeFarAtCommune: file.fields.placer_commune === 'oui',
       });
-      if (report.importId) return reply.redirect(`/admin/lieux/imports/${report.importId}`, 303);
-      return reply.page(
-        { title: "Rapport d'import" },
-        <>
-          <Breadcrumb
-            items={[
-              { label: 'Mon espace', href: '/espace' },
-              { label: 'Lieux : import', href: '/admin/lieux' },
-              { label: 'Rapport' },
-            ]}
-          />
-          <h1>Rapport d'import</h1>
-          <ReportView report={report} />
-          <a class="fr-btn fr-btn--secondary" href="/admin/lieux">
-            Retour
-          </a>
-        </>,
-      );
+      // A simulation writes no place: its report is kept a short time to be shown by a GET.
+      const id = report.importId ?? (await keepSimulation(deps, actor, report));
+      return reply.redirect(`/admin/lieux/imports/${id}`, 303);
     } catch (error) {
       const e = formError(error);
       reply.flash('error', e.userMessage);
@@ -329,11 +317,13 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
     }
   });
 
-  app.post('/admin/lieux/communes', async (request, reply) => {
+  // Same as the places import: the token is a field of the form (readUpload), and the result is
+  // a message on the page redirected to, so a reload never replaces the base again (issue 13).
+  app.post('/admin/lieux/communes', { preValidation: readUpload }, async (request, reply) => {
     const actor = requireActor(request);
     authorize(actor, lieuxPolicy.importPlaces, null);
     try {
-      const file = await uploadedFile(request);
+      const file = takeUpload(request);
       const report = await importCommunes(deps, actor, file.bytes, file.name);
       reply.flash(
         'success',
@@ -350,6 +340,8 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
     authorize(actor, lieuxPolicy.importPlaces, null);
     const found = await findImport(deps.db, request.params.id);
     if (found?.kind !== 'places') throw new NotFoundError('Rapport introuvable.');
+    if (found.dry_run && deps.clock().getTime() - found.finished_at.getTime() > SIMULATION_KEPT_MS)
+      throw new NotFoundError('Cette simulation n’est plus gardée : relancez-la depuis la page d’import.');
     return reply.page(
       { title: "Rapport d'import" },
       <>
@@ -360,7 +352,10 @@ export function lieuxAdminRoutes(app: FastifyInstance, opts: { deps: LieuxDeps }
             { label: 'Rapport' },
           ]}
         />
-        <h1>Rapport d'import du {formatDateTime(found.finished_at)}</h1>
+        <h1>
+          Rapport d'import du {formatDateTime(found.finished_at)}
+          {found.dry_run ? ' (simulation)' : ''}
+        </h1>
         <ReportView report={found.report as ImportReport} />
         <a class="fr-btn fr-btn--secondary" href="/admin/lieux">
           Retour

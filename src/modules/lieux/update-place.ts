@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../../platform/db/database.ts';
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { isIsoDate, parisDate } from '../../platform/print/index.ts';
+import { communesByPostcode, countCommunes } from './gazetteer/communes-repository.ts';
 import { frenchOrIsoDate, weekFromForm, writeHours } from './hours-editor.ts';
 import { normaliseRow } from './import/normalise-row.ts';
 import { contentHash, locator, openMinutesOf, searchTextOf } from './import-places.ts';
@@ -26,7 +27,9 @@ import {
   upsertPlaces,
 } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
+import type { Place } from './standard.ts';
 import { FIELDS, MULTI_VALUED } from './standard.ts';
+import { communeKey } from './text.ts';
 
 export interface LieuxUseCaseDeps {
   db: Database;
@@ -125,6 +128,48 @@ function closureOfForm(
   return { from, until };
 }
 
+/**
+ * The INSEE code of the commune typed (issue 13: a person types a commune's name and postcode,
+ * never its INSEE code). Unchanged commune and postcode keep the stored code; otherwise the
+ * gazetteer gives it: the commune of that postcode with that name (or whose name starts with
+ * the words typed). An unknown or ambiguous pair is a French error; without a loaded
+ * gazetteer there is nothing to check against and the code is left empty, as the import does.
+ */
+export async function inseeOfForm(
+  db: Queryable,
+  place: Pick<Place, 'code_postal' | 'commune'>,
+  before: Pick<PlaceRecord, 'code_postal' | 'commune' | 'code_insee'>,
+): Promise<string | null> {
+  if (place.code_postal === before.code_postal && communeKey(place.commune) === communeKey(before.commune))
+    return before.code_insee;
+  if ((await countCommunes(db)) === 0) return null;
+  const all = await communesByPostcode(db, place.code_postal);
+  if (all.length === 0)
+    throw new ValidationError({
+      code_postal: `Aucune commune n’a le code postal ${place.code_postal} dans la base des codes postaux : vérifiez-le.`,
+    });
+  const key = communeKey(place.commune);
+  const named = all.filter((c) => communeKey(c.name) === key || communeKey(c.name).startsWith(`${key} `));
+  // Stricter than the import (which takes a postcode's only commune whatever the name): a
+  // person can correct the name at once, from the list the error gives.
+  const matches = named;
+  const names = (list: typeof all) =>
+    [...new Set(list.map((c) => c.name))]
+      .slice(0, 8)
+      .map((n) => `« ${n} »`)
+      .join(', ');
+  if (matches.length === 0)
+    throw new ValidationError({
+      commune: `La commune « ${place.commune.slice(0, 60)} » n’a pas le code postal ${place.code_postal}. Communes de ce code postal : ${names(all)}.`,
+    });
+  const codes = new Set(matches.map((c) => c.codeInsee));
+  if (codes.size > 1)
+    throw new ValidationError({
+      commune: `Plusieurs communes du code postal ${place.code_postal} répondent à « ${place.commune.slice(0, 60)} » : écrivez le nom complet (${names(matches)}).`,
+    });
+  return [...codes][0] as string;
+}
+
 export async function updatePlace(
   deps: LieuxUseCaseDeps,
   actor: Actor | undefined,
@@ -137,7 +182,9 @@ export async function updatePlace(
   const today = parisDate(now);
   const hours = hoursOfForm(form, today);
   const closure = closureOfForm(form, before, today);
-  const row = { ...formToRow({ ...form, ...hours }), id: before.id, date_maj: today };
+  // The INSEE code is never typed: it comes from the commune and postcode (inseeOfForm).
+  const { code_insee: _typedInsee, ...typed } = form;
+  const row = { ...formToRow({ ...typed, ...hours }), id: before.id, date_maj: today };
   const result = normaliseRow(row, { today });
   if (!result.ok) {
     const errors: Record<string, string> = {};
@@ -145,6 +192,7 @@ export async function updatePlace(
     throw new ValidationError(errors);
   }
   const place = result.place;
+  place.code_insee = await inseeOfForm(deps.db, place, before);
   if (place.horaires && !isValidOpeningHours(place.horaires)) {
     throw new ValidationError({
       horaires:

@@ -188,13 +188,12 @@ export function EditPlacePage(props: {
           value={text(values, 'code_postal')}
           error={fe.code_postal}
         />
-        <InputField name="commune" label="Commune" value={text(values, 'commune')} error={fe.commune} />
         <InputField
-          name="code_insee"
-          label="Code INSEE de la commune"
-          required={false}
-          value={text(values, 'code_insee')}
-          error={fe.code_insee}
+          name="commune"
+          label="Commune"
+          hint="Le nom de la commune, comme « Toulon » ou « La Seyne-sur-Mer » : son code INSEE est retrouvé avec le code postal."
+          value={text(values, 'commune')}
+          error={fe.commune}
         />
         <InputField
           name="latitude"
