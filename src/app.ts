@@ -215,6 +215,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     },
     memberEmails: organisations.memberEmails,
     secureCookies: isSecure(config),
+    loadActor: async (userId: string) => {
+      const loaded = await loadUser(db, userId);
+      return loaded ? { ...loaded.actor, sessionId: 'partenaire' } : undefined;
+    },
+    allowHttpLocalPartners: config.env !== 'production',
   });
   // Support sessions (accompagnements): a slip named in the form is honoured in the session's transaction.
   await app.register(supportPlugin, {

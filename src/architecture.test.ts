@@ -77,6 +77,8 @@ const tableOwners: Record<string, string> = {
   mandates: 'module:mandates',
   mandate_authorisations: 'module:mandates',
   mandate_uses: 'module:mandates',
+  mandate_partners: 'module:mandates',
+  mandate_partner_grants: 'module:mandates',
   support_sessions: 'module:support',
   support_session_participants: 'module:support',
   support_helper_defaults: 'module:support',

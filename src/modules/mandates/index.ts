@@ -6,18 +6,22 @@
 
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Role } from '../../platform/auth/actor.ts';
+import type { Actor, Role } from '../../platform/auth/actor.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import { mountOidcProvider } from '../../platform/identity/mount-provider.ts';
 import type { RelyingParty } from '../../platform/identity/relying-party.ts';
 import type { MandatesDeps } from './deps.ts';
 import { journalLegacyFlags } from './habilitations.ts';
 import type { VerifyCode } from './manage-mandates.ts';
 import { registerMandateJobs } from './mandates-jobs.ts';
+import { createPartnerProvider, PARTNER_FORM_CSP, PARTNER_MOUNT_PATHS, partnerGrantsPurge } from './partner-provider.ts';
 import { mandatesPolicy } from './policies.ts';
 import { franceConnectRoutes } from './routes-franceconnect.tsx';
 import { habilitationRoutes, type OrganisationPort } from './routes-habilitations.tsx';
 import { helperRoutes } from './routes-helper.tsx';
 import { mandateRoutes } from './routes-mandates.tsx';
+import { partnerInteractionRoutes } from './routes-partner.tsx';
+import { partnerAdminRoutes } from './routes-partners-admin.tsx';
 import { publicRoutes } from './routes-public.tsx';
 
 export { seedMandatesDemo } from './demo.ts';
@@ -32,6 +36,8 @@ export {
 } from './habilitations.ts';
 export { currentStructure, helperStanding, type Standing } from './helper-standing.ts';
 export { createMandate, renewMandate, revokeMandate, type VerifyCode } from './manage-mandates.ts';
+export { createPartnerProvider, type PartnerProviderOptions, partnerSubject } from './partner-provider.ts';
+export { createPartner, DEMO_PARTNER_CLIENT_ID, registerDemoPartner, setPartnerDisabled } from './partners.ts';
 export type { OrganisationPort } from './routes-habilitations.tsx';
 
 async function mandatesModule(
@@ -45,6 +51,10 @@ async function mandatesModule(
     verifyCode: VerifyCode;
     memberEmails: (tx: Queryable, organisationId: string, roles: readonly Role[]) => Promise<string[]>;
     secureCookies: boolean;
+    /** The helper as an actor (the accounts module), re-checked at every use through a partner service. */
+    loadActor: (userId: string) => Promise<Actor | undefined>;
+    /** Outside production: partner services may use http://localhost addresses (development). */
+    allowHttpLocalPartners: boolean;
   },
 ) {
   const organisationName = async (id: string) => (await opts.organisations.find(id))?.name;
@@ -61,6 +71,16 @@ async function mandatesModule(
   franceConnectRoutes(app, { deps: opts.deps, franceConnect: opts.franceConnect, secure: opts.secureCookies });
   publicRoutes(app, { deps: opts.deps, organisationName, franceConnectLabel });
   registerMandateJobs(app, { publicUrl: opts.deps.publicUrl, memberEmails: opts.memberEmails });
+  // Passerelle as an OpenID Connect provider for partner services (issuer PUBLIC_URL, ADR 0032).
+  const partnerProvider = await createPartnerProvider({ ...opts.deps, loadActor: opts.loadActor });
+  await mountOidcProvider(app, partnerProvider, {
+    prefix: '',
+    paths: PARTNER_MOUNT_PATHS,
+    csp: () => PARTNER_FORM_CSP,
+  });
+  partnerInteractionRoutes(app, { deps: opts.deps, provider: partnerProvider, verifyCode: opts.verifyCode });
+  partnerAdminRoutes(app, { deps: opts.deps, allowHttpLocal: opts.allowHttpLocalPartners });
+  app.jobs.registerPurge('mandats.partner-grants-purge', partnerGrantsPurge);
   app.jobs.schedule('mandats.journal-legacy-flags', { every: 60_000 }, async ({ tx, clock }) => {
     await journalLegacyFlags(tx, clock);
   });
@@ -69,6 +89,12 @@ async function mandatesModule(
     description: 'Habiliter les structures de votre territoire et enregistrer la formation de leurs aidants.',
     href: '/mandats/habilitations',
     visible: (actor) => mandatesPolicy.listHabilitations(actor, null),
+  });
+  app.workspace.add({
+    title: 'Services partenaires',
+    description: "Les services en ligne où un aidant se connecte pour le compte d'une personne (OpenID Connect).",
+    href: '/admin/services-partenaires',
+    visible: (actor) => mandatesPolicy.managePartners(actor, null),
   });
   app.workspace.add({
     title: 'Mandats',

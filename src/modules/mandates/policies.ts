@@ -31,6 +31,8 @@ export const mandatesPolicy = definePolicy({
     actor.memberships.some(
       (m) => m.organisationId === s.id && m.canActOnBehalf && (m.role === 'aidant' || m.role === 'responsable'),
     ),
+  /** Partner services of the OpenID Connect provider: the platform administrator registers them. */
+  managePartners: (actor: Actor, _: null) => actor.isPlatformAdmin,
   /** The mandates page: whoever may act for people somewhere. */
   useMandatesSomewhere: (actor: Actor, _: null) =>
     actor.memberships.some((m) => m.canActOnBehalf && (m.role === 'aidant' || m.role === 'responsable')),
