@@ -14,7 +14,13 @@ import type { MandatesDeps } from './deps.ts';
 import { journalLegacyFlags } from './habilitations.ts';
 import type { VerifyCode } from './manage-mandates.ts';
 import { registerMandateJobs } from './mandates-jobs.ts';
-import { createPartnerProvider, PARTNER_FORM_CSP, PARTNER_MOUNT_PATHS, partnerGrantsPurge } from './partner-provider.ts';
+import {
+  createPartnerProvider,
+  forgetFormerSession,
+  PARTNER_FORM_CSP,
+  PARTNER_MOUNT_PATHS,
+  partnerGrantsPurge,
+} from './partner-provider.ts';
 import { mandatesPolicy } from './policies.ts';
 import { franceConnectRoutes } from './routes-franceconnect.tsx';
 import { habilitationRoutes, type OrganisationPort } from './routes-habilitations.tsx';
@@ -76,6 +82,8 @@ async function mandatesModule(
   await mountOidcProvider(app, partnerProvider, {
     prefix: '',
     paths: PARTNER_MOUNT_PATHS,
+    publicOrigin: opts.deps.publicUrl,
+    beforeProvider: forgetFormerSession,
     csp: () => PARTNER_FORM_CSP,
   });
   partnerInteractionRoutes(app, { deps: opts.deps, provider: partnerProvider, verifyCode: opts.verifyCode });

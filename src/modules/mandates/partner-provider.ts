@@ -15,7 +15,8 @@
  * token of a delegation is issued.
  */
 import { createHmac } from 'node:crypto';
-import Provider, { type Adapter, type KoaContextWithOIDC, interactionPolicy } from 'oidc-provider';
+import type { IncomingMessage } from 'node:http';
+import Provider, { type Adapter, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
@@ -42,6 +43,24 @@ export const PARTNER_ROUTES = {
   end_session: '/oidc/deconnexion',
   revocation: '/oidc/revocation',
 } as const;
+/**
+ * A new authorization request never continues a former provider session: the helper may act for
+ * another person (another subject) right after, and oidc-provider would otherwise end the former
+ * session first through an auto-submitted form (blocked by the strict CSP). The mount calls this
+ * on every request (mountOidcProvider's `beforeProvider`); RP-initiated logout ends the latest
+ * sign-in of the browser.
+ */
+export function forgetFormerSession(raw: IncomingMessage): void {
+  const path = (raw.url ?? '').split('?')[0];
+  // The request and its resumption after the interaction (`/oidc/autorisation/{uid}`).
+  const authorization = path === PARTNER_ROUTES.authorization || path?.startsWith(`${PARTNER_ROUTES.authorization}/`);
+  if (!authorization || !raw.headers.cookie) return;
+  raw.headers.cookie = raw.headers.cookie
+    .split(';')
+    .filter((c) => !c.trim().startsWith(`${SESSION_COOKIE}=`) && !c.trim().startsWith(`${SESSION_COOKIE}.sig=`))
+    .join(';');
+}
+
 /** The paths the app mounts for the provider (mountOidcProvider, prefix ''). */
 export const PARTNER_MOUNT_PATHS = ['/.well-known/openid-configuration', '/oidc/*'] as const;
 
@@ -56,6 +75,7 @@ export const PARTNER_FORM_CSP = { formAction: ["'self'", 'https:'] };
 export const DELEGATION_CLAIMS = ['mandat', 'aidant', 'structure', 'demarche'] as const;
 export const PARTNER_SCOPES = ['openid', ...FRANCECONNECT_CLAIMS, 'mandat'] as const;
 export const GRANT_TTL_SECONDS = 3600;
+const SESSION_COOKIE = 'pa_oidc_session';
 
 export interface PartnerProviderOptions {
   db: Database;
@@ -68,7 +88,9 @@ export interface PartnerProviderOptions {
    * Storage of every model but `Client` (always the partner table). Default: the PostgreSQL /
    * PGlite adapter. A benchmark passes oidc-provider's in-memory adapter to compare.
    */
-  adapter?: new (model: string) => Adapter;
+  adapter?: new (
+    model: string,
+  ) => Adapter;
 }
 
 /** The subject a partner receives for a person: stable for that partner, different for each (pairwise). */
@@ -188,7 +210,11 @@ function claimsOf(opts: PartnerProviderOptions, sub: string, c: Checked): { sub:
       verification: `${opts.publicUrl}/mandats/verifier/${publicRef}`,
     },
     aidant: { id: c.actor.userId, nom: c.actor.displayName },
-    structure: { id: c.delegation.organisationId, nom: c.structureName, habilitation: c.standing.ok ? c.standing.reference : '' },
+    structure: {
+      id: c.delegation.organisationId,
+      nom: c.structureName,
+      habilitation: c.standing.ok ? c.standing.reference : '',
+    },
     demarche: { famille: c.delegation.family, libelle: familyTitle(c.delegation.family), rep_scope: label ?? '' },
   };
 }
@@ -254,7 +280,8 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
       new interactionPolicy.Check(
         'delegation_choice',
         'the helper picks the person and the family at every sign-in',
-        (ctx) => (ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT),
+        (ctx) =>
+          ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
       ),
     );
 
@@ -280,7 +307,10 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
     responseTypes: ['code'],
     subjectTypes: ['public'],
     clientAuthMethods: ['private_key_jwt', 'client_secret_post'],
-    enabledJWA: { idTokenSigningAlgValues: ['ES256'], clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'] },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256'],
+      clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+    },
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
@@ -295,7 +325,10 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
           );
         },
         postLogoutSuccessSource: async (ctx) => {
-          ctx.body = page('Vous êtes déconnecté', '<p>La connexion au service partenaire est terminée.</p><p><a href="/mandats">Retour aux mandats</a></p>');
+          ctx.body = page(
+            'Vous êtes déconnecté',
+            '<p>La connexion au service partenaire est terminée.</p><p><a href="/mandats">Retour aux mandats</a></p>',
+          );
         },
       },
     },
@@ -307,7 +340,7 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
       );
     },
     cookies: {
-      names: { session: 'pa_oidc_session', interaction: 'pa_oidc_interaction', resume: 'pa_oidc_resume' },
+      names: { session: SESSION_COOKIE, interaction: 'pa_oidc_interaction', resume: 'pa_oidc_resume' },
       keys: [createHmac('sha256', opts.secretKey).update('passerelle/partenaires/cookies').digest('hex')],
     },
     ttl: {

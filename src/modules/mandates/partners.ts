@@ -10,9 +10,9 @@
 import { z } from 'zod';
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize } from '../../platform/auth/policy.ts';
+import { decryptSecret, encryptSecret, randomToken } from '../../platform/crypto.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { col, columnsOf, defineRecord, type RecordOf, selectMaybe, selectRows } from '../../platform/db/rows.ts';
-import { decryptSecret, encryptSecret, randomToken } from '../../platform/crypto.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { many, parseInput, requiredText } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
@@ -80,9 +80,12 @@ export async function clientMetadataOf(
   secretKey: string,
   clientId: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const row = await selectMaybe(db, Partner, `SELECT ${partnerColumns} FROM mandate_partners p WHERE p.client_id = $1`, [
-    clientId,
-  ]);
+  const row = await selectMaybe(
+    db,
+    Partner,
+    `SELECT ${partnerColumns} FROM mandate_partners p WHERE p.client_id = $1`,
+    [clientId],
+  );
   if (!row || row.disabledAt) return undefined;
   return {
     client_id: row.clientId,
@@ -96,7 +99,11 @@ export async function clientMetadataOf(
     ...(row.authMethod === 'client_secret_post' && row.sealedSecret
       ? { client_secret: decryptSecret(secretKey, SECRET_PURPOSE, row.sealedSecret) }
       : {}),
-    ...(row.authMethod === 'private_key_jwt' ? (row.jwksUri ? { jwks_uri: row.jwksUri } : { jwks: jwksOf(row.jwks) }) : {}),
+    ...(row.authMethod === 'private_key_jwt'
+      ? row.jwksUri
+        ? { jwks_uri: row.jwksUri }
+        : { jwks: jwksOf(row.jwks) }
+      : {}),
   };
 }
 
@@ -123,7 +130,7 @@ const lines = (max: number) =>
             .split(/\r?\n/)
             .map((l) => l.trim())
             .filter((l) => l.length > 0)
-        : v,
+        : (v ?? []),
     z.array(z.string().max(500)).max(max, `Au plus ${max} adresses.`),
   );
 
@@ -171,7 +178,9 @@ function parseJwks(text: string): { keys: Array<Record<string, unknown>> } {
     if (typeof k !== 'object' || k === null || typeof (k as Record<string, unknown>).kty !== 'string')
       throw new ValidationError({ jwks: 'Chaque clé doit avoir un type (« kty »).' });
     if ('d' in k || 'k' in k)
-      throw new ValidationError({ jwks: 'Seules les clés publiques sont acceptées : ne transmettez jamais la clé privée.' });
+      throw new ValidationError({
+        jwks: 'Seules les clés publiques sont acceptées : ne transmettez jamais la clé privée.',
+      });
   }
   return { keys: keys as Array<Record<string, unknown>> };
 }
@@ -299,7 +308,12 @@ export async function updatePartner(
       actorUserId: accountIdOf(actor),
       targetType: 'service_partenaire',
       targetId: id,
-      details: { client_id: before.clientId, methode: v.authMethod, familles: v.families, redirections: v.redirectUris },
+      details: {
+        client_id: before.clientId,
+        methode: v.authMethod,
+        familles: v.families,
+        redirections: v.redirectUris,
+      },
     });
   });
   return secret ? { id, secret } : { id };

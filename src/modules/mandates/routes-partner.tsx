@@ -48,7 +48,7 @@ export const SELECTION_MESSAGES: Record<SelectionProblem, string> = {
   mandat_inconnu: "Cette personne n'a pas de mandat dans votre structure : vous ne pouvez pas agir pour elle.",
   mandat_autre_structure:
     "Ce mandat appartient à une autre structure : seule la structure qui le détient peut l'utiliser.",
-  mandat_revoque: "Ce mandat a été révoqué : vous ne pouvez plus agir pour cette personne avec lui.",
+  mandat_revoque: 'Ce mandat a été révoqué : vous ne pouvez plus agir pour cette personne avec lui.',
   mandat_expire: 'Ce mandat a expiré : renouvelez-le avec la personne avant de l’utiliser.',
   famille_hors_mandat: "Cette famille de démarches n'est pas couverte par le mandat (ou a été révoquée).",
   famille_hors_service: 'Ce service partenaire ne traite pas cette famille de démarches.',
@@ -92,7 +92,9 @@ function Refusal(props: { message: string; uid?: string | undefined; partnerName
       <div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
         <p data-testid="refus-partenaire">{props.message}</p>
       </div>
-      <p>Aucune information sur la personne n'a été transmise{props.partnerName ? ` à « ${props.partnerName} »` : ''}.</p>
+      <p>
+        Aucune information sur la personne n'a été transmise{props.partnerName ? ` à « ${props.partnerName} »` : ''}.
+      </p>
       {props.uid ? (
         <p>
           <a class="fr-link" href={`${PARTNER_INTERACTION_PATH}/${props.uid}`}>
@@ -115,7 +117,10 @@ export function partnerInteractionRoutes(
 ) {
   const { deps, provider } = opts;
 
-  async function contextOf(request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply): Promise<Context> {
+  async function contextOf(
+    request: FastifyRequest<{ Params: { uid: string } }>,
+    reply: FastifyReply,
+  ): Promise<Context> {
     const actor = requireActor(request);
     const details = await provider.interactionDetails(request.raw, reply.raw).catch(() => undefined);
     if (!details || details.uid !== request.params.uid)
@@ -158,8 +163,8 @@ export function partnerInteractionRoutes(
       <>
         <h1>Confirmez votre identité</h1>
         <p>
-          « {props.c.partner.name} » vous demande d'agir pour le compte d'une personne. Pour votre sécurité, saisissez
-          à nouveau le code de votre application de double authentification.
+          « {props.c.partner.name} » vous demande d'agir pour le compte d'une personne. Pour votre sécurité, saisissez à
+          nouveau le code de votre application de double authentification.
         </p>
         <ErrorSummary errors={fe} message={props.error?.userMessage} />
         <PostForm action={`${PARTNER_INTERACTION_PATH}/${props.c.uid}/code`} csrf={props.csrf}>
@@ -204,7 +209,8 @@ export function partnerInteractionRoutes(
     for (const m of await mandatesOfOrganisation(deps.db, c.organisationId)) {
       if (selectionProblem(m, c.organisationId, c.partner, families, now)) continue;
       const usager = await findUsager(deps.db, m.usagerId);
-      if (usager) list.push({ mandate: m, name: `${usager.givenName} ${usager.familyName}`, birthdate: usager.birthdate });
+      if (usager)
+        list.push({ mandate: m, name: `${usager.givenName} ${usager.familyName}`, birthdate: usager.birthdate });
     }
     return list;
   }
@@ -237,13 +243,18 @@ export function partnerInteractionRoutes(
           <>
             <h1>Pour quelle démarche ?</h1>
             <p>
-              Vous agissez pour <strong data-testid="personne-choisie">{usager?.givenName} {usager?.familyName}</strong>{' '}
+              Vous agissez pour{' '}
+              <strong data-testid="personne-choisie">
+                {usager?.givenName} {usager?.familyName}
+              </strong>{' '}
               sur « {c.partner.name} ». Mandat valide jusqu'au {formatDate(mandate.expiresAt)}.
             </p>
             <PostForm action={`${PARTNER_INTERACTION_PATH}/${c.uid}/valider`} csrf={csrf}>
               <input type="hidden" name="mandat" value={mandate.id} />
               <fieldset class="fr-fieldset">
-                <legend class="fr-fieldset__legend">Famille de démarches (couverte par le mandat et par ce service)</legend>
+                <legend class="fr-fieldset__legend">
+                  Famille de démarches (couverte par le mandat et par ce service)
+                </legend>
                 {families.map((f, i) => (
                   <div class="fr-fieldset__element">
                     <div class="fr-radio-group">
@@ -277,7 +288,9 @@ export function partnerInteractionRoutes(
             ayant un mandat valide avec votre structure, pour une démarche que ce service traite, sont proposées.
           </p>
           {people.length === 0 ? (
-            <p data-testid="aucune-personne">Aucune personne n'a de mandat valide pour ce service dans votre structure.</p>
+            <p data-testid="aucune-personne">
+              Aucune personne n'a de mandat valide pour ce service dans votre structure.
+            </p>
           ) : (
             <PostForm action={`${PARTNER_INTERACTION_PATH}/${c.uid}`} csrf={csrf}>
               <fieldset class="fr-fieldset">
@@ -285,7 +298,13 @@ export function partnerInteractionRoutes(
                 {people.map((p, i) => (
                   <div class="fr-fieldset__element">
                     <div class="fr-radio-group">
-                      <input type="radio" id={`mandat-${p.mandate.id}`} name="mandat" value={p.mandate.id} checked={i === 0} />
+                      <input
+                        type="radio"
+                        id={`mandat-${p.mandate.id}`}
+                        name="mandat"
+                        value={p.mandate.id}
+                        checked={i === 0}
+                      />
                       <label class="fr-label" for={`mandat-${p.mandate.id}`}>
                         {p.name} (mandat valide jusqu'au {formatDate(p.mandate.expiresAt)})
                       </label>
@@ -308,118 +327,134 @@ export function partnerInteractionRoutes(
     },
   );
 
-  app.post<{ Params: { uid: string } }>(`${PARTNER_INTERACTION_PATH}/:uid/code`, { config: { csp: PARTNER_FORM_CSP } }, async (request, reply) => {
-    const c = await contextOf(request, reply);
-    try {
-      await opts.verifyCode(c.actor.userId, request.body);
-    } catch (error) {
-      const e = formError(error);
-      return blocked(reply, c, e) ?? refuse(reply, e.userMessage, c);
-    }
-    if (request.session) await markSecondFactorDone(deps.db, deps.clock, request.session.idHash);
-    return reply.redirect(`${PARTNER_INTERACTION_PATH}/${c.uid}`, 303);
-  });
+  app.post<{ Params: { uid: string } }>(
+    `${PARTNER_INTERACTION_PATH}/:uid/code`,
+    { config: { csp: PARTNER_FORM_CSP } },
+    async (request, reply) => {
+      const c = await contextOf(request, reply);
+      try {
+        await opts.verifyCode(c.actor.userId, request.body);
+      } catch (error) {
+        const e = formError(error);
+        return blocked(reply, c, e) ?? refuse(reply, e.userMessage, c);
+      }
+      if (request.session) await markSecondFactorDone(deps.db, deps.clock, request.session.idHash);
+      return reply.redirect(`${PARTNER_INTERACTION_PATH}/${c.uid}`, 303);
+    },
+  );
 
   const field = (body: unknown, name: string) => {
     const v = (body as Record<string, unknown> | undefined)?.[name];
     return typeof v === 'string' ? v.slice(0, 100) : '';
   };
 
-  app.post<{ Params: { uid: string } }>(`${PARTNER_INTERACTION_PATH}/:uid`, { config: { csp: PARTNER_FORM_CSP } }, async (request, reply) => {
-    const c = await contextOf(request, reply);
-    const stop = blocked(reply, c);
-    if (stop) return stop;
-    const chosen = field(request.body, 'mandat');
-    const mandate = UUID.test(chosen) ? await findMandate(deps.db, chosen) : undefined;
-    const problem = selectionProblem(
-      mandate,
-      c.organisationId as string,
-      c.partner,
-      c.standing?.ok ? (c.standing.families as string[]) : [],
-      deps.clock(),
-    );
-    if (problem) {
-      await journalRefusal(c, problem, chosen || null, null);
-      return refuse(reply, SELECTION_MESSAGES[problem], c);
-    }
-    return reply.redirect(`${PARTNER_INTERACTION_PATH}/${c.uid}?mandat=${chosen}`, 303);
-  });
-
-  app.post<{ Params: { uid: string } }>(`${PARTNER_INTERACTION_PATH}/:uid/valider`, { config: { csp: PARTNER_FORM_CSP } }, async (request, reply) => {
-    const c = await contextOf(request, reply);
-    const stop = blocked(reply, c);
-    if (stop) return stop;
-    const chosen = field(request.body, 'mandat');
-    const family = field(request.body, 'famille');
-    const mandate = UUID.test(chosen) ? await findMandate(deps.db, chosen) : undefined;
-    const problem = selectionProblem(
-      mandate,
-      c.organisationId as string,
-      c.partner,
-      c.standing?.ok ? (c.standing.families as string[]) : [],
-      deps.clock(),
-      family,
-    );
-    if (problem || !mandate) {
-      await journalRefusal(c, problem ?? 'mandat_inconnu', chosen || null, family || null);
-      return refuse(reply, SELECTION_MESSAGES[problem ?? 'mandat_inconnu'], c);
-    }
-    const sub = partnerSubject(deps.secretKey, c.partner.clientId, mandate.usagerId);
-    const grant = new provider.Grant({ accountId: sub, clientId: c.partner.clientId });
-    const requested = String(c.details.params.scope ?? 'openid')
-      .split(' ')
-      .filter((s) => (PARTNER_SCOPES as readonly string[]).includes(s));
-    grant.addOIDCScope([...new Set(['openid', ...requested])].join(' '));
-    const claimsParam = parseClaims(c.details.params.claims);
-    const claims = [...Object.keys(claimsParam.id_token ?? {}), ...Object.keys(claimsParam.userinfo ?? {})].filter(
-      (k) => k === 'rep_scope' || (DELEGATION_CLAIMS as readonly string[]).includes(k),
-    );
-    if (claims.length > 0) grant.addOIDCClaims(claims);
-    const grantId = await grant.save();
-    await deps.db.transaction(async (tx) => {
-      const now = deps.clock();
-      await tx.query(
-        `INSERT INTO mandate_partner_grants (grant_id, partner_id, mandate_id, family, helper_user_id, organisation_id, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          grantId,
-          c.partner.id,
-          mandate.id,
-          family,
-          c.actor.userId,
-          c.organisationId,
-          now,
-          new Date(now.getTime() + GRANT_TTL_SECONDS * 1000),
-        ],
+  app.post<{ Params: { uid: string } }>(
+    `${PARTNER_INTERACTION_PATH}/:uid`,
+    { config: { csp: PARTNER_FORM_CSP } },
+    async (request, reply) => {
+      const c = await contextOf(request, reply);
+      const stop = blocked(reply, c);
+      if (stop) return stop;
+      const chosen = field(request.body, 'mandat');
+      const mandate = UUID.test(chosen) ? await findMandate(deps.db, chosen) : undefined;
+      const problem = selectionProblem(
+        mandate,
+        c.organisationId as string,
+        c.partner,
+        c.standing?.ok ? (c.standing.families as string[]) : [],
+        deps.clock(),
       );
-      await appendJournal(tx, deps.clock, {
-        action: 'mandats.connexion_partenaire_autorisee',
-        actorUserId: c.actor.userId,
-        organisationId: c.organisationId ?? null,
-        targetType: 'mandat',
-        targetId: mandate.id,
-        details: { famille: family, service: c.partner.clientId },
-      });
-    });
-    reply.hijack();
-    await provider.interactionFinished(
-      request.raw,
-      reply.raw,
-      { login: { accountId: sub, acr: 'eidas1', amr: ['pwd', 'otp'] }, consent: { grantId } },
-      { mergeWithLastSubmission: false },
-    );
-  });
+      if (problem) {
+        await journalRefusal(c, problem, chosen || null, null);
+        return refuse(reply, SELECTION_MESSAGES[problem], c);
+      }
+      return reply.redirect(`${PARTNER_INTERACTION_PATH}/${c.uid}?mandat=${chosen}`, 303);
+    },
+  );
 
-  app.post<{ Params: { uid: string } }>(`${PARTNER_INTERACTION_PATH}/:uid/annuler`, { config: { csp: PARTNER_FORM_CSP } }, async (request, reply) => {
-    await contextOf(request, reply);
-    reply.hijack();
-    await provider.interactionFinished(
-      request.raw,
-      reply.raw,
-      { error: 'access_denied', error_description: "L'aidant a annulé la connexion." },
-      { mergeWithLastSubmission: false },
-    );
-  });
+  app.post<{ Params: { uid: string } }>(
+    `${PARTNER_INTERACTION_PATH}/:uid/valider`,
+    { config: { csp: PARTNER_FORM_CSP } },
+    async (request, reply) => {
+      const c = await contextOf(request, reply);
+      const stop = blocked(reply, c);
+      if (stop) return stop;
+      const chosen = field(request.body, 'mandat');
+      const family = field(request.body, 'famille');
+      const mandate = UUID.test(chosen) ? await findMandate(deps.db, chosen) : undefined;
+      const problem = selectionProblem(
+        mandate,
+        c.organisationId as string,
+        c.partner,
+        c.standing?.ok ? (c.standing.families as string[]) : [],
+        deps.clock(),
+        family,
+      );
+      if (problem || !mandate) {
+        await journalRefusal(c, problem ?? 'mandat_inconnu', chosen || null, family || null);
+        return refuse(reply, SELECTION_MESSAGES[problem ?? 'mandat_inconnu'], c);
+      }
+      const sub = partnerSubject(deps.secretKey, c.partner.clientId, mandate.usagerId);
+      const grant = new provider.Grant({ accountId: sub, clientId: c.partner.clientId });
+      const requested = String(c.details.params.scope ?? 'openid')
+        .split(' ')
+        .filter((s) => (PARTNER_SCOPES as readonly string[]).includes(s));
+      grant.addOIDCScope([...new Set(['openid', ...requested])].join(' '));
+      const claimsParam = parseClaims(c.details.params.claims);
+      const claims = [...Object.keys(claimsParam.id_token ?? {}), ...Object.keys(claimsParam.userinfo ?? {})].filter(
+        (k) => k === 'rep_scope' || (DELEGATION_CLAIMS as readonly string[]).includes(k),
+      );
+      if (claims.length > 0) grant.addOIDCClaims(claims);
+      const grantId = await grant.save();
+      await deps.db.transaction(async (tx) => {
+        const now = deps.clock();
+        await tx.query(
+          `INSERT INTO mandate_partner_grants (grant_id, partner_id, mandate_id, family, helper_user_id, organisation_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            grantId,
+            c.partner.id,
+            mandate.id,
+            family,
+            c.actor.userId,
+            c.organisationId,
+            now,
+            new Date(now.getTime() + GRANT_TTL_SECONDS * 1000),
+          ],
+        );
+        await appendJournal(tx, deps.clock, {
+          action: 'mandats.connexion_partenaire_autorisee',
+          actorUserId: c.actor.userId,
+          organisationId: c.organisationId ?? null,
+          targetType: 'mandat',
+          targetId: mandate.id,
+          details: { famille: family, service: c.partner.clientId },
+        });
+      });
+      reply.hijack();
+      await provider.interactionFinished(
+        request.raw,
+        reply.raw,
+        { login: { accountId: sub, acr: 'eidas1', amr: ['pwd', 'otp'] }, consent: { grantId } },
+        { mergeWithLastSubmission: false },
+      );
+    },
+  );
+
+  app.post<{ Params: { uid: string } }>(
+    `${PARTNER_INTERACTION_PATH}/:uid/annuler`,
+    { config: { csp: PARTNER_FORM_CSP } },
+    async (request, reply) => {
+      await contextOf(request, reply);
+      reply.hijack();
+      await provider.interactionFinished(
+        request.raw,
+        reply.raw,
+        { error: 'access_denied', error_description: "L'aidant a annulé la connexion." },
+        { mergeWithLastSubmission: false },
+      );
+    },
+  );
 }
 
 function parseClaims(value: unknown): { id_token?: Record<string, unknown>; userinfo?: Record<string, unknown> } {

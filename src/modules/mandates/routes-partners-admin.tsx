@@ -65,8 +65,8 @@ function SecretShownOnce(props: { secret: string; clientId: string }) {
     <div class="fr-alert fr-alert--warning fr-mb-3w">
       <h2 class="fr-alert__title">Secret du service « {props.clientId} » — affiché une seule fois</h2>
       <p>
-        Copiez-le maintenant et transmettez-le au service par un canal sûr : Passerelle ne l'affichera plus jamais. Perdu,
-        il faut en créer un nouveau.
+        Copiez-le maintenant et transmettez-le au service par un canal sûr : Passerelle ne l'affichera plus jamais.
+        Perdu, il faut en créer un nouveau.
       </p>
       <p>
         <code data-testid="secret-partenaire">{props.secret}</code>
@@ -201,7 +201,13 @@ export function partnerAdminRoutes(app: FastifyInstance, opts: { deps: MandatesD
           {partner.authMethod}
           {partner.authMethod === 'client_secret_post' ? ' (secret enregistré, jamais réaffiché)' : ''}.
         </p>
-        <PartnerForm partner={partner} csrf={csrf} error={extra.error} values={extra.values} publicUrl={deps.publicUrl} />
+        <PartnerForm
+          partner={partner}
+          csrf={csrf}
+          error={extra.error}
+          values={extra.values}
+          publicUrl={deps.publicUrl}
+        />
         {partner.authMethod === 'client_secret_post' ? (
           <PostForm action={`${BASE}/${partner.id}/secret`} csrf={csrf} class="fr-mt-3w">
             <button class="fr-btn fr-btn--secondary" type="submit">

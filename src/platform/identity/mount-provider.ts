@@ -5,6 +5,7 @@
  * own (state, PKCE, interaction cookies bound to the browser). They declare their own CSP
  * (ADR 0023) and that they write on GET (an authorization request stores an interaction).
  */
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { CspOverrides } from '../http/http-platform.ts';
@@ -16,6 +17,13 @@ export interface MountOptions {
   paths: readonly string[];
   /** Where the provider's pages may lead a form (partner services' redirect URIs). */
   csp?: (request: FastifyRequest) => CspOverrides;
+  /**
+   * The public origin the provider's URLs must use whatever the request's Host header says
+   * (an issuer at PUBLIC_URL: a forged Host must not change the discovery document).
+   */
+  publicOrigin?: string;
+  /** Adjusts the request before the provider reads it (path already relative to the prefix). */
+  beforeProvider?: (raw: IncomingMessage) => void;
 }
 
 export async function mountOidcProvider(app: FastifyInstance, provider: Provider, options: MountOptions) {
@@ -37,7 +45,14 @@ export async function mountOidcProvider(app: FastifyInstance, provider: Provider
           reply.hijack();
           const raw = request.raw as typeof request.raw & { originalUrl?: string };
           raw.originalUrl = raw.url;
+          if (options.publicOrigin) {
+            const origin = new URL(options.publicOrigin);
+            raw.headers.host = origin.host;
+            raw.headers['x-forwarded-host'] = origin.host;
+            raw.headers['x-forwarded-proto'] = origin.protocol.replace(':', '');
+          }
           raw.url = (raw.url ?? '/').slice(options.prefix.length) || '/';
+          options.beforeProvider?.(raw);
           await callback(raw, reply.raw);
         },
       });
