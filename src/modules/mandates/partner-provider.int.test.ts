@@ -14,7 +14,9 @@ import { type Agent, visibleText } from '../../../test/support/agent.ts';
 import { makeActor, makeOrganisation } from '../../../test/support/factories.ts';
 import { signedInAgent } from '../../../test/support/sessions.ts';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { buildApp } from '../../app.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
+import { prepareNextKey, promoteNextKey } from '../../platform/identity/signing-keys.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { confirmSecondFactorEnrolment, startSecondFactorEnrolment } from '../accounts/enrol-second-factor.ts';
 import { habilitateStructure, recordHelperTraining, setHelperSuspension } from './habilitations.ts';
@@ -507,5 +509,83 @@ describe('partner provider', () => {
     t.clock.advance(2 * 3600_000);
     await t.app.jobs.runDue();
     expect(await count()).toBe(0);
+  });
+});
+
+describe('partner services, registered by the platform administrator', () => {
+  it('lists, registers (secret shown once), edits with validation, disables; journaled', async () => {
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, admin.userId, '/admin/services-partenaires');
+    expect(visibleText(agent.last?.body ?? '')).toContain('Caisse de test');
+    await agent.get('/admin/services-partenaires/nouveau');
+    const bad = await agent.post('/admin/services-partenaires/nouveau', {
+      clientId: 'A B',
+      name: '',
+      authMethod: 'private_key_jwt',
+      jwks: '{"keys":[{"kty":"EC","d":"secret"}]}',
+      redirectUris: 'http://partenaire.exemple.fr/retour#x',
+      families: ['inconnue'],
+    });
+    expect(bad.statusCode).toBe(400);
+    const text = visibleText(bad.body);
+    expect(text).toContain('De 3 à 64 caractères');
+    expect(text).toContain('Une adresse par ligne');
+    expect(text).toContain('Choisissez des familles de la liste.');
+    const created = await agent.post('/admin/services-partenaires/nouveau', {
+      clientId: 'mairie-test',
+      name: 'Mairie de test',
+      authMethod: 'client_secret_post',
+      redirectUris: 'https://mairie.exemple.fr/retour\nhttps://mairie.exemple.fr/retour2',
+      families: ['papiers', 'famille'],
+    });
+    expect(created.statusCode).toBe(200);
+    const secret = /data-testid="secret-partenaire">([^<]+)</.exec(created.body)?.[1] as string;
+    expect(secret).toMatch(/^[\w-]{40,}$/);
+    const [row] = await t.db.query<{ id: string; sealed_secret: string }>(
+      "SELECT id, sealed_secret FROM mandate_partners WHERE client_id = 'mairie-test'",
+    );
+    expect(row?.sealed_secret).not.toContain(secret);
+    // Never shown again.
+    const page = await agent.get(`/admin/services-partenaires/${row?.id}`);
+    expect(page.body).not.toContain(secret);
+    expect(visibleText(page.body)).toContain('secret enregistré, jamais réaffiché');
+    const edited = await agent.post(`/admin/services-partenaires/${row?.id}`, {
+      name: 'Mairie de test (modifiée)',
+      authMethod: 'client_secret_post',
+      redirectUris: 'https://mairie.exemple.fr/retour',
+      families: ['papiers'],
+    });
+    expect(edited.statusCode).toBe(303);
+    const disabled = await agent.post(`/admin/services-partenaires/${row?.id}/desactiver`);
+    expect(disabled.statusCode).toBe(303);
+    expect(visibleText((await agent.follow()).body)).toContain('Désactivé le');
+    const actions = (
+      await t.db.query<{ action: string }>('SELECT action FROM journal WHERE target_id = $1 ORDER BY id', [row?.id])
+    ).map((r) => r.action);
+    expect(actions).toEqual([
+      'mandats.service_partenaire_enregistre',
+      'mandats.service_partenaire_modifie',
+      'mandats.service_partenaire_desactive',
+    ]);
+    // Nobody else: a helper is refused.
+    const other = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
+    expect((await other.get('/admin/services-partenaires')).statusCode).toBe(403);
+  });
+
+  it('keeps its signing keys across a restart and rotates them with the documented steps', async () => {
+    const before = (await t.app.inject('/oidc/jwks')).json().keys as Array<{ kid: string }>;
+    const next = await prepareNextKey(t.db, t.clock.now, t.config.secretKey, 'partenaires');
+    await promoteNextKey(t.db, t.clock.now, 'partenaires');
+    const restarted = await buildApp({
+      config: t.config,
+      db: t.db,
+      clock: t.clock.now,
+      logger: false,
+      outboxPollMs: 0,
+    });
+    await restarted.ready();
+    const after = (await restarted.inject('/oidc/jwks')).json().keys as Array<{ kid: string }>;
+    // The new key signs (first); the former one still verifies what it signed.
+    expect(after.map((k) => k.kid)).toEqual([next, ...before.map((k) => k.kid)]);
+    await restarted.close();
   });
 });

@@ -14,7 +14,7 @@ import { decryptSecret, encryptSecret, randomToken } from '../../platform/crypto
 import type { Queryable } from '../../platform/db/database.ts';
 import { col, columnsOf, defineRecord, type RecordOf, selectMaybe, selectRows } from '../../platform/db/rows.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors.ts';
-import { many, parseInput, requiredText } from '../../platform/http/validation.ts';
+import { fieldErrorsOf, many, parseInput, requiredText } from '../../platform/http/validation.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import type { MandatesDeps } from './deps.ts';
 import { FAMILY_KEYS, isFamily } from './families.ts';
@@ -234,8 +234,17 @@ export async function createPartner(
   options: { allowHttpLocal: boolean },
 ): Promise<PartnerSaved> {
   authorize(actor, mandatesPolicy.managePartners, null);
+  // Every field's error at once: the identifier's and the others'.
+  const id = clientIdSchema.safeParse(input);
+  let v: Checked;
+  try {
+    v = check(input, options.allowHttpLocal);
+  } catch (error) {
+    if (error instanceof ValidationError && !id.success)
+      throw new ValidationError({ ...fieldErrorsOf(id.error), ...error.fieldErrors });
+    throw error;
+  }
   const { clientId } = parseInput(clientIdSchema, input);
-  const v = check(input, options.allowHttpLocal);
   const secret = v.authMethod === 'client_secret_post' ? randomToken(32) : undefined;
   return deps.db.transaction(async (tx) => {
     const now = deps.clock();
