@@ -220,6 +220,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       return loaded ? { ...loaded.actor, sessionId: 'partenaire' } : undefined;
     },
     allowHttpLocalPartners: config.env !== 'production',
+    devPartner: config.env !== 'production',
   });
   // Support sessions (accompagnements): a slip named in the form is honoured in the session's transaction.
   await app.register(supportPlugin, {

@@ -111,7 +111,7 @@ export async function seedDemo(
   const mediatheque = aidant.memberships.find((m) => m.organisationId === accounts.organisations.mediatheque);
   const mandates = mediatheque
     ? await seedMandatesDemo(
-        { db, clock },
+        { db, clock, secretKey: config.secretKey, publicUrl: config.publicUrl },
         {
           coordinator,
           structure: { id: mediatheque.organisationId, territory: mediatheque.territory },

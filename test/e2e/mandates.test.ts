@@ -2,8 +2,10 @@
  * Mandates in a real browser (issue 16), on the development FranceConnect the app mounts: a
  * habilitated helper signs in with a second factor and creates a mandate with a fictional person
  * → prints the attestation (its text checked; the verification address is printed under its QR
- * code) → the verification page says valid → the person revokes from « Mes mandats » on a
- * 320 px phone without JavaScript → the verification page says not valid. axe on every page,
+ * code) → the verification page says valid → the demo partner service signs the helper in on
+ * the person's behalf (what was done shows in « Mes mandats ») → the person revokes from « Mes mandats » on a
+ * 320 px phone without JavaScript → the partner sign-in is refused → the verification page says
+ * not valid. axe on every page,
  * nothing wider than the screen. Screenshots go to var/screenshots/mandats/ (those of docs/screenshots/mandats/ were taken so).
  */
 import { execFileSync } from 'node:child_process';
@@ -17,7 +19,9 @@ import {
   startSecondFactorEnrolment,
 } from '../../src/modules/accounts/enrol-second-factor.ts';
 import { findUserByEmail, upsertMembership } from '../../src/modules/accounts/repository.ts';
+import { demoPartnerSecret } from '../../src/modules/mandates/dev-partner.tsx';
 import { habilitateStructure, recordHelperTraining } from '../../src/modules/mandates/habilitations.ts';
+import { registerDemoPartner } from '../../src/modules/mandates/partners.ts';
 import { Audit, launchBrowser, type RunningApp, shown, snapshotViolations, startApp, textOf } from '../support/e2e.ts';
 import { makeActor, makeOrganisation, makePerson } from '../support/factories.ts';
 
@@ -81,6 +85,11 @@ beforeAll(async () => {
     {
       trainedOn: '2026-02-01',
     },
+  );
+  // The demo partner service (registered with the demo data in development).
+  await registerDemoPartner(
+    { db, clock: server.clock.now, secretKey: server.config.secretKey, publicUrl: server.url },
+    demoPartnerSecret(server.config.secretKey),
   );
   browser = await launchBrowser();
 }, 120_000);
@@ -150,6 +159,28 @@ describe('mandates in a browser', () => {
     audit.violations.push(...(await snapshotViolations(browser, visitor)));
     await visitor.screenshot({ path: path.join(shots, 'verification-valide.png'), fullPage: true });
 
+    // The demo partner service: the helper signs in there on the person's behalf.
+    await helper.goto(`${server.url}/dev/partenaire`);
+    await audit.check(helper);
+    await helper.getByRole('link', { name: /Se connecter pour le compte/ }).click();
+    await shown(helper.getByRole('heading', { name: 'Pour qui agissez-vous ?' }));
+    await audit.check(helper);
+    await helper.getByText(/Angela Claire Louise DUBOIS/).click();
+    await helper.getByRole('button', { name: 'Continuer' }).click();
+    await shown(helper.getByRole('heading', { name: 'Pour quelle démarche ?' }));
+    await audit.check(helper);
+    await helper.getByText('Logement', { exact: true }).click();
+    await helper.getByRole('button', { name: 'Me connecter pour le compte de cette personne' }).click();
+    await shown(helper.getByRole('heading', { name: 'Connexion réussie' }));
+    expect(await textOf(helper.getByTestId('partenaire-identite'))).toContain('Angela Claire Louise DUBOIS');
+    const delegation = await textOf(helper.getByTestId('partenaire-delegation'));
+    expect(delegation).toContain('Centre social du Mourillon');
+    expect(delegation).toContain('Démarche : Logement');
+    expect(delegation).toContain("rep_scope, jeton d'identité) : Logement");
+    expect(delegation).toContain('eidas1');
+    await audit.check(helper);
+    await helper.screenshot({ path: path.join(shots, 'partenaire-connecte.png'), fullPage: true });
+
     // The person revokes from « Mes mandats » on the phone, without JavaScript.
     const person = await phone.newPage();
     await person.goto(`${server.url}/mes-mandats`);
@@ -158,6 +189,8 @@ describe('mandates in a browser', () => {
     await person.getByRole('button', { name: 'Angela Claire Louise DUBOIS' }).click();
     await shown(person.getByTestId('mon-mandat'));
     expect(await textOf(person.getByTestId('mon-mandat'))).toContain('Centre social du Mourillon');
+    // What was done under the mandate: the partner sign-in, with the helper and the family.
+    expect(await textOf(person.getByTestId('mon-mandat'))).toContain('Service partenaire de démonstration');
     await noOverflow(person);
     audit.violations.push(...(await snapshotViolations(browser, person)));
     await person.screenshot({ path: path.join(shots, 'mes-mandats.png'), fullPage: true });
@@ -166,6 +199,17 @@ describe('mandates in a browser', () => {
       'Révocation enregistrée',
     );
     expect(await textOf(person.getByTestId('mon-mandat'))).toContain('Révoqué');
+
+    // The partner sign-in is refused now: nobody to act for, and the partner is told.
+    await helper.goto(`${server.url}/dev/partenaire`);
+    await helper.getByRole('link', { name: /Se connecter pour le compte/ }).click();
+    expect(await textOf(helper.getByTestId('aucune-personne'))).toContain("Aucune personne n'a de mandat valide");
+    await audit.check(helper);
+    await helper.getByRole('button', { name: 'Annuler et revenir au service' }).click();
+    expect(await textOf(helper.getByTestId('partenaire-refus'))).toContain(
+      "Passerelle n'a pas autorisé cette connexion",
+    );
+    await audit.check(helper);
 
     await visitor.goto(verifyUrl as string);
     expect(await textOf(visitor.getByTestId('verification'))).toContain("Ce mandat n'est pas valide");

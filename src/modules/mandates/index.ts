@@ -11,6 +11,7 @@ import type { Queryable } from '../../platform/db/database.ts';
 import { mountOidcProvider } from '../../platform/identity/mount-provider.ts';
 import type { RelyingParty } from '../../platform/identity/relying-party.ts';
 import type { MandatesDeps } from './deps.ts';
+import { devPartnerRoutes } from './dev-partner.tsx';
 import { journalLegacyFlags } from './habilitations.ts';
 import type { VerifyCode } from './manage-mandates.ts';
 import { registerMandateJobs } from './mandates-jobs.ts';
@@ -32,6 +33,7 @@ import { publicRoutes } from './routes-public.tsx';
 
 export { seedMandatesDemo } from './demo.ts';
 export type { MandatesDeps } from './deps.ts';
+export { DEV_PARTNER_PATH, demoPartnerSecret } from './dev-partner.tsx';
 export { FAMILIES } from './families.ts';
 export {
   chooseCurrentStructure,
@@ -61,6 +63,8 @@ async function mandatesModule(
     loadActor: (userId: string) => Promise<Actor | undefined>;
     /** Outside production: partner services may use http://localhost addresses (development). */
     allowHttpLocalPartners: boolean;
+    /** Outside production: the demo partner service at /dev/partenaire (PRODUCT.md §5). */
+    devPartner: boolean;
   },
 ) {
   const organisationName = async (id: string) => (await opts.organisations.find(id))?.name;
@@ -89,6 +93,7 @@ async function mandatesModule(
   partnerInteractionRoutes(app, { deps: opts.deps, provider: partnerProvider, verifyCode: opts.verifyCode });
   partnerAdminRoutes(app, { deps: opts.deps, allowHttpLocal: opts.allowHttpLocalPartners });
   app.jobs.registerPurge('mandats.partner-grants-purge', partnerGrantsPurge);
+  if (opts.devPartner) devPartnerRoutes(app, { publicUrl: opts.deps.publicUrl, secretKey: opts.deps.secretKey });
   app.jobs.schedule('mandats.journal-legacy-flags', { every: 60_000 }, async ({ tx, clock }) => {
     await journalLegacyFlags(tx, clock);
   });

@@ -19,11 +19,12 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import { prepareNextKey, promoteNextKey } from '../../platform/identity/signing-keys.ts';
 import { verifyJournal } from '../../platform/journal/journal.ts';
 import { confirmSecondFactorEnrolment, startSecondFactorEnrolment } from '../accounts/enrol-second-factor.ts';
+import { demoPartnerSecret } from './dev-partner.tsx';
 import { habilitateStructure, recordHelperTraining, setHelperSuspension } from './habilitations.ts';
 import { newReference, signedReference } from './mandate-rules.ts';
 import { insertMandate, revokeWholeMandate, upsertUsager } from './mandates-repository.ts';
 import { partnerSubject } from './partner-provider.ts';
-import { createPartner, setPartnerDisabled } from './partners.ts';
+import { createPartner, registerDemoPartner, setPartnerDisabled } from './partners.ts';
 
 const APP = 'http://localhost:3000';
 const REDIRECT = 'https://partenaire.exemple.fr/retour';
@@ -587,5 +588,37 @@ describe('partner services, registered by the platform administrator', () => {
     // The new key signs (first); the former one still verifies what it signed.
     expect(after.map((k) => k.kid)).toEqual([next, ...before.map((k) => k.kid)]);
     await restarted.close();
+  });
+});
+
+describe('the demo partner service (development only)', () => {
+  it('signs the helper in on behalf of the person and shows what it received, in French', async () => {
+    await registerDemoPartner(
+      { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey, publicUrl: APP },
+      demoPartnerSecret(t.config.secretKey),
+    );
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/dev/partenaire');
+    expect(visibleText(agent.last?.body ?? '')).toContain('Service partenaire de démonstration');
+    const started = await agent.get('/dev/partenaire/connexion');
+    expect(started.statusCode, started.body.slice(0, 300)).toBe(302);
+    const s = { verifier: '', state: '', interaction: '' };
+    const auth = await agent.get(path(String(started.headers.location)));
+    s.interaction = String(auth.headers.location);
+    await agent.get(s.interaction);
+    await agent.post(s.interaction, { mandat: mandates.valid as string });
+    await agent.follow();
+    const done = await agent.post(`${s.interaction}/valider`, {
+      mandat: mandates.valid as string,
+      famille: 'logement',
+    });
+    let next = await agent.get(path(String(done.headers.location)));
+    expect(String(next.headers.location)).toContain('/dev/partenaire/retour?code=');
+    next = await agent.get(path(String(next.headers.location)));
+    const text = visibleText(next.body);
+    expect(next.statusCode, text.slice(0, 300)).toBe(200);
+    expect(text).toContain('Connexion réussie');
+    expect(text).toContain('Angela Claire Louise DUBOIS');
+    expect(text).toContain('Démarche : Logement');
+    expect(text).toContain("Périmètre (rep_scope, jeton d'identité) : Logement");
   });
 });
