@@ -31,7 +31,7 @@ describe('CSRF', () => {
     // The exception: an OpenID Connect provider mounted under the app (platform/identity/
     // mount-provider.ts, ADR 0023) — its token endpoint is called server to server, and its own
     // forms are bound to the browser by its interaction cookies and the protocol's state.
-    const OIDC_PROVIDERS = ['/dev/franceconnect/*'];
+    const OIDC_PROVIDERS = ['/dev/franceconnect/*', '/oidc/*', '/.well-known/openid-configuration'];
     const exempt = t.app.routeTable.filter((r) => r.csrfExempt && r.method !== 'GET');
     expect(
       exempt.filter((r) => !r.url.startsWith('/api/') && !OIDC_PROVIDERS.includes(r.url)).map((r) => r.url),

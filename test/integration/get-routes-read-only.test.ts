@@ -134,6 +134,11 @@ beforeAll(async () => {
     '/mandats/verifier/:reference': ['/mandats/verifier/AAAAAAAAAAAAAAAAAAAA-AAAAAAAAAAAA'],
     '/mes-mandats/:id/revocation.pdf': ['/mes-mandats/00000000-0000-4000-8000-000000000000/revocation.pdf'],
     '/dev/franceconnect/identification/:uid': ['/dev/franceconnect/identification/inconnue'],
+    // The partner provider (issue 16): an interaction that does not exist; the demo partner service.
+    '/mandats/partenaire/:uid': ['/mandats/partenaire/inconnue'],
+    '/admin/services-partenaires/:id': [
+      `/admin/services-partenaires/${(await one<{ id: string }>("SELECT id FROM mandate_partners WHERE client_id = 'demo-partenaire'")).id}`,
+    ],
     '/dev/franceconnect/*': [
       '/dev/franceconnect/.well-known/openid-configuration',
       '/dev/franceconnect/jwks',
