@@ -171,7 +171,7 @@ export function devPartnerRoutes(app: FastifyInstance, opts: { publicUrl: string
       }
       const id = tokens.claims() as Record<string, unknown>;
       const demarche = info.demarche as { famille?: string } | undefined;
-      const aidant = info.aidant as { nom?: string } | undefined;
+      const helper = info.intervenant as { nom?: string } | undefined;
       const structure = info.structure as { nom?: string } | undefined;
       const mandat = info.mandat as { reference?: string; expire_le?: string; verification?: string } | undefined;
       const logout = client.buildEndSessionUrl(config, {
@@ -190,7 +190,7 @@ export function devPartnerRoutes(app: FastifyInstance, opts: { publicUrl: string
           </p>
           <h2 class="fr-h4">Délégation reçue</h2>
           <ul data-testid="partenaire-delegation">
-            <li>Aidant : {aidant?.nom}</li>
+            <li>Aidant : {helper?.nom}</li>
             <li>Structure : {structure?.nom}</li>
             <li>Démarche : {demarche?.famille ? familyTitle(demarche.famille) : ''}</li>
             <li>Périmètre (rep_scope, jeton d'identité) : {((id.rep_scope as string[]) ?? []).join(', ')}</li>

@@ -113,7 +113,6 @@ async function start(agent: Agent, config = partner, options: { par?: boolean; r
   const url = options.par
     ? await client.buildAuthorizationUrlWithPAR(config, params)
     : client.buildAuthorizationUrl(config, params);
-  if (process.env.DEBUG_OIDC) console.log(String(url));
   const res = await agent.get(path(url));
   expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
   const interaction = String(res.headers.location);
@@ -264,7 +263,7 @@ describe('partner provider', () => {
     expect(d.acr_values_supported).toEqual(['eidas1']);
     expect(d.claims_parameter_supported).toBe(true);
     expect(d.token_endpoint_auth_methods_supported).toEqual(['private_key_jwt', 'client_secret_post']);
-    expect(d.claims_supported).toEqual(expect.arrayContaining(['rep_scope', 'mandat', 'aidant', 'structure']));
+    expect(d.claims_supported).toEqual(expect.arrayContaining(['rep_scope', 'mandat', 'intervenant', 'structure']));
     const jwks = (await t.app.inject('/oidc/jwks')).json();
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).not.toHaveProperty('d');
@@ -296,12 +295,12 @@ describe('partner provider', () => {
       mandates.valid,
     ]);
     expect(claims.mandat).toMatchObject({ reference: signedReference(t.config.secretKey, m?.reference as string) });
-    expect(claims.aidant).toEqual({ id: helper.userId, nom: helper.displayName });
+    expect(claims.intervenant).toEqual({ id: helper.userId, nom: helper.displayName });
     expect(claims.structure).toMatchObject({ id: structure, nom: 'Centre social Toulon' });
     expect(claims.demarche).toEqual({ famille: 'social', libelle: 'Social - Santé', rep_scope: 'Social-Santé' });
     const info = await client.fetchUserInfo(partner, got.access_token, sub);
     expect(info).toMatchObject({ sub, family_name: 'DUBOIS', demarche: { famille: 'social' } });
-    expect(info.aidant).toEqual({ id: helper.userId, nom: helper.displayName });
+    expect(info.intervenant).toEqual({ id: helper.userId, nom: helper.displayName });
 
     // The use: one row for « Mes mandats » and one journal entry, at token issuance.
     const uses = await t.db.query<{ family: string; helper_first_name: string; partner: string }>(

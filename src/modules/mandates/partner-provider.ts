@@ -72,7 +72,7 @@ export const PARTNER_MOUNT_PATHS = ['/.well-known/openid-configuration', '/oidc/
 export const PARTNER_FORM_CSP = { formAction: ["'self'", 'https:'] };
 
 /** Claims describing the delegation (scope `mandat`), in the ID token and from userinfo. */
-export const DELEGATION_CLAIMS = ['mandat', 'aidant', 'structure', 'demarche'] as const;
+export const DELEGATION_CLAIMS = ['mandat', 'intervenant', 'structure', 'demarche'] as const;
 export const PARTNER_SCOPES = ['openid', ...FRANCECONNECT_CLAIMS, 'mandat'] as const;
 export const GRANT_TTL_SECONDS = 3600;
 const SESSION_COOKIE = 'pa_oidc_session';
@@ -209,7 +209,7 @@ function claimsOf(opts: PartnerProviderOptions, sub: string, c: Checked): { sub:
       expire_le: c.mandate.expiresAt.toISOString(),
       verification: `${opts.publicUrl}/mandats/verifier/${publicRef}`,
     },
-    aidant: { id: c.actor.userId, nom: c.actor.displayName },
+    intervenant: { id: c.actor.userId, nom: c.actor.displayName },
     structure: {
       id: c.delegation.organisationId,
       nom: c.structureName,
