@@ -100,15 +100,32 @@ export function devPartnerRoutes(app: FastifyInstance, opts: { publicUrl: string
     async (_request, reply) => {
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
-      const url = await client.buildAuthorizationUrlWithPAR(configuration(), {
-        redirect_uri: redirectUri,
-        scope: 'openid given_name family_name birthdate gender birthplace birthcountry email mandat',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-        acr_values: 'eidas1',
-        claims: JSON.stringify({ id_token: { rep_scope: { essential: true } } }),
-      });
+      let url: URL;
+      try {
+        url = await client.buildAuthorizationUrlWithPAR(configuration(), {
+          redirect_uri: redirectUri,
+          scope: 'openid given_name family_name birthdate gender birthplace birthcountry email mandat',
+          code_challenge: await client.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state,
+          acr_values: 'eidas1',
+          claims: JSON.stringify({ id_token: { rep_scope: { essential: true } } }),
+        });
+      } catch {
+        // Without the demo data, `demo-partenaire` is not registered: said, not a 500.
+        return reply.page(
+          { title: 'Service partenaire de démonstration indisponible', noindex: true },
+          <>
+            <h1>Service partenaire de démonstration indisponible</h1>
+            <Notice />
+            <p data-testid="partenaire-indisponible">
+              Passerelle ne connaît pas le service « {DEMO_PARTNER_CLIENT_ID} » : il est enregistré avec les données de
+              démonstration (« npx passerelle demo »).
+            </p>
+          </>,
+          409,
+        );
+      }
       reply.setCookie(COOKIE, JSON.stringify({ verifier, state }), {
         path: DEV_PARTNER_PATH,
         httpOnly: true,
