@@ -136,6 +136,7 @@ beforeAll(async () => {
     '/dev/franceconnect/identification/:uid': ['/dev/franceconnect/identification/inconnue'],
     // The partner provider (issue 16): an interaction that does not exist; the demo partner service.
     '/mandats/partenaire/:uid': ['/mandats/partenaire/inconnue'],
+    '/oidc/*': ['/oidc/jwks', '/oidc/autorisation', '/oidc/userinfo'],
     '/admin/services-partenaires/:id': [
       `/admin/services-partenaires/${(await one<{ id: string }>("SELECT id FROM mandate_partners WHERE client_id = 'demo-partenaire'")).id}`,
     ],

@@ -373,6 +373,10 @@ describe('partner provider', () => {
       famille: 'social',
     });
     expect(visibleText(forced.body)).toContain('Confirmez votre identité');
+    expect((await journalActions('mandats.selection_refusee')).at(-1)?.details).toMatchObject({
+      motif: 'second_factor_stale',
+      service: 'caf-test',
+    });
     const wrong = await agent.post(`${s.interaction}/code`, { code: '000000' });
     expect(wrong.statusCode).toBeGreaterThanOrEqual(400);
     expect(visibleText(wrong.body)).toContain('Confirmez votre identité');

@@ -353,8 +353,11 @@ export function partnerInteractionRoutes(
     { config: { csp: PARTNER_FORM_CSP } },
     async (request, reply) => {
       const c = await contextOf(request, reply);
-      const stop = blocked(reply, c);
-      if (stop) return stop;
+      if (!c.organisationId || !c.standing?.ok) {
+        // A choice sent without the standing (stale second factor, suspension…): refused and journaled.
+        await journalRefusal(c, c.standing && !c.standing.ok ? c.standing.code : 'sans_structure', null, null);
+        return blocked(reply, c);
+      }
       const chosen = field(request.body, 'mandat');
       const mandate = UUID.test(chosen) ? await findMandate(deps.db, chosen) : undefined;
       const problem = selectionProblem(
@@ -377,8 +380,11 @@ export function partnerInteractionRoutes(
     { config: { csp: PARTNER_FORM_CSP } },
     async (request, reply) => {
       const c = await contextOf(request, reply);
-      const stop = blocked(reply, c);
-      if (stop) return stop;
+      if (!c.organisationId || !c.standing?.ok) {
+        // A choice sent without the standing (stale second factor, suspension…): refused and journaled.
+        await journalRefusal(c, c.standing && !c.standing.ok ? c.standing.code : 'sans_structure', null, null);
+        return blocked(reply, c);
+      }
       const chosen = field(request.body, 'mandat');
       const family = field(request.body, 'famille');
       const mandate = UUID.test(chosen) ? await findMandate(deps.db, chosen) : undefined;
