@@ -85,19 +85,44 @@ async function overflows(page: Page): Promise<{ problems: string[]; scrolling: s
       }
       return null;
     };
+    // Inside a box of 1 px that hides what overflows (« fr-sr-only »): for screen readers only.
+    const insideVisuallyHidden = (el: Element): boolean => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const r = p.getBoundingClientRect();
+        if ((r.width <= 1 || r.height <= 1) && getComputedStyle(p).overflow !== 'visible') return true;
+      }
+      return false;
+    };
     for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
       const box = el.getBoundingClientRect();
       if (box.width <= 1 || box.height <= 1) continue; // visually hidden text for screen readers
       const style = getComputedStyle(el);
       if (style.visibility === 'hidden' || style.display === 'none') continue;
-      if (el.closest('[aria-hidden="true"]')) continue;
+      if (el.closest('[aria-hidden="true"]') || insideVisuallyHidden(el)) continue;
       const scrolls = style.overflowX === 'auto' || style.overflowX === 'scroll';
       const clips = style.overflowX === 'hidden' || style.overflowX === 'clip';
-      if (scrolls && el.scrollWidth > el.clientWidth + 1) scrolling.push(nameOf(el));
+      if (scrolls && el.scrollWidth > el.clientWidth + 1)
+        scrolling.push(
+          `${el.getAttribute('aria-label') ?? nameOf(el)} (${el.scrollWidth} px dans ${el.clientWidth} px)`,
+        );
       else if (clips && el.scrollWidth > el.clientWidth + 1)
         problems.push(`${nameOf(el)} coupe son contenu (« ${(el.innerText ?? '').slice(0, 40)} »)`);
       else if ((box.right > width + 1 || box.left < -1) && scrollerOf(el) === null)
         problems.push(`${nameOf(el)} dépasse l'écran (${Math.round(box.left)} à ${Math.round(box.right)} px)`);
+    }
+    // A word cut across two lines (« accompagnement / s »): unreadable at a glance.
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('svg, script, style, [aria-hidden="true"]')) continue;
+      if (parent.getBoundingClientRect().width <= 1) continue;
+      for (const m of (node.textContent ?? '').matchAll(/[^\s\-/’'(),.:;«»]{4,}/g)) {
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (tops.size > 1) problems.push(`le mot « ${m[0]} » est coupé sur deux lignes (${nameOf(parent)})`);
+      }
     }
     return { problems, scrolling };
   });
@@ -214,11 +239,17 @@ describe('support pages at 320 px', () => {
     await shown(page.getByText(/Vous pouvez modifier ou supprimer une séance pendant 7 jours/));
     await checkPage(page, 'seances-liste');
 
-    await table.getByRole('link', { name: 'Modifier' }).first().click();
+    const recorded = (
+      await server.db.query<{ id: string }>(
+        'SELECT id FROM support_sessions WHERE NOT is_demo ORDER BY created_at DESC LIMIT 1',
+      )
+    )[0]?.id as string;
+    await table.locator(`a[href="/accompagnements/${recorded}/modifier"]`).click();
     await shown(page.getByRole('heading', { name: 'Modifier une séance', level: 1 }));
-    expect(await page.getByLabel('45 min').isChecked()).toBe(true);
+    // A session opens with its duration in minutes.
+    expect(await page.getByLabel('Autre durée, en minutes').inputValue()).toBe('45');
     await checkPage(page, 'seance-modifier');
-    await page.getByLabel('1 h', { exact: true }).check({ force: true });
+    await page.getByLabel('Autre durée, en minutes').fill('60');
     await page.getByRole('button', { name: /Enregistrer/ }).click();
     await page.waitForURL(/\/accompagnements$/);
     await shown(page.getByRole('table', { name: 'Mes séances' }).getByText('60 min').first());

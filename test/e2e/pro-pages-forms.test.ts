@@ -271,6 +271,20 @@ describe('switching the hours editor to the expert syntax', () => {
     await context.close();
   }, 420_000);
 
+  it('says a mistake in the days next to its field instead of switching, with JavaScript', async () => {
+    const { context, page } = await signIn('rachid@port.fr');
+    await page.goto(`${server.url}/lieux/espace-port/modifier`);
+    await page.getByLabel('Mardi, Après-midi, de').fill('18:00');
+    await page.locator('label', { hasText: 'Syntaxe experte (OpenStreetMap)' }).click();
+    expect(await textOf(page.getByRole('alert'))).toContain(
+      'Mardi, l’après-midi : la fermeture doit suivre l’ouverture.',
+    );
+    await shown(page.getByLabel('Mardi, Après-midi, de'));
+    expect(await page.getByLabel('Jour par jour').isChecked()).toBe(true);
+    expect(await page.getByLabel('Horaires, syntaxe experte').isVisible()).toBe(false);
+    await context.close();
+  }, 420_000);
+
   it('shows the hours just typed day by day, converted, without JavaScript, and saves nothing yet', async () => {
     await server.db.query(
       "UPDATE places SET horaires = 'Mo-Fr 09:00-12:00,14:00-17:00; We off' WHERE id = 'espace-port'",

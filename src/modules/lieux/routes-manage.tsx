@@ -136,7 +136,12 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
     // day written in the expert field; nothing is saved (hours-editor.js asks the same with fetch).
     if (body.horaires_action === 'expert') {
       const converted = expertOfForm(body, parisDate(deps.clock()));
-      if (!converted.ok) return page(posted(), { error: formError(new ValidationError(converted.errors)) });
+      // The mistakes are in the day fields: the form opens on them.
+      if (!converted.ok)
+        return page(
+          { ...posted(), horaires_saisie: 'jours' },
+          { error: formError(new ValidationError(converted.errors)) },
+        );
       return page(
         { ...posted(), horaires: converted.horaires, horaires_saisie: 'expert' },
         { hoursNotice: converted.notice },
