@@ -304,7 +304,8 @@ describe('switching the hours editor to the expert syntax', () => {
     expect((await storedPlace('espace-port'))?.horaires).toBe('Mo-Fr 09:00-12:00,14:00-17:00; We off');
     await fitsTheScreen(page, { javaScript: false });
     await page.locator('#horaires-editeur').screenshot({ path: path.join(shots, 'horaires-vers-expert-sans-js.png') });
-    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    // Enter in a field saves (the form's default button), it does not convert again.
+    await page.getByLabel('Horaires, syntaxe experte').press('Enter');
     await shown(page.getByText('Lieu enregistré.'));
     expect((await storedPlace('espace-port'))?.horaires).toBe('Mo,Tu,Th,Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00');
     await context.close();
