@@ -2,9 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  CONVERTED_NOTICE,
   dayField,
   EMPTY_WEEK,
+  expertOfForm,
   frenchOrIsoDate,
+  NOTHING_TO_CONVERT_NOTICE,
   normaliseTime,
   readHours,
   sameOpening,
@@ -135,6 +138,40 @@ describe('weekFromForm', () => {
     expect(r).toMatchObject({ ok: true, week: { days: [[], [['09:00', '12:30']], [], [], [], [], []] } });
     expect(normaliseTime('25:00')).toBeUndefined();
     expect(frenchOrIsoDate('25/12/2026')).toBe('2026-12-25');
+  });
+});
+
+describe('expertOfForm (« Passer à la syntaxe experte », ADR 0036)', () => {
+  it('writes what was typed day by day, not the stored value the expert field still holds', () => {
+    const typed = weekToFields(
+      week({ 0: [['09:00', '12:00']], 5: [['09:30', '12:00']] }, { closures: ['2026-12-24'] }),
+    );
+    expect(expertOfForm({ ...typed, horaires: 'Mo-Fr 09:00-17:00' }, TODAY)).toEqual({
+      ok: true,
+      horaires: 'Mo 09:00-12:00; Sa 09:30-12:00; 2026 Dec 24 off',
+      notice: CONVERTED_NOTICE,
+    });
+  });
+
+  it('keeps an expert value when nothing is typed day by day, and says why', () => {
+    const empty = weekToFields(EMPTY_WEEK);
+    expect(expertOfForm({ ...empty, horaires: 'Mo 14:00-17:00 "sur rendez-vous"' }, TODAY)).toEqual({
+      ok: true,
+      horaires: 'Mo 14:00-17:00 "sur rendez-vous"',
+      notice: NOTHING_TO_CONVERT_NOTICE,
+    });
+    expect(expertOfForm({ ...empty, horaires: '' }, TODAY)).toEqual({
+      ok: true,
+      horaires: '',
+      notice: CONVERTED_NOTICE,
+    });
+  });
+
+  it('gives the day fields’ French errors instead of a half-written value', () => {
+    expect(expertOfForm({ [dayField(1, 'apm_de')]: '18:00', [dayField(1, 'apm_a')]: '17:00' }, TODAY)).toEqual({
+      ok: false,
+      errors: { [dayField(1, 'apm_a')]: 'Mardi, l’après-midi : la fermeture doit suivre l’ouverture.' },
+    });
   });
 });
 

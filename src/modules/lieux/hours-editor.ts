@@ -307,3 +307,28 @@ export function frenchOrIsoDate(value: string): string | undefined {
   const iso = `${m[3]}-${(m[2] as string).padStart(2, '0')}-${(m[1] as string).padStart(2, '0')}`;
   return isIsoDate(iso) ? iso : undefined;
 }
+
+/** The notice shown above the expert field once the day-by-day hours are converted into it. */
+export const CONVERTED_NOTICE =
+  'Les horaires saisis jour par jour sont écrits en syntaxe experte ci-dessous. Rien n’est enregistré avant « Enregistrer ».';
+export const NOTHING_TO_CONVERT_NOTICE =
+  'Aucun horaire n’est saisi jour par jour : le champ expert garde ce qu’il contenait.';
+
+/**
+ * « Passer à la syntaxe experte » (ADR 0036): the expert field shows what was just typed day by
+ * day, written as `opening_hours` by the same writer as a save — not the stored value, which the
+ * manager may have changed since. A form with nothing typed day by day (all days empty, no
+ * holiday, no closure) keeps the expert field as it is: a value the editor cannot show, opened
+ * there, is never blanked by switching back and forth. The day fields' French errors otherwise.
+ */
+export function expertOfForm(
+  form: Record<string, unknown>,
+  today: string,
+): { ok: true; horaires: string; notice: string } | { ok: false; errors: Record<string, string> } {
+  const typed = weekFromForm(form, today);
+  if (!typed.ok) return typed;
+  const written = writeHours(typed.week);
+  const current = fieldText(form, 'horaires');
+  if (written === '' && current !== '') return { ok: true, horaires: current, notice: NOTHING_TO_CONVERT_NOTICE };
+  return { ok: true, horaires: written, notice: CONVERTED_NOTICE };
+}

@@ -2,10 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
-import { NotFoundError, ValidationError } from '../../platform/http/errors.ts';
+import { type AppError, NotFoundError, ValidationError } from '../../platform/http/errors.ts';
 import { errorSentence, field, formError } from '../../platform/http/forms.ts';
 import { formatDate, parisDate } from '../../platform/print/index.ts';
 import { Breadcrumb } from '../../platform/views/components.tsx';
+import { expertOfForm } from './hours-editor.ts';
 import type { LieuxDeps, OrganisationsPort } from './index.ts';
 import { findPlace, placeGeoWarning, placesOfOrganisation } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
@@ -109,24 +110,11 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
 
   app.post<{ Params: { id: string } }>('/lieux/:id/modifier', async (request, reply) => {
     const { actor, place, canAssign, options } = await editPage(request.params.id, request);
-    try {
-      const { corrections } = await updatePlace(deps, actor, place.id, request.body as Record<string, unknown>);
-      reply.flash(
-        'success',
-        corrections.length > 0
-          ? `Lieu enregistré. Corrections appliquées : ${corrections.join(' ; ')}`
-          : 'Lieu enregistré.',
-      );
-      return reply.redirect(`/lieux/${encodeURIComponent(place.id)}`, 303);
-    } catch (error) {
-      const e = formError(error);
-      const values = Object.fromEntries(
-        Object.entries(request.body as Record<string, unknown>).map(([k, v]) => [
-          k,
-          Array.isArray(v) ? v.map(String) : String(v),
-        ]),
-      );
-      return reply.page(
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const posted = (): Record<string, string | string[]> =>
+      Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
+    const page = (values: Record<string, string | string[]>, extra: { error?: AppError; hoursNotice?: string }) =>
+      reply.page(
         {
           title: `Modifier ${place.nom}`,
           noindex: true,
@@ -137,12 +125,39 @@ export function lieuxManageRoutes(app: FastifyInstance, opts: { deps: LieuxDeps;
           place={place}
           values={values}
           csrf={reply.pageContext().csrfToken}
-          error={e}
+          error={extra.error}
+          hoursNotice={extra.hoursNotice}
           canAssign={canAssign}
           organisations={options}
         />,
-        e.status,
+        extra.error?.status ?? 200,
       );
+    // « Passer à la syntaxe experte » (ADR 0036): the form comes back with the hours typed day by
+    // day written in the expert field; nothing is saved (hours-editor.js asks the same with fetch).
+    if (body.horaires_action === 'expert') {
+      const converted = expertOfForm(body, parisDate(deps.clock()));
+      // The mistakes are in the day fields: the form opens on them.
+      if (!converted.ok)
+        return page(
+          { ...posted(), horaires_saisie: 'jours' },
+          { error: formError(new ValidationError(converted.errors)) },
+        );
+      return page(
+        { ...posted(), horaires: converted.horaires, horaires_saisie: 'expert' },
+        { hoursNotice: converted.notice },
+      );
+    }
+    try {
+      const { corrections } = await updatePlace(deps, actor, place.id, request.body as Record<string, unknown>);
+      reply.flash(
+        'success',
+        corrections.length > 0
+          ? `Lieu enregistré. Corrections appliquées : ${corrections.join(' ; ')}`
+          : 'Lieu enregistré.',
+      );
+      return reply.redirect(`/lieux/${encodeURIComponent(place.id)}`, 303);
+    } catch (error) {
+      return page(posted(), { error: formError(error) });
     }
   });
 

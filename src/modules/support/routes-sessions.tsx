@@ -114,49 +114,52 @@ function SessionsPage({ list, csrf }: { list: SessionList; csrf: string }) {
             {list.total} séance{list.total > 1 ? 's' : ''} enregistrée{list.total > 1 ? 's' : ''}. Vous pouvez modifier
             ou supprimer une séance pendant 7 jours.
           </p>
-          <TableFrame label="Mes séances">
-            <table>
-              <caption>Mes séances</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Date</th>
-                  <th scope="col">Séance</th>
-                  <th scope="col">Durée</th>
-                  <th scope="col">Où</th>
-                  <th scope="col">Autonomie</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((s) => (
+          {/* support.css shows each row as a block of labelled lines on a phone (data-label). */}
+          <div class="pa-sessions">
+            <TableFrame label="Mes séances">
+              <table>
+                <caption>Mes séances</caption>
+                <thead>
                   <tr>
-                    <td>{formatDate(s.date)}</td>
-                    <td>
-                      {s.kind === 'atelier' ? `Atelier (${s.participants} anonymes) : ` : ''}
-                      {s.summary}
-                    </td>
-                    <td>{s.durationMinutes} min</td>
-                    <td>{s.where}</td>
-                    <td>{s.autonomy || '—'}</td>
-                    <td>
-                      {s.changeableUntil ? (
-                        <>
-                          <a href={`/accompagnements/${s.id}/modifier`}>Modifier</a>
-                          <PostForm action={`/accompagnements/${s.id}/supprimer`} csrf={csrf}>
-                            <button type="submit" class="fr-btn fr-btn--sm fr-btn--tertiary">
-                              Supprimer
-                            </button>
-                          </PostForm>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
+                    <th scope="col">Date</th>
+                    <th scope="col">Séance</th>
+                    <th scope="col">Durée</th>
+                    <th scope="col">Où</th>
+                    <th scope="col">Autonomie</th>
+                    <th scope="col">Actions</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableFrame>
+                </thead>
+                <tbody>
+                  {list.items.map((s) => (
+                    <tr>
+                      <td data-label="Date">{formatDate(s.date)}</td>
+                      <td data-label="Séance">
+                        {s.kind === 'atelier' ? `Atelier (${s.participants} anonymes) : ` : ''}
+                        {s.summary}
+                      </td>
+                      <td data-label="Durée">{s.durationMinutes} min</td>
+                      <td data-label="Où">{s.where}</td>
+                      <td data-label="Autonomie">{s.autonomy || '—'}</td>
+                      <td data-label="Actions">
+                        {s.changeableUntil ? (
+                          <>
+                            <a href={`/accompagnements/${s.id}/modifier`}>Modifier</a>
+                            <PostForm action={`/accompagnements/${s.id}/supprimer`} csrf={csrf}>
+                              <button type="submit" class="fr-btn fr-btn--sm fr-btn--tertiary">
+                                Supprimer
+                              </button>
+                            </PostForm>
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableFrame>
+          </div>
           {list.pages > 1 ? (
             <p>
               Page {list.page} sur {list.pages}.{' '}

@@ -92,6 +92,8 @@ export function EditPlacePage(props: {
   organisations: Array<{ value: string; label: string }>;
   /** The stored hours could not be shown day by day (they open in the expert field). */
   hoursUnrepresentable?: boolean;
+  /** Said above the expert field once the day-by-day hours were written into it (ADR 0036). */
+  hoursNotice?: string | undefined;
 }) {
   const { place, values } = props;
   const fe = props.error?.fieldErrors ?? {};
@@ -122,6 +124,10 @@ export function EditPlacePage(props: {
       </p>
       <ErrorSummary errors={fe} message={props.error?.userMessage} />
       <PostForm action={`${path}/modifier`} csrf={props.csrf}>
+        {/* The form's default button (Enter in a field saves), ahead of « Passer à la syntaxe experte ». */}
+        <button type="submit" hidden tabindex={-1}>
+          Enregistrer
+        </button>
         <h2 class="fr-h4">Le lieu</h2>
         <InputField name="nom" label="Nom du lieu" value={text(values, 'nom')} error={fe.nom} />
         <InputField
@@ -223,7 +229,12 @@ export function EditPlacePage(props: {
         />
 
         <h2 class="fr-h4 fr-mt-4w">Horaires et contact</h2>
-        <HoursFields values={values} errors={fe} unrepresentable={props.hoursUnrepresentable ?? false} />
+        <HoursFields
+          values={values}
+          errors={fe}
+          unrepresentable={props.hoursUnrepresentable ?? false}
+          notice={props.hoursNotice}
+        />
         <InputField
           name="telephone"
           label="Téléphone"

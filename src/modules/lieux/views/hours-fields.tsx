@@ -3,7 +3,9 @@
  * ranges, closed days, public holidays, exceptional closures) or, as an expert option, the
  * OpenStreetMap syntax as written. Both parts are in the page: without JavaScript both show
  * and the radio « Saisie » decides which one is saved; with it (hours-editor.js), only the
- * chosen one shows.
+ * chosen one shows. Switching to the expert syntax writes there what was typed day by day
+ * (ADR 0036): without JavaScript through « Passer à la syntaxe experte », a submit that saves
+ * nothing; with it, the script posts the same request when the radio changes.
  */
 import { ChoiceGroup, fieldId, InputField } from '../../../platform/views/components.tsx';
 import { DAY_LABELS, dayField } from '../hours-editor.ts';
@@ -45,6 +47,8 @@ export function HoursFields(props: {
   errors: Record<string, string>;
   /** The stored value could not be shown day by day: it opened in the expert field. */
   unrepresentable: boolean;
+  /** The day-by-day hours were just written into the expert field (ADR 0036). */
+  notice?: string | undefined;
 }) {
   const { values, errors: fe } = props;
   const mode = one(values, 'horaires_saisie') === 'expert' ? 'expert' : 'jours';
@@ -180,6 +184,22 @@ export function HoursFields(props: {
         </fieldset>
       </div>
       <div id="horaires-expert" data-horaires="expert">
+        {/* Without JavaScript the radio cannot rewrite the field: this button asks the server. */}
+        <div class="fr-mb-2w" id="horaires-vers-expert">
+          <button class="fr-btn fr-btn--secondary fr-btn--sm" type="submit" name="horaires_action" value="expert">
+            Passer à la syntaxe experte
+          </button>
+          <p class="fr-hint-text fr-mt-1v">
+            Écrit dans le champ ci-dessous les horaires saisis jour par jour, sans rien enregistrer.
+          </p>
+        </div>
+        <div id="horaires-converties" role="status">
+          {props.notice ? (
+            <div class="fr-alert fr-alert--info fr-alert--sm fr-mb-2w" data-testid="horaires-converties">
+              <p>{props.notice}</p>
+            </div>
+          ) : null}
+        </div>
         <InputField
           name="horaires"
           label="Horaires, syntaxe experte"

@@ -20,6 +20,10 @@ export function BarChart(p: { id: string; title: string; unit: string; bars: Bar
   const row = 34;
   const height = Math.max(1, p.bars.length) * row + 4;
   const max = p.max ?? Math.max(1, ...p.bars.map((b) => b.value));
+  // The value is written after its bar: the longest bar leaves room for the longest value
+  // (« 100 % (12/12, médiane 3) »), at 7 units a character of the 12-unit font, so it is never cut.
+  const longest = Math.max(0, ...p.bars.map((b) => (b.display ?? nf.format(b.value)).length));
+  const scale = width - Math.min(width / 2, Math.max(60, longest * 7 + 8));
   return (
     <figure class="pa-stats-section" aria-labelledby={`${p.id}-titre`}>
       <h3 id={`${p.id}-titre`} class="fr-h6">
@@ -39,7 +43,7 @@ export function BarChart(p: { id: string; title: string; unit: string; bars: Bar
             <title>{p.title}</title>
             <desc id={`${p.id}-desc`}>Graphique en barres ; les mêmes nombres sont dans le tableau qui suit.</desc>
             {p.bars.map((b, i) => {
-              const w = Math.max(b.value > 0 ? 2 : 0, Math.round(((width - 60) * b.value) / max));
+              const w = Math.max(b.value > 0 ? 2 : 0, Math.round((scale * b.value) / max));
               const y = i * row;
               return (
                 <g>
