@@ -37,11 +37,11 @@ import { jwksOf } from '../src/platform/identity/signing-keys.ts';
 import {
   type Args,
   type BenchReport,
+  benchPort,
   command,
   cpuSince,
   cpuSnapshot,
   fmt,
-  freePort,
   int,
   isMain,
   log,
@@ -243,22 +243,6 @@ interface Running {
   url: string;
   minted: Minted;
   stop(): Promise<void>;
-}
-
-/** A port of BENCH_PORT_RANGE (e.g. 4200-4299) when set, else any free port. */
-async function benchPort(): Promise<number> {
-  const range = process.env.BENCH_PORT_RANGE?.match(/^(\d+)-(\d+)$/);
-  if (!range) return freePort();
-  const net = await import('node:net');
-  for (let p = Number(range[1]); p <= Number(range[2]); p++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const s = net.createServer();
-      s.once('error', () => resolve(false));
-      s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (free) return p;
-  }
-  throw new Error(`no free port in ${process.env.BENCH_PORT_RANGE}`);
 }
 
 async function startProvider(storage: Storage, url: string, codes: number, tokens: number): Promise<Running> {
