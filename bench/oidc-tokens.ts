@@ -358,6 +358,9 @@ async function hammer(
     });
   });
   const elapsed = performance.now() - started;
+  // Connections the pool opened during the run (it closes those idle for 10 s, e.g. while
+  // waiting for a quiet machine) count from their start.
+  const backendsAfter = [...new Set([...backends, ...(await backendPids(dbUrl))])];
   const client = process.cpuUsage(before.client);
   const clientMs = (client.user + client.system) / 1000;
   const own = cpuSince(before.all, [serverPid, ...postgresPids()]) + clientMs;
@@ -374,7 +377,7 @@ async function hammer(
     errors,
     cpu: {
       server: cpuSince(before.server, [serverPid]) / n,
-      database: cpuSince(before.database, backends) / n,
+      database: cpuSince(before.database, backendsAfter) / n,
       client: clientMs / n,
     },
     otherCores: Math.max(0, machine - own) / elapsed,
