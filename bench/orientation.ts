@@ -423,7 +423,7 @@ async function measureResult(args: Args): Promise<Section[]> {
           const latencies: number[] = [];
           const statuses: Record<string, number> = {};
           let bytes = 0;
-          // The pool's connections are open after the warm-up; one opened later is not counted.
+          // The pool's connections open now; any opened later is added after the run.
           const backends = await backendPids(database.url);
           const before = {
             client: process.cpuUsage(),
@@ -445,6 +445,9 @@ async function measureResult(args: Args): Promise<Section[]> {
             },
           );
           const elapsed = performance.now() - started;
+          // The pool closes connections idle for 10 s (while waiting for a quiet machine, say):
+          // those it opened during the run count from their start.
+          const backendsAfter = [...new Set([...backends, ...(await backendPids(database.url))])];
           const client = process.cpuUsage(before.client);
           const clientMs = (client.user + client.system) / 1000;
           const own = cpuSince(before.all, [server.child.pid ?? 0, ...postgresPids()]) + clientMs;
@@ -463,7 +466,7 @@ async function measureResult(args: Args): Promise<Section[]> {
             kbPerResponse: bytes / n / 1024,
             cpu: {
               server: cpuSince(before.server, [server.child.pid ?? 0]) / n,
-              database: cpuSince(before.database, backends) / n,
+              database: cpuSince(before.database, backendsAfter) / n,
               client: clientMs / n,
             },
             // CPU of other processes of the machine (not the server, PostgreSQL or this client), in cores.

@@ -6,11 +6,12 @@
  *   npm run bench -- --only=search --search-sizes=15000 --engines=postgresql
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench   # with PostgreSQL
  *
- * Flags: --only=startup,page-weight,import,search,pass,orientation  --import-sizes=15000,200000
+ * Flags: --only=startup,page-weight,import,search,pass,orientation,oidc-tokens  --import-sizes=15000,200000
  *        --search-sizes=15000,1000000  --engines=pglite,postgresql  --duration=15
  *        --connections=50  --queries=1000  --runs=3  --profile (CPU profile of the search server)
  */
 import { runImportBench } from './import.ts';
+import { runOidcTokensBench } from './oidc-tokens.ts';
 import { runOrientationBench } from './orientation.ts';
 import { runPageWeightBench } from './page-weight.ts';
 import { runPassBench } from './pass-redeem.ts';
@@ -25,6 +26,7 @@ const BENCHES: Record<string, (args: Args) => Promise<BenchReport>> = {
   search: runSearchBench,
   pass: runPassBench,
   orientation: runOrientationBench,
+  'oidc-tokens': runOidcTokensBench,
 };
 
 const args = parseArgs();

@@ -131,6 +131,25 @@ export function runChild<T>(
 
 export { freePort };
 
+/**
+ * A port for a server under test: the first free one of BENCH_PORT_RANGE (e.g. `4200-4299`,
+ * for shared machines where each user has a range), else any free port.
+ */
+export async function benchPort(): Promise<number> {
+  const range = process.env.BENCH_PORT_RANGE?.match(/^(\d+)-(\d+)$/);
+  if (!range) return freePort();
+  const { createServer } = await import('node:net');
+  for (let p = Number(range[1]); p <= Number(range[2]); p++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return p;
+  }
+  throw new Error(`no free port in BENCH_PORT_RANGE=${process.env.BENCH_PORT_RANGE}`);
+}
+
 export interface RunningServer {
   url: string;
   child: ChildProcess;
@@ -152,7 +171,7 @@ export function serverEntry(checkout: string): string[] {
 
 /** The real entry point (npm start's) on a free port; resolves at the first 200 of /sante. */
 export async function startServer(env: Record<string, string | undefined>, nodeFlags: string[] = []) {
-  const port = await freePort();
+  const port = await benchPort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   // BENCH_SERVER_ROOT: another checkout (e.g. with a proposed fix) to compare against.

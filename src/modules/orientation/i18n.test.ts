@@ -30,6 +30,20 @@ describe('translations', () => {
     expect(empty).toEqual([]);
   });
 
+  it('fills every text as a plain replacement would, twice (the second time from the split kept)', () => {
+    for (const lang of LANGUAGES) {
+      const t = translator(lang);
+      expect(translator(lang)).toBe(t);
+      for (const [key, text] of Object.entries(TRANSLATIONS[lang])) {
+        const names = placeholders(text);
+        const vars = Object.fromEntries(names.slice(1).map((n, i) => [n, `<${i}$&>`]));
+        const expected = text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+        expect(t(key, vars)).toBe(expected);
+        expect(t(key, vars)).toBe(expected);
+      }
+    }
+  });
+
   it('fills placeholders and refuses unknown keys', () => {
     expect(translator('en')('progression', { n: 2, total: 8 })).toBe('Question 2 of 8');
     expect(() => translator('ar')('cle.inexistante')).toThrow(/Missing translation key/);

@@ -35,15 +35,37 @@ export function direction(lang: Lang): 'ltr' | 'rtl' {
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
-/** A translator for one language; an unknown key is a programming error (tests catch it). */
+const translators = new Map<Lang, Translate>();
+
+/**
+ * A translator for one language; an unknown key is a programming error (tests catch it). One
+ * per language, kept: a text with {placeholders} is split once into its literal parts and
+ * names (a result page fills about forty of them).
+ */
 export function translator(lang: Lang): Translate {
+  const known = translators.get(lang);
+  if (known) return known;
   const table = TRANSLATIONS[lang];
-  return (key, vars) => {
+  const templates = new Map<string, string[]>();
+  const translate: Translate = (key, vars) => {
     const text = table[key] ?? TRANSLATIONS.fr[key];
     if (text === undefined) throw new Error(`Missing translation key « ${key} »`);
     if (!vars) return text;
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+    let parts = templates.get(key);
+    if (!parts) {
+      // [literal, name, literal, name, …, literal]
+      parts = text.split(/\{(\w+)\}/);
+      templates.set(key, parts);
+    }
+    let out = parts[0] as string;
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i] as string;
+      out += (name in vars ? String(vars[name]) : `{${name}}`) + (parts[i + 1] as string);
+    }
+    return out;
   };
+  translators.set(lang, translate);
+  return translate;
 }
 
 const dateFormats = new Map<Lang, Intl.DateTimeFormat>();

@@ -13,7 +13,7 @@ import { orientationPolicy, orientingOrganisations } from './policies.ts';
 import { orientationDiagnosticRoutes } from './routes-diagnostic.tsx';
 import { orientationSlipRoutes } from './routes-slips.tsx';
 import { orientationStatisticsRoutes } from './routes-statistics.tsx';
-import { purgeOrientation } from './slips.ts';
+import { minutePlacesCache, purgeOrientation } from './slips.ts';
 
 export { seedOrientationDemo } from './demo.ts';
 export {
@@ -60,6 +60,7 @@ async function orientationModule(app: FastifyInstance, opts: OrientationPluginOp
   const deps = {
     ...opts.deps,
     passPlaceIds: opts.passPlaceIds ? cachedForAMinute(opts.passPlaceIds, opts.deps.clock) : undefined,
+    placesCache: minutePlacesCache(),
   };
   orientationDiagnosticRoutes(app, { deps, secureCookies: opts.secureCookies });
   orientationSlipRoutes(app, {

@@ -587,3 +587,34 @@ describe('statistics', () => {
     expect([302, 303, 401]).toContain(anonymous.statusCode);
   });
 });
+
+describe('the places of a result, read once a minute', () => {
+  it('shows a place changed meanwhile at the next minute, in every page of the slip', async () => {
+    const agent = new Agent(t.app);
+    const code = slipCodes.format(await runDiagnostic(agent));
+    const names = async () => {
+      const page = await agent.get(`/orientation/resultat/${code}`);
+      expect(page.statusCode).toBe(200);
+      return [...page.body.matchAll(/<h3 lang="fr" dir="auto">([^<]+)<\/h3>/g)].map((m) => m[1]);
+    };
+    expect(await names()).toContain('Maison des langues');
+    await t.db.query(`UPDATE places SET nom = 'Maison des langues du monde' WHERE id = 'or-anglais'`);
+    try {
+      // The same minute: the places read a moment ago (the printable slip reads them too).
+      expect(await names()).toContain('Maison des langues');
+      const printable = await agent.get(`/orientation/fiche/${code}/imprimer`);
+      expect(visibleText(printable.body)).toContain('Maison des langues');
+      // The next minute: read again, the new name shows.
+      clock.advance(60_000);
+      const later = await names();
+      expect(later).toContain('Maison des langues du monde');
+      expect(later).not.toContain('Maison des langues');
+      // In another language the same places, from the same minute's read.
+      const english = await agent.get(`/orientation/resultat/${code}?lang=en`);
+      expect(visibleText(english.body)).toContain('Maison des langues du monde');
+    } finally {
+      await t.db.query(`UPDATE places SET nom = 'Maison des langues' WHERE id = 'or-anglais'`);
+      clock.advance(60_000);
+    }
+  });
+});

@@ -33,6 +33,8 @@ export interface SlipDeps {
   clock: Clock;
   /** Places accepting the Pass numérique (provided by app.ts from the pass module). */
   passPlaceIds?: (() => Promise<string[]>) | undefined;
+  /** The places of results read this minute (see minutePlacesCache); none: read every time. */
+  placesCache?: MinutePlacesCache | undefined;
 }
 
 export class SlipCodeError extends ValidationError {
@@ -70,8 +72,50 @@ export interface ResultPlaces {
   destination: NearbyPlace | undefined;
 }
 
+/**
+ * The places of each slip's result read during the current minute, so that the pages a person
+ * opens in a row — the result, its printable slip, the result in another language — read and
+ * rank them once. Kept for the minute they were read in, then read again: a place changed
+ * meanwhile shows at the next minute at the latest, as the Pass numérique places (read once a
+ * minute, index.ts) and the opening state (hours-text.ts) already do. Keyed by the slip's code
+ * and chosen place, so a professional's choice shows at once. At most `max` slips a minute.
+ */
+export interface MinutePlacesCache {
+  get(key: string, minute: number, read: () => Promise<ResultPlaces>): Promise<ResultPlaces>;
+}
+
+export function minutePlacesCache(max = 2000): MinutePlacesCache {
+  let current = Number.NaN;
+  const entries = new Map<string, Promise<ResultPlaces>>();
+  return {
+    get(key, minute, read) {
+      if (minute !== current) {
+        entries.clear();
+        current = minute;
+      }
+      let value = entries.get(key);
+      if (!value) {
+        value = read();
+        // A failed read is not kept: the next page reads again.
+        value.catch(() => entries.get(key) === value && entries.delete(key));
+        if (entries.size >= max) entries.delete(entries.keys().next().value as string);
+        entries.set(key, value);
+      }
+      return value;
+    },
+  };
+}
+
 /** The places of a result page: ranked nearest places, and the place a professional chose. */
-export async function placesForSlip(deps: SlipDeps, slip: SlipRow): Promise<ResultPlaces> {
+export function placesForSlip(deps: SlipDeps, slip: SlipRow): Promise<ResultPlaces> {
+  if (!deps.placesCache) return readPlacesForSlip(deps, slip);
+  const minute = Math.floor(deps.clock().getTime() / 60_000);
+  return deps.placesCache.get(`${slip.code}|${slip.destinationPlaceId ?? ''}`, minute, () =>
+    readPlacesForSlip(deps, slip),
+  );
+}
+
+async function readPlacesForSlip(deps: SlipDeps, slip: SlipRow): Promise<ResultPlaces> {
   const point = { latitude: slip.latitude, longitude: slip.longitude };
   const needs = needsData.needs.filter((n) => slip.needs.includes(n.id));
   const [near, passIds, destination] = await Promise.all([

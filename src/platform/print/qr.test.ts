@@ -54,6 +54,40 @@ describe('QR codes as vector runs', () => {
     expect(text).toBe('https://passerelle.example.fr/pass/encaisser?code=K7MC3PX4TF');
   });
 
+  it('a split kept for a class pattern gives the modules the library computes for each text', () => {
+    const library = (text: string) => QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+    // Slip and redemption links: same pattern for many codes, the split found once is reused.
+    const alphabet = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+    const code = fc.string({ unit: fc.constantFrom(...alphabet), minLength: 8, maxLength: 10 });
+    fc.assert(
+      fc.property(code, code, (a, b) => {
+        for (const text of [
+          `https://passerelle.example.fr/orientation/fiche/${a.slice(0, 4)}-${a.slice(4, 8)}`,
+          `https://passerelle.example.fr/orientation/fiche/${b.slice(0, 4)}-${b.slice(4, 8)}`,
+          `https://passerelle.example.fr/pass/encaisser?code=${a}`,
+          `https://passerelle.example.fr/pass/encaisser?code=${b}`,
+          a.replace(/-/g, ''),
+        ]) {
+          const mine = qrModules(text);
+          const theirs = library(text);
+          expect(mine.size).toBe(theirs.size);
+          expect(mine.data).toEqual(theirs.data);
+        }
+      }),
+      { numRuns: 40 },
+    );
+    // Any text, printable ASCII or not, twice (the second time through the kept split).
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ minLength: 1, maxLength: 80 }), fc.webUrl(), fc.stringMatching(/^[0-9A-Z:/ .-]{1,60}$/)),
+        (text) => {
+          for (let i = 0; i < 2; i++) expect(qrModules(text).data).toEqual(library(text).data);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  }, 60_000);
+
   it('writes one rectangle per run, in module units', () => {
     expect(
       qrPath([

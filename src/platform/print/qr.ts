@@ -13,9 +13,70 @@ export interface QrRun {
   length: number;
 }
 
+interface QrSegment {
+  mode: unknown;
+  getLength(): number;
+}
+
+/**
+ * How the library splits a text into numeric, alphanumeric and byte segments (the split that
+ * gives the shortest bit stream: a shortest-path search over every possible split, about half
+ * of the cost of a QR code) depends only on the class of each character — digit, other
+ * character of the alphanumeric set, anything else — when the text is printable ASCII (one
+ * byte per character). Links that differ only in their code (« …/fiche/KPXA-V784 », « …?code=
+ * K7MC3PX4TF ») share a few hundred class patterns: the split of a pattern is kept and applied
+ * to the next text of that pattern, which the library then encodes as if it had found the split
+ * itself: the same segments, version, mask and modules (qr.test.ts compares them).
+ */
+const splits = new Map<string, Array<{ mode: unknown; length: number }>>();
+const SPLITS_KEPT = 4096;
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+function classPattern(text: string): string {
+  let pattern = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Digits; then A–Z and « space $ % * + - . / : » (the alphanumeric mode's other characters).
+    pattern +=
+      c >= 48 && c <= 57
+        ? 'N'
+        : (c >= 65 && c <= 90) ||
+            c === 32 ||
+            c === 36 ||
+            c === 37 ||
+            c === 42 ||
+            c === 43 ||
+            c === 45 ||
+            c === 46 ||
+            c === 47 ||
+            c === 58
+          ? 'A'
+          : 'B';
+  }
+  return pattern;
+}
+
 /** The module matrix of a QR code (error correction M: 15 % of the symbol recoverable). */
 export function qrModules(text: string): { size: number; data: Uint8Array } {
-  return QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+  if (!PRINTABLE_ASCII.test(text)) return QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+  const pattern = classPattern(text);
+  const split = splits.get(pattern);
+  if (split) {
+    let at = 0;
+    const segments = split.map((s) => {
+      const data = text.slice(at, at + s.length);
+      at += s.length;
+      return { data, mode: s.mode };
+    });
+    return QRCode.create(segments as Parameters<typeof QRCode.create>[0], { errorCorrectionLevel: 'M' }).modules;
+  }
+  const symbol = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  if (splits.size >= SPLITS_KEPT) splits.delete(splits.keys().next().value as string);
+  splits.set(
+    pattern,
+    (symbol.segments as unknown as QrSegment[]).map((s) => ({ mode: s.mode, length: s.getLength() })),
+  );
+  return symbol.modules;
 }
 
 /** Maximal horizontal runs of dark modules, row by row, left to right. */
