@@ -3,7 +3,9 @@
  * 1. The TypeScript of src/ compiled to JavaScript in dist/, file by file, same layout (so
  *    paths a module computes from import.meta.url still land on the same files); the other
  *    files of src/ (scripts and images under public/) copied beside them.
- * 2. The static assets (DSFR reduced to what the pages use, fingerprinted, gzip and brotli)
+ * 2. The server bundled into one file, dist/server.js, with a chunk per part loaded on demand
+ *    (ADR 0034): what `npm start` runs.
+ * 3. The static assets (DSFR reduced to what the pages use, fingerprinted, gzip and brotli)
  *    written to dist/assets/, for both values of STATE_BRAND.
  * dist/.build-stamp records the hash of the sources it was built from; `npm start` rebuilds
  * only when that hash changes. Plain JavaScript: it runs before anything is compiled.
@@ -151,6 +153,10 @@ async function bundleServer(outDir) {
     target: 'node22',
     jsx: 'automatic',
     jsxImportSource: 'preact',
+    // Less text for V8 to parse at each start (~0.2 s of CPU); names are kept, and the source
+    // map gives positions in the sources (NODE_OPTIONS=--enable-source-maps).
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: 'linked',
     logLevel: 'error',
   });

@@ -18,8 +18,14 @@ export interface MountOptions {
   csp?: (request: FastifyRequest) => CspOverrides;
 }
 
-export async function mountOidcProvider(app: FastifyInstance, provider: Provider, options: MountOptions) {
-  const callback = provider.callback();
+/** provider: the provider, or how to get it when it is created after the app is ready. */
+export async function mountOidcProvider(
+  app: FastifyInstance,
+  provider: Provider | (() => Promise<Provider>),
+  options: MountOptions,
+) {
+  let callback: ReturnType<Provider['callback']> | undefined =
+    typeof provider === 'function' ? undefined : provider.callback();
   await app.register(async (scope) => {
     // Bodies stay in the stream for oidc-provider.
     scope.removeAllContentTypeParsers();
@@ -38,6 +44,7 @@ export async function mountOidcProvider(app: FastifyInstance, provider: Provider
           const raw = request.raw as typeof request.raw & { originalUrl?: string };
           raw.originalUrl = raw.url;
           raw.url = (raw.url ?? '/').slice(options.prefix.length) || '/';
+          callback ??= (await (provider as () => Promise<Provider>)()).callback();
           await callback(raw, reply.raw);
         },
       });
