@@ -177,6 +177,8 @@ export async function buildAll(log = (line) => process.stdout.write(`${line}\n`)
   log('Préparation des feuilles de style et des scripts (DSFR réduit aux pages de Passerelle)…');
   const { writePrebuiltAssets } = await import(pathToFileURL(path.join(next, 'platform/views/assets.js')).href);
   await writePrebuiltAssets(path.join(next, 'assets'));
+  // esbuild's service process would otherwise live on beside the server `npm start` runs next.
+  (await import('esbuild')).stop();
   writeFileSync(path.join(next, '.build-stamp'), `${hash}\n`);
   const old = `${distDir}.old-${process.pid}`;
   if (existsSync(distDir)) renameSync(distDir, old);
