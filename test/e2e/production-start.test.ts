@@ -103,7 +103,7 @@ it('starts compiled, says what it does, and is ready only when the demo data exi
   expect((await css.text()).length).toBeGreaterThan(10_000);
   // The server runs as one bundled file (ADR 0034): files its sources find from
   // import.meta.url (the orientation texts and rules, the commune search) are still found, and
-  // the development FranceConnect, loaded once the server listens, answers.
+  // the development FranceConnect, loaded by its first request, answers.
   const page = async (url: string) => {
     const response = await fetch(`http://127.0.0.1:${port}${url}`);
     expect(response.status).toBe(200);

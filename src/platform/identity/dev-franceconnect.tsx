@@ -109,9 +109,9 @@ export async function mountDevFranceConnect(
     provider.proxy = opts.publicUrl.startsWith('https://');
     return provider;
   };
-  // oidc-provider (~300 modules with its dependencies) is loaded once the server listens, not
-  // before it answers: about a third of a second of CPU at each start (ADR 0034). A request
-  // arriving earlier waits for it; without listening (tests), the first request loads it.
+  // oidc-provider (~300 modules with its dependencies) is loaded by the first request that
+  // needs it, not at start: about a third of a second of CPU at each start (ADR 0034), a
+  // development-only page that waits that much once.
   let pending: Promise<Provider> | undefined;
   const providerOf = (): Promise<Provider> => {
     pending ??= create().catch((error: unknown) => {
@@ -120,12 +120,6 @@ export async function mountDevFranceConnect(
     });
     return pending;
   };
-  app.addHook('onListen', (done) => {
-    providerOf().catch((error: unknown) =>
-      app.log.error({ err: error }, 'FranceConnect de développement indisponible'),
-    );
-    done();
-  });
 
   // The identification page: pick a fictional person (a button each; works without JavaScript).
   app.get<{ Params: { uid: string } }>(`${DEV_FRANCECONNECT_PATH}/identification/:uid`, async (request, reply) => {
