@@ -117,11 +117,6 @@ async function child(args: Args): Promise<void> {
   const inWorker = args.get('worker') === 'true';
   const rate = Number(args.get('rate') ?? 20);
   const dataDir = args.get('data-dir') as string;
-  const db: Database = engine === 'pglite' ? await openPglite({}) : await openPostgres(args.get('url') as string, 10);
-  const deps = { db, clock: systemClock };
-  await migrate(db);
-  await importCommunes(deps, commandLineActor, readFileSync(communesFile), path.basename(communesFile));
-  await importPlaces(deps, commandLineActor, readFileSync(pacaFile), { fileName: 'paca.json', dryRun: false });
   const config = loadConfig({
     NODE_ENV: 'development',
     DATA_DIR: dataDir,
@@ -130,6 +125,17 @@ async function child(args: Args): Promise<void> {
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PUBLIC_API: '1000000',
   });
+  // The embedded database on disk in the data folder, as `npm start` opens it: PGlite's
+  // in-memory file system grows its files by copying them (pauses of several hundred ms on
+  // the server's thread once the places table weighs a few hundred MB), which a server never does.
+  const db: Database =
+    engine === 'pglite'
+      ? await openPglite({ dataDir: (config.database as { dataDir: string }).dataDir })
+      : await openPostgres(args.get('url') as string, 10);
+  const deps = { db, clock: systemClock };
+  await migrate(db);
+  await importCommunes(deps, commandLineActor, readFileSync(communesFile), path.basename(communesFile));
+  await importPlaces(deps, commandLineActor, readFileSync(pacaFile), { fileName: 'paca.json', dryRun: false });
   log('child: database ready');
   const app = await buildApp({ config, db, clock: systemClock, logger: false, outboxPollMs: 0 });
   const port = await freePort();

@@ -24,7 +24,7 @@ import {
   existingPlaces,
   type PlaceWrite,
   recordImport,
-  upsertPlaces,
+  upsertPlaceBatches,
 } from './places-repository.ts';
 import { lieuxPolicy } from './policies.ts';
 import { formatDecimal, type Place } from './standard.ts';
@@ -198,7 +198,13 @@ export async function importPlaces(
     deps.db,
     accepted.map((a) => a.place.id),
   );
-  const writes: PlaceWrite[] = [];
+  // Rows to write, serialised a batch at a time as soon as they are decided: the row objects
+  // can then be collected before the write, which keeps the garbage collector's pauses on the
+  // server's thread short while PGlite writes (see upsertPlaceBatches).
+  const batchSize = deps.db.engine === 'pglite' ? WRITE_BATCH_PGLITE : 1000;
+  const batches: string[] = [];
+  let pending: PlaceWrite[] = [];
+  let writeCount = 0;
   const summary: ImportSummary = {
     rows: file.rows,
     created: 0,
@@ -322,7 +328,8 @@ export async function importPlaces(
     }
     if (before) summary.updated++;
     else summary.created++;
-    writes.push({
+    writeCount++;
+    pending.push({
       ...place,
       ...geo,
       origin: options.fileName,
@@ -332,7 +339,13 @@ export async function importPlaces(
       search_text: searchText,
       open_minutes: openMinutes,
     });
+    if (pending.length === batchSize) {
+      batches.push(JSON.stringify(pending));
+      pending = [];
+    }
   }
+  if (pending.length > 0) batches.push(JSON.stringify(pending));
+  pending = [];
   progress('localisation', accepted.length, accepted.length);
 
   const report: ImportReport = {
@@ -354,13 +367,17 @@ export async function importPlaces(
     warnings,
   };
   if (options.dryRun) return report;
+  // Nothing below reads the rows again: let them go before the long write.
+  accepted.length = 0;
+  existing.clear();
+  sameNameAndAddress.clear();
 
-  progress('écriture', 0, writes.length);
+  progress('écriture', 0, writeCount);
   writing++;
   try {
     report.importId = await deps.db.transaction(async (tx) => {
       // PGlite runs each statement on this thread: batches short enough to keep /sante answering.
-      await upsertPlaces(tx, writes, deps.db.engine === 'pglite' ? WRITE_BATCH_PGLITE : 1000);
+      await upsertPlaceBatches(tx, batches);
       const id = await recordImport(tx, {
         kind: 'places',
         fileName: options.fileName,
@@ -387,7 +404,7 @@ export async function importPlaces(
   } finally {
     writing--;
   }
-  progress('écriture', writes.length, writes.length);
+  progress('écriture', writeCount, writeCount);
   return report;
 }
 

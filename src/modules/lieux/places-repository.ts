@@ -75,41 +75,50 @@ export async function existingPlaces(
   return out;
 }
 
+const WRITE_COLUMNS = [
+  ...FIELDS,
+  'geo_lat',
+  'geo_lon',
+  'geo_precision',
+  'geo_warning',
+  'origin',
+  'imported_at',
+  'updated_at',
+  'content_hash',
+  'search_text',
+  'open_minutes',
+];
+
+const UPSERT_SQL = `INSERT INTO places (${WRITE_COLUMNS.join(', ')}, api_json)
+       SELECT ${WRITE_COLUMNS.map((c) => `r.${c}`).join(', ')}, ${placeApiJsonSql('r')}
+       FROM jsonb_populate_recordset(NULL::places, $1::jsonb) r
+       ON CONFLICT (id) DO UPDATE SET ${[...WRITE_COLUMNS, 'api_json']
+         .filter((c) => c !== 'id' && c !== 'imported_at')
+         .map((c) => `${c} = EXCLUDED.${c}`)
+         .join(', ')}`;
+
 /**
- * Inserts or updates places by id in batches. The owning organisation and the open/closed
- * status are the platform's own facts: an import never changes them.
- */
-/**
- * Writes places in batches of `batchSize`, letting the event loop turn between two: on the
+ * Inserts or updates places by id. The owning organisation and the open/closed status are the
+ * platform's own facts: an import never changes them. Writes in batches of `batchSize`, letting the event loop turn between two: on the
  * embedded PGlite each statement runs on the server's own thread, so smaller batches keep
  * other requests (health checks) answered during a long import.
  */
 export async function upsertPlaces(tx: Queryable, places: PlaceWrite[], batchSize = 1000): Promise<void> {
-  const columns = [
-    ...FIELDS,
-    'geo_lat',
-    'geo_lon',
-    'geo_precision',
-    'geo_warning',
-    'origin',
-    'imported_at',
-    'updated_at',
-    'content_hash',
-    'search_text',
-    'open_minutes',
-  ];
-  const updates = [...columns, 'api_json']
-    .filter((c) => c !== 'id' && c !== 'imported_at')
-    .map((c) => `${c} = EXCLUDED.${c}`);
-  for (let i = 0; i < places.length; i += batchSize) {
+  const batches: string[] = [];
+  for (let i = 0; i < places.length; i += batchSize) batches.push(JSON.stringify(places.slice(i, i + batchSize)));
+  await upsertPlaceBatches(tx, batches);
+}
+
+/**
+ * Writes batches of places already serialised as JSON arrays (see `upsertPlaces`). A big
+ * import serialises each batch as soon as its rows are decided: tens of thousands of row
+ * objects kept alive until the write would make each garbage collection on the server's
+ * thread long enough to be felt by every request (a 24 MB import: pauses up to 650 ms).
+ */
+export async function upsertPlaceBatches(tx: Queryable, batches: readonly string[]): Promise<void> {
+  for (let i = 0; i < batches.length; i++) {
     if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    await tx.query(
-      `INSERT INTO places (${columns.join(', ')}, api_json)
-       SELECT ${columns.map((c) => `r.${c}`).join(', ')}, ${placeApiJsonSql('r')}
-       FROM jsonb_populate_recordset(NULL::places, $1::jsonb) r
-       ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
-      [JSON.stringify(places.slice(i, i + batchSize))],
-    );
+    await tx.query(UPSERT_SQL, [batches[i]]);
   }
 }
 
