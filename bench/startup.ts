@@ -179,6 +179,7 @@ export async function runStartupBench(args: Args): Promise<BenchReport> {
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   const buildMs = performance.now() - buildStarted;
   const old = worktreeOf(ref);
+  const loadBefore = fmt(os.loadavg()[0] ?? 0, 1);
   const results: Record<'old' | 'new', Run[]> = { old: [], new: [] };
   try {
     for (let i = 0; i < runs; i++) {
@@ -227,7 +228,8 @@ export async function runStartupBench(args: Args): Promise<BenchReport> {
           rows,
         ),
         notes: [
-          `This checkout runs compiled JavaScript and prebuilt assets (dist/, built once by \`npm run build\` in ${fmt(buildMs / 1000, 1)} s; \`npm start\` builds by itself when dist/ is missing or older than the sources). ${ref} compiles TypeScript with tsx and builds the assets at each start.`,
+          `Both checkouts run what \`npm start\` runs: compiled JavaScript and prebuilt assets in dist/ (this checkout built once by \`npm run build\` in ${fmt(buildMs / 1000, 1)} s; ${ref} builds its own at its first start, inside its first « first start » measure).`,
+          `Load average of the machine (1 min) at the start and at the end of the runs: ${loadBefore} and ${fmt(os.loadavg()[0] ?? 0, 1)} (${os.cpus().length} cores); the CPU row depends much less on it than the wall-clock rows.`,
           'First start: creates the PGlite database, applies the migrations, seeds the demo data (accounts, the postcode base, the PACA places). This checkout seeds before listening, so /sante answers once the demo data exists; the older code listened first and seeded in the background.',
           'Both checkouts run on the Node.js that `npm start` finds (node_modules/.bin/node when the project brings its runtime).',
         ],

@@ -101,6 +101,20 @@ it('starts compiled, says what it does, and is ready only when the demo data exi
   expect(css.status).toBe(200);
   expect(css.headers.get('content-encoding')).toBe('br');
   expect((await css.text()).length).toBeGreaterThan(10_000);
+  // The server runs as one bundled file (ADR 0034): files its sources find from
+  // import.meta.url (the orientation texts and rules, the commune search) are still found, and
+  // the development FranceConnect, loaded by its first request, answers.
+  const page = async (url: string) => {
+    const response = await fetch(`http://127.0.0.1:${port}${url}`);
+    expect(response.status).toBe(200);
+    return response.text();
+  };
+  expect(await page('/orientation?lang=en')).toContain('What help do you need for your paperwork?');
+  expect(await page('/lieux?commune=Toulon')).toMatch(/\d+ lieux? à moins de \d+ km de Toulon/);
+  const discovery = JSON.parse(await page('/dev/franceconnect/.well-known/openid-configuration')) as {
+    issuer: string;
+  };
+  expect(discovery.issuer).toMatch(/\/dev\/franceconnect$/);
   expect(await first.stop()).toBe(0);
 
   // A restart on the same data: no build, no database creation, no demo data again.

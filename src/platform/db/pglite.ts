@@ -13,6 +13,14 @@ const parsers = {
   [types.NUMERIC]: (v: string) => v,
 };
 
+/**
+ * PostgreSQL's buffer cache inside PGlite. The data folder's postgresql.conf says 128MB, and
+ * PGlite spends about 0.8 s of CPU at each start preparing that memory in WebAssembly; 16MB
+ * starts in a fraction of it, and pages beyond it are read from the operating system's file
+ * cache (ADR 0034, with the search figures).
+ */
+export const SHARED_BUFFERS = '16MB';
+
 export interface PgliteOptions {
   /** Folder on disk; undefined for an in-memory database (tests). */
   dataDir?: string;
@@ -42,6 +50,7 @@ export async function openPglite(options: PgliteOptions): Promise<PgliteDatabase
       // ADR 0022); see migrate.ts.
       extensions: { cube, earthdistance, unaccent },
       parsers,
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
     });
   } catch (error) {
     release?.();

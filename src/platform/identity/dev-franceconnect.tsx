@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import Provider from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/database.ts';
 import { NotFoundError } from '../http/errors.ts';
@@ -15,7 +15,7 @@ import { PostForm } from '../views/components.tsx';
 import { mountOidcProvider } from './mount-provider.ts';
 import { databaseAdapter } from './oidc-adapter.ts';
 import { FRANCECONNECT_CLAIMS, type ProviderSettings } from './registry.ts';
-import { jwksOf } from './signing-keys.ts';
+import { ensureCurrentKey, jwksOf } from './signing-keys.ts';
 
 export const DEV_FRANCECONNECT_PATH = '/dev/franceconnect';
 const CLIENT_ID = 'passerelle-dev';
@@ -71,41 +71,59 @@ export async function mountDevFranceConnect(
 ) {
   const settings = devFranceConnectSettings(opts.publicUrl, opts.secretKey);
   const claimsOf = (sub: string) => FICTIONAL_IDENTITIES.find((i) => i.sub === sub);
-  const provider = new Provider(settings.issuer, {
-    adapter: databaseAdapter(opts.db, opts.clock),
-    // Persisted keys (signing-keys.ts): tokens survive a restart.
-    jwks: await jwksOf(opts.db, opts.clock, opts.secretKey, 'dev-franceconnect'),
-    clients: [
-      {
-        client_id: settings.clientId,
-        client_secret: settings.clientSecret,
-        redirect_uris: [`${opts.publicUrl}/franceconnect/retour`],
-        post_logout_redirect_uris: [`${opts.publicUrl}/`],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_post',
-        id_token_signed_response_alg: 'ES256',
+  // Persisted keys (signing-keys.ts): tokens survive a restart. The first start stores one here,
+  // at start, not on a request; they are read (and decrypted) with the provider below.
+  await ensureCurrentKey(opts.db, opts.clock, opts.secretKey, 'dev-franceconnect');
+  const create = async (): Promise<Provider> => {
+    const { default: Provider } = await import('oidc-provider');
+    const provider = new Provider(settings.issuer, {
+      adapter: databaseAdapter(opts.db, opts.clock),
+      jwks: await jwksOf(opts.db, opts.clock, opts.secretKey, 'dev-franceconnect'),
+      clients: [
+        {
+          client_id: settings.clientId,
+          client_secret: settings.clientSecret,
+          redirect_uris: [`${opts.publicUrl}/franceconnect/retour`],
+          post_logout_redirect_uris: [`${opts.publicUrl}/`],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_post',
+          id_token_signed_response_alg: 'ES256',
+        },
+      ],
+      pkce: { required: () => true },
+      scopes: ['openid', ...FRANCECONNECT_CLAIMS],
+      claims: Object.fromEntries([['openid', ['sub']], ...FRANCECONNECT_CLAIMS.map((c) => [c, [c]])]),
+      acrValues: ['eidas1'],
+      features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
+      cookies: {
+        keys: [createHmac('sha256', opts.secretKey).update('passerelle/dev-franceconnect/cookies').digest('hex')],
       },
-    ],
-    pkce: { required: () => true },
-    scopes: ['openid', ...FRANCECONNECT_CLAIMS],
-    claims: Object.fromEntries([['openid', ['sub']], ...FRANCECONNECT_CLAIMS.map((c) => [c, [c]])]),
-    acrValues: ['eidas1'],
-    features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
-    cookies: {
-      keys: [createHmac('sha256', opts.secretKey).update('passerelle/dev-franceconnect/cookies').digest('hex')],
-    },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
-    interactions: { url: (_ctx, interaction) => `${DEV_FRANCECONNECT_PATH}/identification/${interaction.uid}` },
-    findAccount: (_ctx, id) => {
-      const identity = claimsOf(id);
-      return identity ? { accountId: id, claims: () => ({ ...identity }) } : undefined;
-    },
-  });
-  provider.proxy = opts.publicUrl.startsWith('https://');
+      ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
+      interactions: { url: (_ctx, interaction) => `${DEV_FRANCECONNECT_PATH}/identification/${interaction.uid}` },
+      findAccount: (_ctx, id) => {
+        const identity = claimsOf(id);
+        return identity ? { accountId: id, claims: () => ({ ...identity }) } : undefined;
+      },
+    });
+    provider.proxy = opts.publicUrl.startsWith('https://');
+    return provider;
+  };
+  // oidc-provider (~300 modules with its dependencies) is loaded by the first request that
+  // needs it, not at start: about a third of a second of CPU at each start (ADR 0034), a
+  // development-only page that waits that much once.
+  let pending: Promise<Provider> | undefined;
+  const providerOf = (): Promise<Provider> => {
+    pending ??= create().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
 
   // The identification page: pick a fictional person (a button each; works without JavaScript).
   app.get<{ Params: { uid: string } }>(`${DEV_FRANCECONNECT_PATH}/identification/:uid`, async (request, reply) => {
+    const provider = await providerOf();
     const details = await provider.interactionDetails(request.raw, reply.raw).catch(() => undefined);
     if (!details || details.uid !== request.params.uid) throw new NotFoundError('Cette identification a expiré.');
     return reply.page(
@@ -141,6 +159,7 @@ export async function mountDevFranceConnect(
 
   app.post<{ Params: { uid: string } }>(`${DEV_FRANCECONNECT_PATH}/identification/:uid`, async (request, reply) => {
     const sub = String((request.body as Record<string, unknown> | undefined)?.identite ?? '');
+    const provider = await providerOf();
     const details = await provider.interactionDetails(request.raw, reply.raw).catch(() => undefined);
     if (!details || details.uid !== request.params.uid || !claimsOf(sub))
       throw new NotFoundError('Cette identification a expiré.');
@@ -158,7 +177,7 @@ export async function mountDevFranceConnect(
     );
   });
 
-  await mountOidcProvider(app, provider, {
+  await mountOidcProvider(app, providerOf, {
     prefix: DEV_FRANCECONNECT_PATH,
     paths: ['/*'],
   });

@@ -26,8 +26,14 @@ export interface MountOptions {
   beforeProvider?: (raw: IncomingMessage) => void;
 }
 
-export async function mountOidcProvider(app: FastifyInstance, provider: Provider, options: MountOptions) {
-  const callback = provider.callback();
+/** provider: the provider, or how to get it when it is created after the app is ready. */
+export async function mountOidcProvider(
+  app: FastifyInstance,
+  provider: Provider | (() => Promise<Provider>),
+  options: MountOptions,
+) {
+  let callback: ReturnType<Provider['callback']> | undefined =
+    typeof provider === 'function' ? undefined : provider.callback();
   await app.register(async (scope) => {
     // Bodies stay in the stream for oidc-provider.
     scope.removeAllContentTypeParsers();
@@ -53,6 +59,7 @@ export async function mountOidcProvider(app: FastifyInstance, provider: Provider
           }
           raw.url = (raw.url ?? '/').slice(options.prefix.length) || '/';
           options.beforeProvider?.(raw);
+          callback ??= (await (provider as () => Promise<Provider>)()).callback();
           await callback(raw, reply.raw);
         },
       });

@@ -31,6 +31,31 @@ async function insertKey(db: Queryable, clock: Clock, secretKey: string, provide
   return jwk.kid;
 }
 
+/**
+ * Stores a first key for the provider if it has no current one (another instance may be doing
+ * the same: one wins). Reads only, when the key exists: nothing to decrypt.
+ */
+export async function ensureCurrentKey(
+  db: Queryable,
+  clock: Clock,
+  secretKey: string,
+  provider: string,
+): Promise<void> {
+  const current = await db.query(`SELECT 1 FROM oidc_signing_keys WHERE provider = $1 AND state = 'current' LIMIT 1`, [
+    provider,
+  ]);
+  if (current.length > 0) return;
+  const jwk = newJwk();
+  await db
+    .query(
+      `INSERT INTO oidc_signing_keys (provider, kid, sealed_jwk, state, created_at, changed_at)
+       SELECT $1, $2, $3, 'current', $4, $4 WHERE NOT EXISTS (SELECT 1 FROM oidc_signing_keys WHERE provider = $1 AND state = 'current')
+       ON CONFLICT DO NOTHING`,
+      [provider, jwk.kid, encryptSecret(secretKey, PURPOSE, JSON.stringify(jwk)), clock()],
+    )
+    .catch(() => undefined); // another instance created it at the same time
+}
+
 /** The provider's private JWKS (current first), creating a first key if there is none. */
 export async function jwksOf(
   db: Queryable,
@@ -38,27 +63,12 @@ export async function jwksOf(
   secretKey: string,
   provider: string,
 ): Promise<{ keys: Array<Record<string, unknown>> }> {
-  const read = () =>
-    db.query<{ sealed_jwk: string; state: string }>(
-      `SELECT sealed_jwk, state FROM oidc_signing_keys WHERE provider = $1
-       ORDER BY CASE state WHEN 'current' THEN 0 WHEN 'next' THEN 1 ELSE 2 END, created_at DESC`,
-      [provider],
-    );
-  let rows = await read();
-  if (!rows.some((r) => r.state === 'current')) {
-    await db
-      .query(
-        `INSERT INTO oidc_signing_keys (provider, kid, sealed_jwk, state, created_at, changed_at)
-         SELECT $1, $2, $3, 'current', $4, $4 WHERE NOT EXISTS (SELECT 1 FROM oidc_signing_keys WHERE provider = $1 AND state = 'current')
-         ON CONFLICT DO NOTHING`,
-        (() => {
-          const jwk = newJwk();
-          return [provider, jwk.kid, encryptSecret(secretKey, PURPOSE, JSON.stringify(jwk)), clock()];
-        })(),
-      )
-      .catch(() => undefined); // another instance created it at the same time
-    rows = await read();
-  }
+  await ensureCurrentKey(db, clock, secretKey, provider);
+  const rows = await db.query<{ sealed_jwk: string; state: string }>(
+    `SELECT sealed_jwk, state FROM oidc_signing_keys WHERE provider = $1
+     ORDER BY CASE state WHEN 'current' THEN 0 WHEN 'next' THEN 1 ELSE 2 END, created_at DESC`,
+    [provider],
+  );
   return { keys: rows.map((r) => JSON.parse(decryptSecret(secretKey, PURPOSE, r.sealed_jwk))) };
 }
 
