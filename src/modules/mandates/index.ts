@@ -6,10 +6,12 @@
 
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type Provider from 'oidc-provider';
 import type { Actor, Role } from '../../platform/auth/actor.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { mountOidcProvider } from '../../platform/identity/mount-provider.ts';
 import type { RelyingParty } from '../../platform/identity/relying-party.ts';
+import { ensureCurrentKey } from '../../platform/identity/signing-keys.ts';
 import type { MandatesDeps } from './deps.ts';
 import { devPartnerRoutes } from './dev-partner.tsx';
 import { journalLegacyFlags } from './habilitations.ts';
@@ -20,6 +22,7 @@ import {
   forgetFormerSession,
   PARTNER_FORM_CSP,
   PARTNER_MOUNT_PATHS,
+  PARTNER_PROVIDER_KEYS,
   partnerGrantsPurge,
 } from './partner-provider.ts';
 import { mandatesPolicy } from './policies.ts';
@@ -82,7 +85,17 @@ async function mandatesModule(
   publicRoutes(app, { deps: opts.deps, organisationName, franceConnectLabel });
   registerMandateJobs(app, { publicUrl: opts.deps.publicUrl, memberEmails: opts.memberEmails });
   // Passerelle as an OpenID Connect provider for partner services (issuer PUBLIC_URL, ADR 0032).
-  const partnerProvider = await createPartnerProvider({ ...opts.deps, loadActor: opts.loadActor });
+  // Its keys are stored at start (never on a request); oidc-provider itself, a few hundred
+  // modules, is loaded by the first request that needs it (ADR 0034: start-up time).
+  await ensureCurrentKey(opts.deps.db, opts.deps.clock, opts.deps.secretKey, PARTNER_PROVIDER_KEYS);
+  let pendingProvider: Promise<Provider> | undefined;
+  const partnerProvider = (): Promise<Provider> => {
+    pendingProvider ??= createPartnerProvider({ ...opts.deps, loadActor: opts.loadActor }).catch((error: unknown) => {
+      pendingProvider = undefined;
+      throw error;
+    });
+    return pendingProvider;
+  };
   await mountOidcProvider(app, partnerProvider, {
     prefix: '',
     paths: PARTNER_MOUNT_PATHS,

@@ -16,7 +16,8 @@
  */
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import Provider, { type Adapter, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Adapter, KoaContextWithOIDC } from 'oidc-provider';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
@@ -252,6 +253,8 @@ export function firstNameOf(displayName: string): string {
 }
 
 export async function createPartnerProvider(opts: PartnerProviderOptions): Promise<Provider> {
+  // Loaded here, not at start: see mandates/index.ts.
+  const { default: Provider, interactionPolicy } = await import('oidc-provider');
   const Storage = opts.adapter ?? databaseAdapter(opts.db, opts.clock);
   class PartnerClients implements Adapter {
     async find(id: string) {

@@ -113,16 +113,16 @@ function Refusal(props: { message: string; uid?: string | undefined; partnerName
 
 export function partnerInteractionRoutes(
   app: FastifyInstance,
-  opts: { deps: MandatesDeps; provider: Provider; verifyCode: VerifyCode },
+  opts: { deps: MandatesDeps; provider: () => Promise<Provider>; verifyCode: VerifyCode },
 ) {
-  const { deps, provider } = opts;
+  const { deps } = opts;
 
   async function contextOf(
     request: FastifyRequest<{ Params: { uid: string } }>,
     reply: FastifyReply,
   ): Promise<Context> {
     const actor = requireActor(request);
-    const details = await provider.interactionDetails(request.raw, reply.raw).catch(() => undefined);
+    const details = await (await opts.provider()).interactionDetails(request.raw, reply.raw).catch(() => undefined);
     if (!details || details.uid !== request.params.uid)
       throw new NotFoundError(
         'Cette connexion au service partenaire a expiré. Revenez sur le service partenaire et recommencez.',
@@ -401,6 +401,7 @@ export function partnerInteractionRoutes(
         return refuse(reply, SELECTION_MESSAGES[problem ?? 'mandat_inconnu'], c);
       }
       const sub = partnerSubject(deps.secretKey, c.partner.clientId, mandate.usagerId);
+      const provider = await opts.provider();
       const grant = new provider.Grant({ accountId: sub, clientId: c.partner.clientId });
       const requested = String(c.details.params.scope ?? 'openid')
         .split(' ')
@@ -452,6 +453,7 @@ export function partnerInteractionRoutes(
     { config: { csp: PARTNER_FORM_CSP } },
     async (request, reply) => {
       await contextOf(request, reply);
+      const provider = await opts.provider();
       reply.hijack();
       await provider.interactionFinished(
         request.raw,
