@@ -47,6 +47,7 @@ import {
   log,
   machineBusyMs,
   markdownTable,
+  median,
   parseArgs,
   percentile,
   postgresPids,
@@ -517,11 +518,6 @@ function report(
       ];
     }),
   );
-  const median = (values: number[]) =>
-    percentile(
-      [...values].sort((a, b) => a - b),
-      50,
-    );
   const summary = markdownTable(
     [
       'Endpoint',

@@ -43,6 +43,7 @@ import {
   log,
   machineBusyMs,
   markdownTable,
+  median,
   parseArgs,
   percentile,
   postgresPids,
@@ -498,7 +499,7 @@ async function measureResult(args: Args): Promise<Section[]> {
     })
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
-  const medianRatio = ratios.length ? percentile(ratios, 50) : Number.NaN;
+  const medianRatio = median(ratios);
   const table = markdownTable(
     [
       'Round',
