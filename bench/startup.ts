@@ -298,7 +298,7 @@ export async function runStartupBench(args: Args): Promise<BenchReport> {
     notes: [
       `Both checkouts run what \`npm start\` runs: compiled JavaScript and prebuilt assets in dist/ (this checkout built once by \`npm run build\` in ${fmt(buildMs / 1000, 1)} s; ${ref} builds its own at its first start, inside its first « first start » measure).`,
       `Load average of the machine (1 min) at the start and at the end of the runs: ${loadBefore} and ${loadAfter} (${os.cpus().length} cores); the CPU row depends much less on it than the wall-clock rows.`,
-      'First start: creates the PGlite database, applies the migrations, seeds the demo data (accounts, the postcode base, the PACA places). This checkout seeds before listening, so /sante answers once the demo data exists; the older code listened first and seeded in the background.',
+      'First start: creates the PGlite database, applies the migrations, seeds the demo data (accounts, the postcode base, the PACA places). Both seed before listening (ADR 0012), so /sante answers once the demo data exists.',
       'Both checkouts run on the Node.js that `npm start` finds (node_modules/.bin/node when the project brings its runtime).',
     ],
   };
