@@ -8,7 +8,10 @@
  *   - restart on that DATA_DIR: to the first 200 of GET /sante.
  * The build of this checkout (npm run build, done once) is timed apart.
  *
- *   node --import tsx bench/startup.ts [--runs=3] [--against=origin/main]
+ * With --restarts=N, N more restarts alternate on one prepared DATA_DIR per checkout (a cheap
+ * way to measure restarts only: --runs=0 --restarts=9).
+ *
+ *   node --import tsx bench/startup.ts [--runs=3] [--restarts=0] [--against=origin/main]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -158,6 +161,31 @@ async function oneRun(checkout: string): Promise<Run> {
   }
 }
 
+/**
+ * Restarts only: one first start per checkout prepares its DATA_DIR (not measured), then
+ * `count` restarts alternate between the two checkouts on those folders. Cheaper than full
+ * runs (a first start seeds the demo data for a minute or more), so more of them fit.
+ */
+async function restartsOnly(
+  checkouts: { old: string; new: string },
+  count: number,
+): Promise<Record<'old' | 'new', Start[]>> {
+  const scratch = { old: scratchDir('startup-old'), new: scratchDir('startup-new') };
+  const out: Record<'old' | 'new', Start[]> = { old: [], new: [] };
+  try {
+    for (const side of ['old', 'new'] as const) await timeStart(checkouts[side], scratch[side].dir, true);
+    for (let i = 0; i < count; i++) {
+      log(`restart ${i + 1}/${count}…`);
+      for (const side of ['old', 'new'] as const)
+        out[side].push(await timeStart(checkouts[side], scratch[side].dir, false));
+    }
+  } finally {
+    scratch.old.remove();
+    scratch.new.remove();
+  }
+  return out;
+}
+
 /** A worktree of `ref` beside this checkout, using the same node_modules. */
 function worktreeOf(ref: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'passerelle-startup-ref-'));
@@ -180,7 +208,9 @@ export async function runStartupBench(args: Args): Promise<BenchReport> {
   const buildMs = performance.now() - buildStarted;
   const old = worktreeOf(ref);
   const loadBefore = fmt(os.loadavg()[0] ?? 0, 1);
+  const restarts = Number(args.get('restarts') ?? 0);
   const results: Record<'old' | 'new', Run[]> = { old: [], new: [] };
+  let restarted: Record<'old' | 'new', Start[]> = { old: [], new: [] };
   try {
     for (let i = 0; i < runs; i++) {
       log(`start-up run ${i + 1}/${runs}: ${ref} (${refCommit})…`);
@@ -188,9 +218,11 @@ export async function runStartupBench(args: Args): Promise<BenchReport> {
       log(`start-up run ${i + 1}/${runs}: this checkout…`);
       results.new.push(await oneRun(root));
     }
+    if (restarts > 0) restarted = await restartsOnly({ old: old.dir, new: root }, restarts);
   } finally {
     old.remove();
   }
+  const loadAfter = fmt(os.loadavg()[0] ?? 0, 1);
   const s = (n: number) => (Number.isFinite(n) ? fmt(n / 1000, 2) : '—');
   const median = (list: Run[], pick: (r: Run) => number) =>
     percentile(
@@ -216,25 +248,64 @@ export async function runStartupBench(args: Args): Promise<BenchReport> {
       results.new.map((r) => s(pick(r))).join(' / '),
     ];
   });
+  const medianOf = (list: Start[], pick: (r: Start) => number) =>
+    percentile(
+      list.map(pick).sort((a, b) => a - b),
+      50,
+    );
+  const restartMetrics: Array<[string, (r: Start) => number]> = [
+    ['Restart: first line', (r) => r.firstLine],
+    ['Restart on existing data: /sante answers', (r) => r.sante],
+    ['Restart: CPU seconds used until /sante answers (npm included)', (r) => r.cpu],
+  ];
+  const restartRows = restartMetrics.map(([label, pick]) => {
+    const o = medianOf(restarted.old, pick);
+    const n = medianOf(restarted.new, pick);
+    return [
+      label,
+      s(o),
+      s(n),
+      Number.isFinite(o) && Number.isFinite(n) ? `${fmt(n / o)}×` : '—',
+      restarted.old.map((r) => s(pick(r))).join(' / '),
+      restarted.new.map((r) => s(pick(r))).join(' / '),
+    ];
+  });
+  const restartSection = {
+    heading: `Restarts only: median of ${restarts} restarts on existing data (demo data), seconds from spawning \`npm start\` — ${ref} (${refCommit}) against this checkout, alternating`,
+    command: command('startup.ts', { runs, restarts, against: ref }),
+    table: markdownTable(
+      [
+        'Measure',
+        `${ref} (${refCommit})`,
+        'This checkout',
+        'Ratio',
+        `${ref}, each restart`,
+        'This checkout, each restart',
+      ],
+      restartRows,
+    ),
+    notes: [
+      `One DATA_DIR per checkout, prepared by one first start (not measured). Load average (1 min) at the end: ${loadAfter} on ${os.cpus().length} cores.`,
+    ],
+  };
+  const fullSection = {
+    heading: `Median of ${runs} runs, seconds from spawning \`npm start\` — ${ref} (${refCommit}) against this checkout, alternating`,
+    command: command('startup.ts', { runs, against: ref }),
+    table: markdownTable(
+      ['Measure', `${ref} (${refCommit})`, 'This checkout', 'Ratio', 'This checkout, each run'],
+      rows,
+    ),
+    notes: [
+      `Both checkouts run what \`npm start\` runs: compiled JavaScript and prebuilt assets in dist/ (this checkout built once by \`npm run build\` in ${fmt(buildMs / 1000, 1)} s; ${ref} builds its own at its first start, inside its first « first start » measure).`,
+      `Load average of the machine (1 min) at the start and at the end of the runs: ${loadBefore} and ${loadAfter} (${os.cpus().length} cores); the CPU row depends much less on it than the wall-clock rows.`,
+      'First start: creates the PGlite database, applies the migrations, seeds the demo data (accounts, the postcode base, the PACA places). Both seed before listening (ADR 0012), so /sante answers once the demo data exists.',
+      'Both checkouts run on the Node.js that `npm start` finds (node_modules/.bin/node when the project brings its runtime).',
+    ],
+  };
   return {
     name: 'startup',
     title: 'Start-up time (`npm start`, embedded database)',
-    sections: [
-      {
-        heading: `Median of ${runs} runs, seconds from spawning \`npm start\` — ${ref} (${refCommit}) against this checkout, alternating`,
-        command: command('startup.ts', { runs, against: ref }),
-        table: markdownTable(
-          ['Measure', `${ref} (${refCommit})`, 'This checkout', 'Ratio', 'This checkout, each run'],
-          rows,
-        ),
-        notes: [
-          `Both checkouts run what \`npm start\` runs: compiled JavaScript and prebuilt assets in dist/ (this checkout built once by \`npm run build\` in ${fmt(buildMs / 1000, 1)} s; ${ref} builds its own at its first start, inside its first « first start » measure).`,
-          `Load average of the machine (1 min) at the start and at the end of the runs: ${loadBefore} and ${fmt(os.loadavg()[0] ?? 0, 1)} (${os.cpus().length} cores); the CPU row depends much less on it than the wall-clock rows.`,
-          'First start: creates the PGlite database, applies the migrations, seeds the demo data (accounts, the postcode base, the PACA places). This checkout seeds before listening, so /sante answers once the demo data exists; the older code listened first and seeded in the background.',
-          'Both checkouts run on the Node.js that `npm start` finds (node_modules/.bin/node when the project brings its runtime).',
-        ],
-      },
-    ],
+    sections: [...(restarts > 0 ? [restartSection] : []), ...(runs > 0 ? [fullSection] : [])],
   };
 }
 

@@ -183,6 +183,8 @@ export async function startServer(env: Record<string, string | undefined>, nodeF
       HOST: '127.0.0.1',
       PUBLIC_URL: url,
       SECRET_KEY: 'bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
+      // A profiled server runs module by module: its profile then names our files and each package.
+      ...(nodeFlags.some((f) => f.startsWith('--cpu-prof')) ? { PASSERELLE_UNBUNDLED: '1' } : {}),
       ...env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,4 +22,7 @@ if (!isBuildCurrent()) {
     process.exit(1);
   }
 }
-await import(pathToFileURL(path.join(distDir, 'server.js')).href);
+// The bundled server (ADR 0034); PASSERELLE_UNBUNDLED=1 runs the same compiled code module by
+// module instead, for CPU profiles that name each module and package (the benchmarks' --profile).
+const entry = process.env.PASSERELLE_UNBUNDLED === '1' ? 'server-modules.js' : 'server.js';
+await import(pathToFileURL(path.join(distDir, entry)).href);
