@@ -10,6 +10,7 @@ import { makeActor, makeOrganisation, makePerson } from '../../../test/support/f
 import { signedInAgent } from '../../../test/support/sessions.ts';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { SESSION_COOKIE } from '../../platform/auth/auth-plugin.ts';
+import { enqueue, takeScheduledHint } from '../../platform/outbox/outbox.ts';
 import { confirmSecondFactorEnrolment, startSecondFactorEnrolment } from './enrol-second-factor.ts';
 import { findUserByEmail } from './repository.ts';
 
@@ -123,6 +124,20 @@ describe('account hardening', () => {
     const admin = await makeActor(t.db, [], { admin: true });
     const adminAgent = await signedInAgent({ ...t, clock: t.clock.now }, admin.userId, '/espace');
     expect((await adminAgent.request({ url: '/dev/boite-mail', remoteAddress: '203.0.113.9' })).statusCode).toBe(200);
+  });
+
+  it('delivers a waiting mail when the development mailbox is opened (its GET is read-only)', async () => {
+    // The mail is only scheduled: nothing has delivered it yet (no polling in tests, no response hook).
+    takeScheduledHint();
+    await enqueue(t.db, 'mail', {
+      to: 'personne@example.org',
+      subject: 'Courriel en attente de livraison',
+      text: 'Bonjour',
+    });
+    takeScheduledHint();
+    const page = await t.app.inject({ url: '/dev/boite-mail', remoteAddress: '127.0.0.1' });
+    expect(page.statusCode).toBe(200);
+    expect(visibleText(page.body)).toContain('Courriel en attente de livraison');
   });
 
   it('answers overlong or malformed URLs with a French error, not Fastify’s', async () => {

@@ -1,6 +1,7 @@
 /** The development mailbox: what would have been e-mailed, readable in the browser. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { outsideReadOnly } from '../db/read-only-gets.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { formatDateTime } from '../print/index.ts';
 import { listDevMailbox } from './mailer.ts';
@@ -25,8 +26,9 @@ export function mayReadDevMailbox(request: FastifyRequest): boolean {
 export function devMailboxRoutes(app: FastifyInstance, opts: { db: Database }) {
   app.get('/dev/boite-mail', async (request, reply) => {
     if (!mayReadDevMailbox(request)) throw new NotFoundError();
-    // Deliver what is waiting first, so that a mail just scheduled is already here.
-    await app.outbox.drain();
+    // Deliver what is waiting first, so that a mail just scheduled is already here. The delivery
+    // writes (the outbox's claims): it is the outbox's own work, outside this GET's read-only scope.
+    await outsideReadOnly(() => app.outbox.drain());
     const mails = await listDevMailbox(opts.db);
     return reply.page(
       { title: 'Boîte mail de développement', noindex: true },
