@@ -8,7 +8,7 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
-import { formatDate } from '../../platform/print/index.ts';
+import { formatDate, isIsoDate } from '../../platform/print/index.ts';
 import { Breadcrumb, InputField, PostForm, TableFrame } from '../../platform/views/components.tsx';
 import { ADMINISTRATIVE_THEME, PROCEDURES, THEMES } from './data.ts';
 import { supportPolicy } from './policies.ts';
@@ -204,7 +204,7 @@ export function supportSessionRoutes(app: FastifyInstance, opts: SessionRouteOpt
       ? await ctx.usableMandates(ctx.db, {
           organisationId: input.options.organisationId,
           personId: list(input.values, 'personne')[0] ?? null,
-          on: /^\d{4}-\d{2}-\d{2}$/.test(str(input.values, 'date')) ? str(input.values, 'date') : input.options.today,
+          on: isIsoDate(str(input.values, 'date')) ? str(input.values, 'date') : input.options.today,
         })
       : undefined;
     const picker = opts.personPicker

@@ -152,9 +152,12 @@ describe('the mandate used in a support session', () => {
   });
 
   it('keeps, changes and removes the mandate when the session is edited; refuses an invalid one', async () => {
+    // The test clock stands still: the new session is the one that was not there before.
+    const before = (await t.db.query<{ id: string }>('SELECT id FROM support_sessions')).map((r) => r.id);
     await aidant.post('/accompagnements/nouveau', valid({ mandat: mandates.valid }));
     const [{ id } = { id: '' }] = await t.db.query<{ id: string }>(
-      'SELECT id FROM support_sessions ORDER BY created_at DESC, id LIMIT 1',
+      'SELECT id FROM support_sessions WHERE NOT (id = ANY($1::uuid[]))',
+      [before],
     );
     const form = await aidant.get(`/accompagnements/${id}/modifier`);
     expect(form.body).toMatch(new RegExp(`<option value="${mandates.valid}" selected`));
