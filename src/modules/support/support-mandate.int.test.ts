@@ -185,4 +185,30 @@ describe('the mandate used in a support session', () => {
     expect(res.statusCode).toBe(303);
     expect(await mandateOf(id)).toBeNull();
   });
+
+  it('shows the mandate on the person’s page, and offers a linked person’s own mandates only', async () => {
+    const res = await aidant.post(
+      '/accompagnements/nouveau',
+      valid({
+        nouvelle_personne: 'on',
+        personne_nom: 'Yves',
+        personne_annee: '1950',
+        personne_commune: '83000',
+        mandat: mandates.second,
+      }),
+    );
+    expect(res.statusCode, visibleText(res.body).slice(0, 400)).toBe(303);
+    const [{ person_id: yves } = { person_id: '' }] = await t.db.query<{ person_id: string }>(
+      'SELECT person_id FROM support_sessions WHERE person_id IS NOT NULL AND mandate_id = $1',
+      [mandates.second],
+    );
+    const page = await aidant.get(`/accompagnements/personnes/${yves}`);
+    expect(page.statusCode).toBe(200);
+    expect(visibleText(page.body)).toContain('Mandat utilisé : E. Z.');
+    // The structure linked the usager of « A. D. » to this person: the form for them offers that one only.
+    await t.db.query('UPDATE mandates SET person_id = $1 WHERE id = $2', [yves, mandates.valid]);
+    const form = visibleText((await aidant.get(`/accompagnements/nouveau?personne=${yves}`)).body);
+    expect(form).toContain('A. D. — ');
+    expect(form).not.toContain('E. Z. — ');
+  });
 });
