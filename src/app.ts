@@ -15,7 +15,7 @@ import {
   verifySecondFactor,
 } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
-import { mandatesPlugin } from './modules/mandates/index.ts';
+import { mandateLabels, mandatesPlugin, mandatesUsableBy, usableMandate } from './modules/mandates/index.ts';
 import { honourSlip, orientationPlugin } from './modules/orientation/index.ts';
 import {
   isRedemptionOfOrganisation,
@@ -234,6 +234,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       vouchersUsedByPerson: (actor, personId) => vouchersUsedByPerson({ db }, actor, personId),
       // A session recorded from a redemption names it only if the structure made it (funder's outcomes).
       isRedemptionOfOrganisation,
+      // A session may name the mandate used (issue 16): the mandates module owns what « valid » means.
+      usableMandates: mandatesUsableBy,
+      usableMandate,
+      mandateLabels,
     },
   });
 

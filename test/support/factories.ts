@@ -63,3 +63,48 @@ export async function makePerson(
     });
   }
 }
+
+/**
+ * A mandate of a structure with its usager, written straight in the tables (test/ is outside the
+ * modules: the mandates module's own flow, FranceConnect included, is tested in mandates.int.test.ts).
+ */
+export async function makeMandate(
+  db: Queryable,
+  input: {
+    organisationId: string;
+    givenName: string;
+    familyName: string;
+    createdAt: Date;
+    expiresAt: Date;
+    revokedAt?: Date | null;
+    families?: string[];
+    personId?: string | null;
+  },
+): Promise<string> {
+  const [usager] = await db.query<{ id: string }>(
+    `INSERT INTO mandate_usagers (subject_hash, given_name, family_name, birthdate, created_at, updated_at)
+     VALUES ($1, $2, $3, '1970-01-01', $4, $4) RETURNING id`,
+    [randomBytes(16).toString('hex'), input.givenName, input.familyName, input.createdAt],
+  );
+  const [mandate] = await db.query<{ id: string }>(
+    `INSERT INTO mandates (reference, organisation_id, usager_id, created_at, duration, expires_at, revoked_at,
+       revoked_by, template_version, template_hash, person_id)
+     VALUES ($1, $2, $3, $4, 'annee', $5, $6, $7, 'test', $8, $9) RETURNING id`,
+    [
+      randomBytes(12).toString('hex'),
+      input.organisationId,
+      usager?.id,
+      input.createdAt,
+      input.expiresAt,
+      input.revokedAt ?? null,
+      input.revokedAt ? 'structure' : null,
+      '0'.repeat(64),
+      input.personId ?? null,
+    ],
+  );
+  await db.query('INSERT INTO mandate_authorisations (mandate_id, family) SELECT $1, unnest($2::text[])', [
+    mandate?.id,
+    input.families ?? ['social'],
+  ]);
+  return mandate?.id as string;
+}

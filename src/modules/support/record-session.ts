@@ -39,6 +39,25 @@ export interface SupportPorts {
   vouchersUsedByPerson?: (actor: Actor, personId: string) => Promise<VoucherUsedByPerson[]>;
   /** Whether a redemption (not undone) was made by this structure (pass module), inside the session's transaction. */
   isRedemptionOfOrganisation?: (db: Database, redemptionId: string, organisationId: string) => Promise<boolean>;
+  /** The structure's mandates valid on a Paris date, a linked person's first (mandates module). */
+  usableMandates?: (
+    db: Database,
+    query: { organisationId: string; personId?: string | null; on: string },
+  ) => Promise<MandateChoice[]>;
+  /** The mandate if it is the structure's and valid on the Paris date (mandates module), inside the transaction. */
+  usableMandate?: (
+    db: Database,
+    query: { mandateId: string; organisationId: string; on: string },
+  ) => Promise<MandateChoice | undefined>;
+  /** Short labels (initials) of the structure's mandates that sessions name (mandates module). */
+  mandateLabels?: (db: Database, query: { organisationId: string; ids: string[] }) => Promise<Map<string, string>>;
+}
+
+/** A mandate as the session form offers it: never a name, only initials, families, until when. */
+export interface MandateChoice {
+  id: string;
+  label: string;
+  personId: string | null;
 }
 
 /** One voucher a person used, as the pass module gives it to the person's page. */
@@ -118,7 +137,7 @@ async function checkOrientedPlace(db: Queryable, input: SessionInput): Promise<v
 
 async function writeOf(
   ctx: SupportContext,
-  db: Queryable,
+  db: Transaction,
   actor: Actor,
   input: SessionInput,
   body: unknown,
@@ -133,6 +152,15 @@ async function writeOf(
     const named = await personFromForm(ctx.people, db, actor, input.organisationId, body);
     if (named) input.personIds = input.kind === 'individuel' ? [named] : [...new Set([...input.personIds, named])];
     input.personIds = await checkPeopleFollowed(ctx.people, actor, input.organisationId, input.personIds);
+  }
+  if (input.mandateId) {
+    if (!ctx.usableMandate) throw new RuleError('mandat_indisponible', 'Les mandats ne sont pas disponibles.');
+    const mandate = await ctx.usableMandate(asDatabase(ctx.db.engine, db), {
+      mandateId: input.mandateId,
+      organisationId: input.organisationId,
+      on: input.date,
+    });
+    if (!mandate) throw new ValidationError({ mandat: MANDATE_NOT_VALID });
   }
   return {
     organisationId: input.organisationId,
@@ -155,8 +183,11 @@ async function writeOf(
     workshopLevel: input.workshopLevel,
     anonymousCounts: input.anonymous,
     personId: input.kind === 'individuel' ? (input.personIds[0] ?? null) : null,
+    mandateId: input.mandateId,
   };
 }
+
+export const MANDATE_NOT_VALID = "Ce mandat n'est pas valide pour cette structure à cette date.";
 
 /** Journal details: facts and counts, never a name or the notes. */
 function journalDetails(w: Omit<SessionWrite, 'slipCode'>, participants: number) {
@@ -167,6 +198,7 @@ function journalDetails(w: Omit<SessionWrite, 'slipCode'>, participants: number)
     thematiques: w.themes.length,
     participants,
     personne_suivie: w.personId !== null || (w.kind === 'atelier' && participants > (w.anonymousCounts?.total ?? 0)),
+    mandat: w.mandateId,
   };
 }
 

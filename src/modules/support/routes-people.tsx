@@ -324,7 +324,15 @@ function PersonPage({ view }: { view: PersonSupportView }) {
               <tr>
                 <td>{formatDate(s.date)}</td>
                 <td>{s.kind}</td>
-                <td>{s.themes}</td>
+                <td>
+                  {s.themes}
+                  {s.mandate ? (
+                    <>
+                      <br />
+                      <span class="fr-text--sm">Mandat utilisé : {s.mandate}</span>
+                    </>
+                  ) : null}
+                </td>
                 <td>{s.durationMinutes} min</td>
               </tr>
             ))}
@@ -341,7 +349,7 @@ function PersonPage({ view }: { view: PersonSupportView }) {
 
 export function supportPeopleRoutes(
   app: FastifyInstance,
-  opts: { people: PeopleDeps; ports?: Pick<SupportPorts, 'vouchersUsedByPerson'> },
+  opts: { people: PeopleDeps; ports?: Pick<SupportPorts, 'vouchersUsedByPerson' | 'mandateLabels'> },
 ) {
   const { people } = opts;
 

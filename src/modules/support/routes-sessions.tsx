@@ -8,7 +8,7 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/auth-plugin.ts';
 import { authorize } from '../../platform/auth/policy.ts';
 import { errorSentence, formError } from '../../platform/http/forms.ts';
-import { formatDate } from '../../platform/print/index.ts';
+import { formatDate, isIsoDate } from '../../platform/print/index.ts';
 import { Breadcrumb, InputField, PostForm, TableFrame } from '../../platform/views/components.tsx';
 import { ADMINISTRATIVE_THEME, PROCEDURES, THEMES } from './data.ts';
 import { supportPolicy } from './policies.ts';
@@ -21,7 +21,7 @@ import {
 } from './record-session.ts';
 import { participantsOf } from './sessions-repository.ts';
 import { type FormOptions, listOwnSessions, type SessionList, sessionFormOptions } from './view-sessions.ts';
-import { type FormValues, initialValues, SessionFormPage, valuesOf } from './views/session-form.tsx';
+import { type FormValues, initialValues, list, SessionFormPage, str, valuesOf } from './views/session-form.tsx';
 
 export interface SessionRouteOptions {
   ctx: SupportContext;
@@ -136,6 +136,12 @@ function SessionsPage({ list, csrf }: { list: SessionList; csrf: string }) {
                       <td data-label="Séance">
                         {s.kind === 'atelier' ? `Atelier (${s.participants} anonymes) : ` : ''}
                         {s.summary}
+                        {s.mandate ? (
+                          <>
+                            <br />
+                            <span class="fr-text--sm">Mandat utilisé : {s.mandate}</span>
+                          </>
+                        ) : null}
                       </td>
                       <td data-label="Durée">{s.durationMinutes} min</td>
                       <td data-label="Où">{s.where}</td>
@@ -194,6 +200,13 @@ export function supportSessionRoutes(app: FastifyInstance, opts: SessionRouteOpt
     const query = typeof raw === 'string' ? raw.trim().slice(0, 100) : '';
     const errors = input.errors ?? {};
     const fiche = typeof input.values.fiche === 'string' ? input.values.fiche : '';
+    const mandates = ctx.usableMandates
+      ? await ctx.usableMandates(ctx.db, {
+          organisationId: input.options.organisationId,
+          personId: list(input.values, 'personne')[0] ?? null,
+          on: isIsoDate(str(input.values, 'date')) ? str(input.values, 'date') : input.options.today,
+        })
+      : undefined;
     const picker = opts.personPicker
       ? await opts.personPicker(input.actor, input.options.organisationId, input.values, errors, query)
       : undefined;
@@ -213,6 +226,7 @@ export function supportSessionRoutes(app: FastifyInstance, opts: SessionRouteOpt
             : undefined
         }
         personPicker={picker}
+        mandates={mandates}
         search={
           picker && !input.editing ? (
             <form method="get" action="/accompagnements/nouveau" class="fr-mb-3w">

@@ -58,6 +58,8 @@ export interface SessionInput {
   slipCode: string | null;
   /** The voucher redemption the session follows (the form opened after encaissement). */
   redemptionId: string | null;
+  /** The mandate the helper used, if any (checked against the structure and date by the use case). */
+  mandateId: string | null;
 }
 
 type Body = Record<string, unknown>;
@@ -262,6 +264,11 @@ export function parseSessionInput(body: unknown, today: string): SessionInput {
   if (redemptionId !== null && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(redemptionId)) {
     errors.cheque = 'Ce chèque n’est pas reconnu : ouvrez le formulaire depuis la page du chèque encaissé.';
   }
+  const mandateRaw = one(b, 'mandat');
+  const mandateId = mandateRaw === '' ? null : mandateRaw;
+  if (mandateId !== null && !UUID.test(mandateId)) {
+    errors.mandat = "Ce mandat n'est pas valide pour cette structure à cette date.";
+  }
   const slipRaw = one(b, 'fiche');
   const slipCode = slipRaw === '' ? null : slipRaw.slice(0, 40);
 
@@ -289,6 +296,7 @@ export function parseSessionInput(body: unknown, today: string): SessionInput {
     personIds,
     slipCode,
     redemptionId,
+    mandateId,
   };
 }
 

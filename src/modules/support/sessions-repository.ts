@@ -41,6 +41,7 @@ export const SessionRecord = defineRecord({
   personId: col.uuid().nullable(),
   slipCode: col.text().nullable(),
   redemptionId: col.uuid().nullable(),
+  mandateId: col.uuid().nullable(),
   createdAt: col.timestamp(),
   updatedAt: col.timestamp(),
 });
@@ -74,6 +75,8 @@ export interface SessionWrite {
   slipCode: string | null;
   /** The voucher redemption the session was recorded from (set at creation only). */
   redemptionId?: string | null;
+  /** The mandate the helper used (checked by the mandates module in the same transaction). */
+  mandateId: string | null;
 }
 
 function writeParams(s: SessionWrite): unknown[] {
@@ -102,6 +105,7 @@ function writeParams(s: SessionWrite): unknown[] {
     s.anonymousCounts?.total ?? 0,
     s.personId,
     s.slipCode,
+    s.mandateId,
   ];
 }
 
@@ -110,9 +114,9 @@ export async function insertSession(tx: Queryable, s: SessionWrite, now: Date): 
     `INSERT INTO support_sessions (organisation_id, helper_user_id, kind, session_date, duration_minutes, place_kind,
        place_id, commune_insee, departement, themes, procedures, procedure_name, devices, autonomy, self_assessment,
        oriented_to, oriented_place_id, notes, workshop_title, workshop_level, anonymous_counts, anonymous_total,
-       person_id, slip_code, created_at, updated_at, redemption_id)
+       person_id, slip_code, mandate_id, created_at, updated_at, redemption_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb,
-       $22, $23, $24, $25, $25, $26)
+       $22, $23, $24, $25, $26, $26, $27)
      RETURNING id`,
     [...writeParams(s), now, s.redemptionId ?? null],
   );
@@ -133,8 +137,8 @@ export async function updateSessionRow(tx: Queryable, id: string, s: SessionWrit
        duration_minutes = $5, place_kind = $6, place_id = $7, commune_insee = $8, departement = $9, themes = $10,
        procedures = $11, procedure_name = $12, devices = $13, autonomy = $14, self_assessment = $15, oriented_to = $16,
        oriented_place_id = $17, notes = $18, workshop_title = $19, workshop_level = $20, anonymous_counts = $21::jsonb,
-       anonymous_total = $22, person_id = $23, slip_code = $24, updated_at = $25
-     WHERE id = $26`,
+       anonymous_total = $22, person_id = $23, slip_code = $24, mandate_id = $25, updated_at = $26
+     WHERE id = $27`,
     [...writeParams(s), now, id],
   );
 }

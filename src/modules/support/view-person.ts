@@ -12,6 +12,7 @@ import { AUTONOMY, labelOf, SELF_ASSESSMENT, THEMES } from './data.ts';
 import { supportPolicy } from './policies.ts';
 import type { SupportPorts, VoucherUsedByPerson } from './record-session.ts';
 import { sessionsOfPerson } from './sessions-repository.ts';
+import { mandateLabelsOf } from './view-sessions.ts';
 
 export interface ProgressPoint {
   date: string;
@@ -30,7 +31,15 @@ export interface ThemeProgress {
 
 export interface PersonSupportView {
   person: PersonView;
-  sessions: Array<{ date: string; kind: string; themes: string; durationMinutes: number; where: string }>;
+  sessions: Array<{
+    date: string;
+    kind: string;
+    themes: string;
+    durationMinutes: number;
+    where: string;
+    /** « Mandat utilisé » (initials), for sessions of the actor's own structures only. */
+    mandate: string | null;
+  }>;
   months: Array<{ month: string; count: number }>;
   progress: ThemeProgress[];
   /** Pass numérique vouchers used with the booklets handed to the person; null when the Pass is not wired. */
@@ -41,7 +50,7 @@ export async function personSupportView(
   deps: PeopleDeps,
   actor: Actor | undefined,
   personId: string,
-  ports: Pick<SupportPorts, 'vouchersUsedByPerson'> = {},
+  ports: Pick<SupportPorts, 'vouchersUsedByPerson' | 'mandateLabels'> = {},
 ): Promise<PersonSupportView> {
   authorize(actor, supportPolicy.viewOwnSessions, null);
   const person = await viewPerson(deps, actor, personId);
@@ -51,6 +60,7 @@ export async function personSupportView(
     deps.db,
     rows.flatMap((r) => (r.placeId ? [r.placeId] : [])),
   );
+  const mandates = await mandateLabelsOf({ db: deps.db, clock: deps.clock, ...ports }, actor, rows);
   const byMonth = new Map<string, number>();
   for (const r of rows) byMonth.set(r.sessionDate.slice(0, 7), (byMonth.get(r.sessionDate.slice(0, 7)) ?? 0) + 1);
   const progress: ThemeProgress[] = [];
@@ -77,6 +87,7 @@ export async function personSupportView(
       themes: r.themes.map((t) => labelOf(THEMES, t)).join(', '),
       durationMinutes: r.durationMinutes,
       where: r.placeId ? (places.get(r.placeId)?.nom ?? '') : '',
+      mandate: r.mandateId ? (mandates.get(r.mandateId) ?? null) : null,
     })),
     months: [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, count]) => ({ month, count })),
     progress,

@@ -10,6 +10,7 @@ import { nearbyPlaces, placeSummaries, placesOfOrganisation } from '../lieux/ind
 import { AUTONOMY, labelOf, PLACE_KINDS, SUGGESTED_DURATIONS, THEMES } from './data.ts';
 import { ADAPTIVE_DURATION_USES, EDIT_WINDOW_DAYS, MAX_DURATION_CHOICES, type SupportDeps } from './deps.ts';
 import { helpingOrganisations, supportPolicy } from './policies.ts';
+import type { SupportPorts } from './record-session.ts';
 import {
   countSessionsOfHelper,
   findDefaults,
@@ -93,6 +94,8 @@ export interface SessionListItem {
   where: string;
   autonomy: string;
   participants: number;
+  /** « Mandat utilisé » (initials of the usager), for the structure's own helpers only. */
+  mandate: string | null;
   /** Until when it may still be changed (Paris date), or null once the 7 days are over. */
   changeableUntil: string | null;
 }
@@ -106,8 +109,32 @@ export interface SessionList {
 
 const PAGE_SIZE = 30;
 
+/**
+ * The labels of the mandates the sessions name, for sessions of structures where the actor
+ * helps only (another structure's mandate is never shown). Empty when mandates are not wired.
+ */
+export async function mandateLabelsOf(
+  deps: SupportDeps & Pick<SupportPorts, 'mandateLabels'>,
+  actor: Actor,
+  rows: ReadonlyArray<Pick<SessionRow, 'organisationId' | 'mandateId'>>,
+): Promise<Map<string, string>> {
+  const labels = new Map<string, string>();
+  if (!deps.mandateLabels) return labels;
+  const mine = new Set(helpingOrganisations(actor).map((o) => o.id));
+  const byOrganisation = new Map<string, string[]>();
+  for (const r of rows) {
+    if (r.mandateId && mine.has(r.organisationId)) {
+      byOrganisation.set(r.organisationId, [...(byOrganisation.get(r.organisationId) ?? []), r.mandateId]);
+    }
+  }
+  for (const [organisationId, ids] of byOrganisation) {
+    for (const [id, label] of await deps.mandateLabels(deps.db, { organisationId, ids })) labels.set(id, label);
+  }
+  return labels;
+}
+
 export async function listOwnSessions(
-  deps: SupportDeps,
+  deps: SupportDeps & Pick<SupportPorts, 'mandateLabels'>,
   actor: Actor | undefined,
   options: { page: number },
 ): Promise<SessionList> {
@@ -120,16 +147,22 @@ export async function listOwnSessions(
     deps.db,
     rows.flatMap((r) => (r.placeId ? [r.placeId] : [])),
   );
+  const mandates = await mandateLabelsOf(deps, actor, rows);
   const now = deps.clock();
   return {
     total,
     page,
     pages,
-    items: rows.map((r) => listItem(r, places, now)),
+    items: rows.map((r) => listItem(r, places, mandates, now)),
   };
 }
 
-function listItem(r: SessionRow, places: Map<string, { nom: string }>, now: Date): SessionListItem {
+function listItem(
+  r: SessionRow,
+  places: Map<string, { nom: string }>,
+  mandates: Map<string, string>,
+  now: Date,
+): SessionListItem {
   const limit = new Date(r.createdAt.getTime() + EDIT_WINDOW_DAYS * 86_400_000);
   return {
     id: r.id,
@@ -141,6 +174,7 @@ function listItem(r: SessionRow, places: Map<string, { nom: string }>, now: Date
     where: r.placeId ? (places.get(r.placeId)?.nom ?? 'Lieu supprimé') : labelOf(PLACE_KINDS, r.placeKind),
     autonomy: labelOf(AUTONOMY, r.autonomy),
     participants: r.kind === 'atelier' ? r.anonymousTotal : 1,
+    mandate: r.mandateId ? (mandates.get(r.mandateId) ?? null) : null,
     changeableUntil: now.getTime() <= limit.getTime() ? parisDate(limit) : null,
   };
 }

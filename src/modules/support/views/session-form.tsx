@@ -88,6 +88,7 @@ export function valuesOf(s: SessionRow, participants: string[]): FormValues {
     atelier_niveau: s.workshopLevel ?? '',
     personne: s.personId ? [s.personId] : [],
     participants,
+    mandat: s.mandateId ?? '',
   };
   if (a) {
     values.anonymes_total = String(a.total);
@@ -151,6 +152,8 @@ export function SessionFormPage(p: {
   editing: boolean;
   slipNotice?: string | undefined;
   personPicker?: ComponentChildren;
+  /** The structure's mandates valid on the session's date (absent: the mandates module is not wired). */
+  mandates?: ReadonlyArray<{ id: string; label: string }> | undefined;
   /** A search for a followed person (a GET form, outside the session's form). */
   search?: ComponentChildren;
 }) {
@@ -371,6 +374,17 @@ export function SessionFormPage(p: {
             options={options.orientationPlaces.map((pl) => ({ value: pl.id, label: pl.label }))}
             value={str(values, 'orientation_lieu')}
             error={errors.orientation_lieu}
+          />
+        ) : null}
+        {p.mandates && (p.mandates.length > 0 || str(values, 'mandat') || errors.mandat) ? (
+          <SelectField
+            name="mandat"
+            label="Mandat utilisé (facultatif)"
+            hint="Si vous avez agi pour le compte de la personne : un mandat de votre structure valide à la date de la séance."
+            placeholder="Aucun mandat"
+            options={p.mandates.map((m) => ({ value: m.id, label: m.label }))}
+            value={str(values, 'mandat')}
+            error={errors.mandat}
           />
         ) : null}
         <TextArea
