@@ -5,6 +5,8 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CsrfError, NotFoundError, UnauthenticatedError } from './errors.ts';
+import { NulByteError } from './nul-byte.ts';
+import { ResendTyped } from './nul-byte-page.tsx';
 
 /** JSON schema types, in the words of the French error messages. */
 const jsonTypeNames: Record<string, string> = {
@@ -126,6 +128,7 @@ function sendPage(reply: FastifyReply, error: AppError) {
           ))}
         </ul>
       ) : null}
+      {error instanceof NulByteError && error.resend ? <ResendTyped resend={error.resend} /> : null}
       <p class="pa-muted">Référence de la demande : {reply.request.id}</p>
       <ul class="fr-btns-group fr-btns-group--inline-md">
         <li>

@@ -16,7 +16,9 @@ import type { Config } from '../../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Flash, FlashKind } from '../views/layout.tsx';
-import { AppError, TooManyRequestsError } from './errors.ts';
+import { wantsJson } from './error-handler.tsx';
+import { TooManyRequestsError } from './errors.ts';
+import { holdsNul, NulByteError, resendFor } from './nul-byte.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 
 const FLASH_COOKIE = 'pa_flash';
@@ -142,14 +144,24 @@ async function httpPlatform(app: FastifyInstance, opts: { config: Config; db: Qu
   });
 
   // A NUL byte is never meaningful in a form, a query or a path, and PostgreSQL refuses it in
-  // text (a 500): refused here, once for every route, with a clear message.
-  app.addHook('preValidation', (request, _reply, done) => {
-    if (holdsNul(request.params) || holdsNul(request.query) || holdsNul(request.body)) {
-      return done(
-        new AppError('nul_byte', 400, 'La demande contient un caractère invalide (octet nul) : corrigez la saisie.'),
-      );
-    }
-    done();
+  // text (a 500): refused here, once for every route, with a clear message. A browser form's
+  // fields are offered back on the 400 page (nul-byte.ts) — only once its CSRF token is known
+  // good, so that a page of this site never shows text another site posted.
+  app.addHook('preValidation', (request, reply, done) => {
+    if (holdsNul(request.params) || holdsNul(request.query)) return done(new NulByteError());
+    if (!holdsNul(request.body)) return done();
+    const resend =
+      request.method === 'POST' &&
+      !request.is404 &&
+      request.routeOptions.config?.csrf !== false &&
+      !wantsJson(request) &&
+      request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
+        ? resendFor(request.url, request.body)
+        : undefined;
+    if (!resend) return done(new NulByteError());
+    const nulFields = resend.fields.filter((f) => f.hadNul).map((f) => f.name);
+    // An invalid token is answered as such (403) by the check itself, as it would be later.
+    app.csrfProtection(request, reply, () => done(new NulByteError(resend, nulFields)));
   });
 
   app.decorateReply('flash', function flash(this: FastifyReply, kind: FlashKind, message: string) {
@@ -170,14 +182,6 @@ async function httpPlatform(app: FastifyInstance, opts: { config: Config; db: Qu
     if (flashes.length > 0) reply.clearCookie(FLASH_COOKIE, { path: '/' });
     return flashes;
   });
-}
-
-function holdsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (depth > 4 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false;
-  return Object.entries(value as Record<string, unknown>).some(
-    ([k, v]) => k.includes('\u0000') || holdsNul(v, depth + 1),
-  );
 }
 
 function readFlashes(request: FastifyRequest): Flash[] {
