@@ -82,6 +82,7 @@ const tableOwners: Record<string, string> = {
   support_sessions: 'module:support',
   support_session_participants: 'module:support',
   support_helper_defaults: 'module:support',
+  support_session_redemption_unlinked: 'module:support',
   support_statistics_snapshots: 'module:support',
 };
 

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { can } from '../../platform/auth/policy.ts';
 import type { SupportDeps } from './deps.ts';
+import { journalUnlinkedRedemptions } from './journal-unlinked-redemptions.ts';
 import { supportPolicy } from './policies.ts';
 import type { SupportPorts } from './record-session.ts';
 import { personPicker, supportPeopleRoutes } from './routes-people.tsx';
@@ -17,6 +18,7 @@ import { registerStatisticsJobs } from './statistics-jobs.ts';
 
 export { seedSupportDemo } from './demo.ts';
 export type { SupportDeps } from './deps.ts';
+export { journalUnlinkedRedemptions } from './journal-unlinked-redemptions.ts';
 export { sessionFormUrlForVoucher } from './prefill.ts';
 export { recordSession, type SupportPorts, type VoucherUsedByPerson } from './record-session.ts';
 export { outcomesOfRedemptionSessions, type RedemptionOutcomes } from './redemption-outcomes.ts';
@@ -32,6 +34,10 @@ export interface SupportPluginOptions {
 async function supportModule(app: FastifyInstance, opts: SupportPluginOptions) {
   const people = { db: opts.deps.db, clock: opts.deps.clock, secretKey: opts.secretKey };
   const ctx = { ...opts.deps, ...(opts.ports ?? {}), people };
+  // The data step of migration 0190: sessions unlinked from a voucher they shared are journaled.
+  app.addHook('onReady', async () => {
+    await journalUnlinkedRedemptions(opts.deps.db, opts.deps.clock);
+  });
   supportSessionRoutes(app, {
     ctx,
     personPicker: (actor, organisationId, values, errors, query) =>

@@ -6,7 +6,13 @@
 import { type Actor, accountIdOf } from '../../platform/auth/actor.ts';
 import { authorize, can } from '../../platform/auth/policy.ts';
 import { departementOfCommune } from '../../platform/auth/territory.ts';
-import type { Database, Queryable, Transaction } from '../../platform/db/database.ts';
+import {
+  type Database,
+  PgErrorCode,
+  pgErrorCode,
+  type Queryable,
+  type Transaction,
+} from '../../platform/db/database.ts';
 import { ForbiddenError, NotFoundError, RuleError, ValidationError } from '../../platform/http/errors.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
 import { parisToday } from '../../platform/print/index.ts';
@@ -207,6 +213,30 @@ export async function recordSession(ctx: SupportContext, actor: Actor | undefine
   const input = parseSessionInput(body, parisToday(ctx.clock));
   authorize(actor, supportPolicy.recordSession, { id: input.organisationId });
   const now = ctx.clock();
+  try {
+    return await recordSessionInTransaction(ctx, actor, input, body, now);
+  } catch (error) {
+    // Two sessions from one redemption at the same instant: the unique index refused the later.
+    if (
+      input.redemptionId &&
+      pgErrorCode(error) === PgErrorCode.uniqueViolation &&
+      (await sessionOfRedemption(ctx.db, input.redemptionId))
+    ) {
+      throw new ValidationError({ cheque: SESSION_ALREADY_RECORDED });
+    }
+    throw error;
+  }
+}
+
+const SESSION_ALREADY_RECORDED = 'Une séance est déjà enregistrée pour ce chèque.';
+
+async function recordSessionInTransaction(
+  ctx: SupportContext,
+  actor: Actor,
+  input: SessionInput,
+  body: unknown,
+  now: Date,
+): Promise<string> {
   return ctx.db.transaction(async (tx) => {
     // The person named by code or created inline joins this transaction: no person without a session.
     const write = await writeOf(withinTransaction(ctx, tx), tx, actor, input, body);
@@ -226,7 +256,7 @@ export async function recordSession(ctx: SupportContext, actor: Actor | undefine
           cheque: 'Ce chèque n’a pas été encaissé par votre structure, ou son encaissement a été annulé.',
         });
       if (await sessionOfRedemption(tx, input.redemptionId))
-        throw new ValidationError({ cheque: 'Une séance est déjà enregistrée pour ce chèque.' });
+        throw new ValidationError({ cheque: SESSION_ALREADY_RECORDED });
     }
     const id = await insertSession(tx, { ...write, slipCode, redemptionId: input.redemptionId }, now);
     if (input.kind === 'atelier') await replaceParticipants(tx, id, input.personIds);
