@@ -15,7 +15,13 @@ import {
   verifySecondFactor,
 } from './modules/accounts/index.ts';
 import { lieuxPlugin, territoryGazetteer } from './modules/lieux/index.ts';
-import { mandateLabels, mandatesPlugin, mandatesUsableBy, usableMandate } from './modules/mandates/index.ts';
+import {
+  mandateLabels,
+  mandateReferences,
+  mandatesPlugin,
+  mandatesUsableBy,
+  usableMandate,
+} from './modules/mandates/index.ts';
 import { honourSlip, orientationPlugin } from './modules/orientation/index.ts';
 import {
   isRedemptionOfOrganisation,
@@ -238,6 +244,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       usableMandates: mandatesUsableBy,
       usableMandate,
       mandateLabels,
+      mandateReferences,
     },
   });
 

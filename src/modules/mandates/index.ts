@@ -50,7 +50,13 @@ export { createMandate, renewMandate, revokeMandate, type VerifyCode } from './m
 export { createPartnerProvider, type PartnerProviderOptions, partnerSubject } from './partner-provider.ts';
 export { createPartner, DEMO_PARTNER_CLIENT_ID, registerDemoPartner, setPartnerDisabled } from './partners.ts';
 export type { OrganisationPort } from './routes-habilitations.tsx';
-export { mandateLabels, mandatesUsableBy, type UsableMandate, usableMandate } from './usable-mandates.ts';
+export {
+  mandateLabels,
+  mandateReferences,
+  mandatesUsableBy,
+  type UsableMandate,
+  usableMandate,
+} from './usable-mandates.ts';
 
 async function mandatesModule(
   app: FastifyInstance,

@@ -118,3 +118,20 @@ export async function mandateLabels(
   );
   return new Map(rows.map((r) => [r.id, initialsOf(r.given_name, r.family_name)]));
 }
+
+/**
+ * The references of a structure's mandates that its sessions name (the sessions export): the
+ * reference kept in the database, which is the start of the one printed on the attestation — not
+ * the signed one, which opens the public verification page.
+ */
+export async function mandateReferences(
+  db: Queryable,
+  query: { organisationId: string; ids: string[] },
+): Promise<Map<string, string>> {
+  if (query.ids.length === 0) return new Map();
+  const rows = await db.query<{ id: string; reference: string }>(
+    'SELECT m.id, m.reference FROM mandates m WHERE m.organisation_id = $1 AND m.id = ANY($2::uuid[])',
+    [query.organisationId, query.ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.reference]));
+}

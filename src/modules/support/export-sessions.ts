@@ -23,7 +23,8 @@ import {
   WORKSHOP_LEVELS,
 } from './data.ts';
 import type { SupportDeps } from './deps.ts';
-import { supportPolicy } from './policies.ts';
+import { helpingOrganisations, supportPolicy } from './policies.ts';
+import type { SupportPorts } from './record-session.ts';
 import { SessionRecord, type SessionRow } from './sessions-repository.ts';
 import type { StatisticsModel } from './statistics.ts';
 
@@ -47,8 +48,38 @@ const HEADER = [
   'Orientée vers',
   "Lieu d'orientation",
   'Fiche d’orientation',
+  'Référence du mandat',
   'ID séance',
 ];
+
+/** What the exports need: the database, the clock, and the mandates' references when wired. */
+export type ExportDeps = SupportDeps & Pick<SupportPorts, 'mandateReferences'>;
+
+/**
+ * The references of the mandates the sessions name, for sessions of the structures given only:
+ * a mandate is shown to the structure holding it (the mandates module checks it is the
+ * session's structure's), never to anyone else. Empty when mandates are not wired.
+ */
+async function mandateReferencesOf(
+  deps: ExportDeps,
+  sessions: SessionRow[],
+  shownFor: ReadonlySet<string>,
+): Promise<Map<string, string>> {
+  const references = new Map<string, string>();
+  if (!deps.mandateReferences) return references;
+  const byOrganisation = new Map<string, string[]>();
+  for (const s of sessions) {
+    if (s.mandateId && shownFor.has(s.organisationId)) {
+      byOrganisation.set(s.organisationId, [...(byOrganisation.get(s.organisationId) ?? []), s.mandateId]);
+    }
+  }
+  for (const [organisationId, ids] of byOrganisation) {
+    for (const [id, reference] of await deps.mandateReferences(deps.db, { organisationId, ids: [...new Set(ids)] })) {
+      references.set(`${organisationId}/${id}`, reference);
+    }
+  }
+  return references;
+}
 
 async function sessionsWhere(db: Queryable, where: string, param: string): Promise<SessionRow[]> {
   return selectRows(
@@ -70,7 +101,12 @@ async function participantCounts(db: Queryable, ids: string[]): Promise<Map<stri
   return new Map(rows.map((r) => [r.session_id, r.n]));
 }
 
-async function rowsOf(db: Queryable, sessions: SessionRow[], withNotes: boolean): Promise<unknown[][]> {
+async function rowsOf(
+  db: Queryable,
+  sessions: SessionRow[],
+  withNotes: boolean,
+  mandates: Map<string, string>,
+): Promise<unknown[][]> {
   const places = await placeSummaries(
     db,
     sessions.flatMap((s) => [s.placeId, s.orientedPlaceId].filter((x): x is string => x !== null)),
@@ -101,6 +137,7 @@ async function rowsOf(db: Queryable, sessions: SessionRow[], withNotes: boolean)
       labelOf(ORIENTATION_KINDS, s.orientedTo),
       s.orientedPlaceId ? (places.get(s.orientedPlaceId)?.nom ?? '') : '',
       s.slipCode ?? '',
+      s.mandateId ? (mandates.get(`${s.organisationId}/${s.mandateId}`) ?? '') : '',
       s.id,
       ...(withNotes ? [s.notes ?? ''] : []),
     ];
@@ -134,21 +171,27 @@ async function journalExport(
 }
 
 /** A helper's own sessions, notes included. */
-export async function exportOwnSessions(deps: SupportDeps, actor: Actor | undefined): Promise<string> {
+export async function exportOwnSessions(deps: ExportDeps, actor: Actor | undefined): Promise<string> {
   authorize(actor, supportPolicy.viewOwnSessions, null);
-  const rows = await rowsOf(deps.db, await sessionsWhere(deps.db, 's.helper_user_id', actor.userId), true);
+  const sessions = await sessionsWhere(deps.db, 's.helper_user_id', actor.userId);
+  // Mandates of the structures the helper still helps in, as on their list of sessions.
+  const stillHelping = new Set(helpingOrganisations(actor).map((o) => o.id));
+  const mandates = await mandateReferencesOf(deps, sessions, stillHelping);
+  const rows = await rowsOf(deps.db, sessions, true, mandates);
   await journalExport(deps, actor, null, 'mes_seances', rows.length);
   return csvRows([[...HEADER, 'Notes'], ...rows], { delimiter: ';', excel: true });
 }
 
 /** A structure's sessions, without the helpers' notes. */
 export async function exportStructureSessions(
-  deps: SupportDeps,
+  deps: ExportDeps,
   actor: Actor | undefined,
   organisationId: string,
 ): Promise<string> {
   authorize(actor, supportPolicy.viewStructure, { id: organisationId });
-  const rows = await rowsOf(deps.db, await sessionsWhere(deps.db, 's.organisation_id', organisationId), false);
+  const sessions = await sessionsWhere(deps.db, 's.organisation_id', organisationId);
+  const mandates = await mandateReferencesOf(deps, sessions, new Set([organisationId]));
+  const rows = await rowsOf(deps.db, sessions, false, mandates);
   await journalExport(deps, actor, organisationId, 'structure', rows.length);
   return csvRows([HEADER, ...rows], { delimiter: ';', excel: true });
 }

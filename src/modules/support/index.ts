@@ -44,7 +44,13 @@ async function supportModule(app: FastifyInstance, opts: SupportPluginOptions) {
       personPicker(people, actor, organisationId, values, errors, query),
   });
   supportPeopleRoutes(app, { people, ...(opts.ports ? { ports: opts.ports } : {}) });
-  supportStatisticsRoutes(app, { deps: opts.deps, rateLimit: opts.publicApiRateLimit });
+  supportStatisticsRoutes(app, {
+    deps: {
+      ...opts.deps,
+      ...(opts.ports?.mandateReferences ? { mandateReferences: opts.ports.mandateReferences } : {}),
+    },
+    rateLimit: opts.publicApiRateLimit,
+  });
   registerStatisticsJobs(app.jobs);
   app.workspace.add({
     title: 'Accompagnements',

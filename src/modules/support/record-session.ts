@@ -57,6 +57,8 @@ export interface SupportPorts {
   ) => Promise<MandateChoice | undefined>;
   /** Short labels (initials) of the structure's mandates that sessions name (mandates module). */
   mandateLabels?: (db: Database, query: { organisationId: string; ids: string[] }) => Promise<Map<string, string>>;
+  /** References of the structure's mandates that sessions name, for its exports (mandates module). */
+  mandateReferences?: (db: Database, query: { organisationId: string; ids: string[] }) => Promise<Map<string, string>>;
 }
 
 /** A mandate as the session form offers it: never a name, only initials, families, until when. */

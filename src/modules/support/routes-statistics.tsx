@@ -10,8 +10,7 @@ import { field } from '../../platform/http/forms.ts';
 import { parisDate } from '../../platform/print/index.ts';
 import { PostForm } from '../../platform/views/components.tsx';
 import { departementName } from '../lieux/index.ts';
-import type { SupportDeps } from './deps.ts';
-import { exportAggregates, exportOwnSessions, exportStructureSessions } from './export-sessions.ts';
+import { type ExportDeps, exportAggregates, exportOwnSessions, exportStructureSessions } from './export-sessions.ts';
 import {
   departementsOf,
   helpingOrganisations,
@@ -83,7 +82,7 @@ interface TerritoryChoice {
   choices: string[];
 }
 
-export function supportStatisticsRoutes(app: FastifyInstance, opts: { deps: SupportDeps; rateLimit: number }) {
+export function supportStatisticsRoutes(app: FastifyInstance, opts: { deps: ExportDeps; rateLimit: number }) {
   const { deps } = opts;
 
   app.get('/accompagnements/statistiques', async (request, reply) => {

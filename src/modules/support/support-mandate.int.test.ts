@@ -5,6 +5,7 @@
  * date, with a French field error and nothing written; the edit keeps, changes or removes it;
  * the helper's list shows « Mandat utilisé ».
  */
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, visibleText } from '../../../test/support/agent.ts';
 import { makeMandate, makeOrganisation, makePerson } from '../../../test/support/factories.ts';
@@ -87,6 +88,9 @@ beforeAll(async () => {
     }),
   };
   await makePerson(t.db, 'aidant@mediatheque.fr', PASSWORD, [{ organisationId: orgs.mediatheque, role: 'aidant' }]);
+  await makePerson(t.db, 'responsable@mediatheque.fr', PASSWORD, [
+    { organisationId: orgs.mediatheque, role: 'responsable' },
+  ]);
   aidant = new Agent(t.app);
   await aidant.get('/connexion');
   const res = await aidant.post('/connexion', {
@@ -210,5 +214,50 @@ describe('the mandate used in a support session', () => {
     const form = visibleText((await aidant.get(`/accompagnements/nouveau?personne=${yves}`)).body);
     expect(form).toContain('A. D. — ');
     expect(form).not.toContain('E. Z. — ');
+  });
+
+  it('exports the reference of the mandate used, the structure’s own only, formula-safe', async () => {
+    const res = await aidant.post('/accompagnements/nouveau', valid({ mandat: mandates.second, date: '2026-11-09' }));
+    expect(res.statusCode, visibleText(res.body).slice(0, 400)).toBe(303);
+    const [{ id: sessionId } = { id: '' }] = await t.db.query<{ id: string }>(
+      'SELECT id FROM support_sessions WHERE mandate_id = $1 ORDER BY created_at DESC LIMIT 1',
+      [mandates.second],
+    );
+    const referenceOf = async (id: string) =>
+      (await t.db.query<{ reference: string }>('SELECT reference FROM mandates WHERE id = $1', [id]))[0]
+        ?.reference as string;
+    const csvOf = (body: string) => parse(body, { delimiter: ';', bom: true, relax_column_count: true }) as string[][];
+    const cell = (rows: string[][], id: string, column: string) => {
+      const header = rows[0] as string[];
+      const row = rows.find((r) => r[header.indexOf('ID séance')] === id) as string[];
+      return row[header.indexOf(column)];
+    };
+
+    // The helper's own export and the responsable's structure export both name it.
+    const own = csvOf((await aidant.post('/accompagnements/export')).body);
+    expect(own[0]).toContain('Référence du mandat');
+    expect(cell(own, sessionId, 'Référence du mandat')).toBe(await referenceOf(mandates.second));
+    const responsable = new Agent(t.app);
+    await responsable.get('/connexion');
+    await responsable.post('/connexion', { email: 'responsable@mediatheque.fr', password: PASSWORD, retour: '/' });
+    await responsable.get('/accompagnements');
+    const structureCsv = async () =>
+      csvOf((await responsable.post(`/accompagnements/statistiques/structure/${orgs.mediatheque}/export`)).body);
+    expect(cell(await structureCsv(), sessionId, 'Référence du mandat')).toBe(await referenceOf(mandates.second));
+    // Never the person's name or initials.
+    const text = (await structureCsv()).flat().join(' ');
+    expect(text).not.toContain('Zola');
+    expect(text).not.toContain('E. Z.');
+
+    // A session naming another structure's mandate (forced in the database): nothing shown.
+    await t.db.query('UPDATE support_sessions SET mandate_id = $1 WHERE id = $2', [mandates.other, sessionId]);
+    expect(cell(await structureCsv(), sessionId, 'Référence du mandat')).toBe('');
+
+    // A reference that starts like a formula is neutralised as every other cell.
+    await t.db.query('UPDATE support_sessions SET mandate_id = $1 WHERE id = $2', [mandates.second, sessionId]);
+    await t.db.query(`UPDATE mandates SET reference = '=HYPERLINK("https://evil.example")' WHERE id = $1`, [
+      mandates.second,
+    ]);
+    expect(cell(await structureCsv(), sessionId, 'Référence du mandat')).toBe(`'=HYPERLINK("https://evil.example")`);
   });
 });
