@@ -16,7 +16,7 @@ import { helpingOrganisations, supportPolicy } from './policies.ts';
 import type { SupportPorts, VoucherUsedByPerson } from './record-session.ts';
 import { followedPeople } from './session-person.ts';
 import { type PersonSupportView, personSupportView, type ThemeProgress } from './view-person.ts';
-import { ColumnChart } from './views/charts.tsx';
+import { BarChart } from './views/charts.tsx';
 import { type FormValues, list, str } from './views/session-form.tsx';
 
 const PAGE = { stylesheets: ['support/support.css'] };
@@ -299,11 +299,12 @@ function PersonPage({ view }: { view: PersonSupportView }) {
         <ProgressionChart id={`progression-${i}`} progress={t} />
       ))}
       <h2>Séances dans le temps</h2>
-      <ColumnChart
+      <BarChart
         id="seances-mois"
+        orientation="vertical"
         title="Séances par mois"
         unit="Séances"
-        columns={view.months.map((m) => ({
+        bars={view.months.map((m) => ({
           label: `${MONTHS[Number(m.month.slice(5, 7)) - 1] ?? m.month}`,
           value: m.count,
         }))}

@@ -6,7 +6,7 @@
  */
 import { render } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import { BarChart, ColumnChart } from './charts.tsx';
+import { BarChart } from './charts.tsx';
 
 const bars = [
   { label: 'E-mail', value: 12 },
@@ -33,8 +33,8 @@ describe('charts', () => {
       { label: 'mars', value: 9, display: '9 (dont 2 ateliers)' },
     ];
     const html = [
-      render(<ColumnChart id="mois" title="Séances par mois" unit="Séances" columns={months} />),
-      render(<ColumnChart id="vide" title="Rien" unit="Séances" columns={[]} />),
+      render(<BarChart id="mois" orientation="vertical" title="Séances par mois" unit="Séances" bars={months} />),
+      render(<BarChart id="vide" orientation="vertical" title="Rien" unit="Séances" bars={[]} />),
     ].join('\n');
     expect(html).toContain('Graphique en colonnes');
     await expect(html).toMatchFileSnapshot('./__snapshots__/column-chart.html');

@@ -17,7 +17,7 @@ import {
   THEMES,
 } from '../data.ts';
 import { countOf, type StatisticsModel } from '../statistics.ts';
-import { type Bar, BarChart, ColumnChart } from './charts.tsx';
+import { type Bar, BarChart } from './charts.tsx';
 
 const nf = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
@@ -148,7 +148,13 @@ export function StatisticsPage(p: StatisticsPageProps) {
         bars={bars(m, 'refaire_seul', SELF_ASSESSMENT)}
       />
       <h2>Activité</h2>
-      <ColumnChart id="mois" title="Séances par mois (12 derniers mois)" unit="Séances" columns={months} />
+      <BarChart
+        id="mois"
+        orientation="vertical"
+        title="Séances par mois (12 derniers mois)"
+        unit="Séances"
+        bars={months}
+      />
       <BarChart
         id="types"
         title="Type de séance"
