@@ -248,10 +248,13 @@ describe('support pages at 320 px', () => {
     )[0]?.id as string;
     await table.locator(`a[href="/accompagnements/${recorded}/modifier"]`).click();
     await shown(page.getByRole('heading', { name: 'Modifier une séance', level: 1 }));
-    // A session opens with its duration in minutes.
-    expect(await page.getByLabel('Autre durée, en minutes').inputValue()).toBe('45');
+    // A session opens with its duration as the choice it was made with: « 45 min » checked.
+    expect(await page.getByLabel('45 min').isChecked()).toBe(true);
+    expect(await page.getByLabel('Autre durée', { exact: true }).isChecked()).toBe(false);
+    expect(await page.getByLabel('Autre durée, en minutes').inputValue()).toBe('');
+    await shown(page.getByText('45 min', { exact: true }));
     await checkPage(page, 'seance-modifier');
-    await page.getByLabel('Autre durée, en minutes').fill('60');
+    await page.getByLabel('60 min').check({ force: true });
     await page.getByRole('button', { name: /Enregistrer/ }).click();
     await page.waitForURL(/\/accompagnements$/);
     await shown(page.getByRole('table', { name: 'Mes séances' }).getByText('60 min').first());

@@ -304,7 +304,7 @@ export function supportSessionRoutes(app: FastifyInstance, opts: SessionRouteOpt
     return renderForm(request, reply, {
       actor,
       options,
-      values: valuesOf(session, await participantsOf(ctx.db, session.id)),
+      values: valuesOf(session, await participantsOf(ctx.db, session.id), options.durations),
       action: `/accompagnements/${session.id}/modifier`,
       editing: true,
     });

@@ -269,10 +269,18 @@ describe('changing and deleting', () => {
     const id = await newest();
     const form = await aidant.get(`/accompagnements/${id}/modifier`);
     expect(form.statusCode).toBe(200);
+    // A duration the form offers opens as that choice, not as « Autre durée : 30 ».
+    expect(form.body).toMatch(/name="duree" value="30" checked/);
+    expect(form.body).not.toMatch(/name="duree" value="autre" checked/);
+    expect(form.body).toMatch(/name="duree_autre" type="text" value(="")?[ />]/);
     const res = await aidant.post(`/accompagnements/${id}/modifier`, valid({ duree: 'autre', duree_autre: '50' }));
     expect(res.statusCode, visibleText(res.body).slice(0, 300)).toBe(303);
     expect(await count('SELECT duration_minutes AS n FROM support_sessions WHERE id = $1', [id])).toBe(50);
     expect(await journal('accompagnement.seance_modifiee')).toBe(1);
+    // Any other duration opens as « Autre durée » with its minutes.
+    const again = await aidant.get(`/accompagnements/${id}/modifier`);
+    expect(again.body).toMatch(/name="duree" value="autre" checked/);
+    expect(again.body).toMatch(/name="duree_autre" type="text" value="50"/);
   });
 
   it('refuses another helper’s session, and one older than 7 days', async () => {

@@ -63,15 +63,19 @@ export function initialValues(options: FormOptions, prefill: FormValues): FormVa
   return values;
 }
 
-/** Form values of an existing session (edit). */
-export function valuesOf(s: SessionRow, participants: string[]): FormValues {
+/**
+ * Form values of an existing session (edit). A duration the form offers (`durations`: 45 min…)
+ * opens as that choice, checked; any other as « Autre durée » with its minutes.
+ */
+export function valuesOf(s: SessionRow, participants: string[], durations: readonly number[]): FormValues {
   const a = s.anonymousCounts;
+  const offered = durations.includes(s.durationMinutes);
   const values: FormValues = {
     organisation: s.organisationId,
     type: s.kind,
     date: s.sessionDate,
-    duree: 'autre',
-    duree_autre: String(s.durationMinutes),
+    duree: offered ? String(s.durationMinutes) : 'autre',
+    duree_autre: offered ? '' : String(s.durationMinutes),
     lieu_type: s.placeKind,
     lieu: s.placeId ?? '',
     commune: s.communeInsee ?? '',
