@@ -254,12 +254,40 @@ describe('support pages at 320 px', () => {
     expect(await page.getByLabel('Autre durée, en minutes').inputValue()).toBe('');
     await shown(page.getByText('45 min', { exact: true }));
     await checkPage(page, 'seance-modifier');
-    await page.getByLabel('60 min').check({ force: true });
+    await page.getByLabel('1 h', { exact: true }).check({ force: true });
     await page.getByRole('button', { name: /Enregistrer/ }).click();
     await page.waitForURL(/\/accompagnements$/);
     await shown(page.getByRole('table', { name: 'Mes séances' }).getByText('60 min').first());
     await context.close();
   }, 420_000);
+
+  it('gives back what was typed when a NUL byte is refused, and resends it without', async () => {
+    const { context, page } = await signIn('camille@mourillon.fr', '/accompagnements/nouveau');
+    await page.getByLabel('Code à 6 chiffres').fill(code());
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await shown(page.getByRole('heading', { name: 'Enregistrer un accompagnement', level: 1 }));
+    await page.getByLabel('Prendre en main du matériel').check({ force: true });
+    await page.getByLabel('Téléphone', { exact: true }).check({ force: true });
+    await page.getByLabel('30 min').check({ force: true });
+    // Pasted from a PDF: a NUL byte inside the notes (no keyboard types one).
+    await page.getByLabel('Notes (facultatif)').fill('Dossier CAF à finir');
+    await page.getByLabel('Notes (facultatif)').evaluate((el) => {
+      (el as HTMLTextAreaElement).value = `${(el as HTMLTextAreaElement).value}\u0000 la semaine prochaine`;
+    });
+    await page.getByRole('button', { name: 'Enregistrer la séance' }).click();
+    await shown(page.getByRole('heading', { name: 'Demande incorrecte', level: 1 }));
+    await shown(page.getByText('Le champ « notes » contient un caractère invalide (octet nul)'));
+    await shown(page.getByText('Dossier CAF à finir la semaine prochaine'));
+    await checkPage(page, 'octet-nul-saisie-conservee');
+    await page.getByRole('button', { name: 'Renvoyer sans le caractère invalide' }).click();
+    await page.waitForURL(/\/accompagnements$/);
+    await shown(page.getByText('Séance enregistrée. Merci !'));
+    const [row] = await server.db.query<{ notes: string }>(
+      'SELECT notes FROM support_sessions WHERE NOT is_demo ORDER BY created_at DESC LIMIT 1',
+    );
+    expect(row?.notes).toBe('Dossier CAF à finir la semaine prochaine');
+    await context.close();
+  }, 240_000);
 
   it('shows a responsable the structure’s statistics', async () => {
     const { context, page } = await signIn(

@@ -3,11 +3,30 @@
  * what was typed, visible, and a form resending it without the NUL byte to the same path.
  */
 import { CsrfField, InputField } from '../views/components.tsx';
-import type { Resend } from './nul-byte.ts';
+import type { Resend, ResendField } from './nul-byte.ts';
+
+function TypedValues({ fields }: { fields: ResendField[] }) {
+  return (
+    <dl class="pa-typed">
+      {fields.map((f) => (
+        <>
+          <dt>
+            {f.name}
+            {f.hadNul ? ' (caractère invalide retiré)' : ''}
+          </dt>
+          <dd>{f.values.filter((v) => v.trim() !== '').join(' ; ')}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
 
 export function ResendTyped({ resend }: { resend: Resend }) {
   const shown = resend.fields.filter((f) => !f.secret && f.values.some((v) => v.trim() !== ''));
   const secrets = resend.fields.filter((f) => f.secret);
+  // The fields that held the NUL first, in view: they are the ones to check.
+  const withNul = shown.filter((f) => f.hadNul);
+  const others = shown.filter((f) => !f.hadNul);
   return (
     <section class="fr-mt-4w" aria-labelledby="saisie-conservee">
       <h2 id="saisie-conservee">Votre saisie est conservée</h2>
@@ -15,18 +34,12 @@ export function ResendTyped({ resend }: { resend: Resend }) {
         Le caractère invalide a été retiré de ce que vous avez saisi. Vérifiez-le ci-dessous, puis renvoyez-le
         {secrets.length > 0 ? ' (les mots de passe ne sont pas conservés : saisissez-les de nouveau)' : ''}.
       </p>
-      {shown.length > 0 ? (
-        <dl class="pa-typed">
-          {shown.map((f) => (
-            <>
-              <dt>
-                {f.name}
-                {f.hadNul ? ' (caractère invalide retiré)' : ''}
-              </dt>
-              <dd>{f.values.filter((v) => v.trim() !== '').join(' ; ')}</dd>
-            </>
-          ))}
-        </dl>
+      {withNul.length > 0 ? <TypedValues fields={withNul} /> : null}
+      {others.length > 0 ? (
+        <details class="fr-mb-2w">
+          <summary>{withNul.length > 0 ? 'Les autres champs envoyés' : 'Les champs envoyés'}</summary>
+          <TypedValues fields={others} />
+        </details>
       ) : null}
       {resend.droppedNames > 0 ? (
         <p class="pa-muted">
