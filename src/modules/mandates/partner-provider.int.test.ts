@@ -6,7 +6,7 @@
  * and a journal entry; a stale second factor asked again; suspension and revocation stopping use
  * at once; RP-initiated logout; both client authentication methods. Runs on both engines.
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,11 @@ interface Started {
 }
 
 /** The partner sends the helper's browser to the provider (PAR or a plain request). */
-async function start(agent: Agent, config = partner, options: { par?: boolean; repScope?: boolean } = {}) {
+async function start(
+  agent: Agent,
+  config = partner,
+  options: { par?: boolean; repScope?: boolean; responseMode?: string } = {},
+) {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const params: Record<string, string> = {
@@ -106,6 +110,7 @@ async function start(agent: Agent, config = partner, options: { par?: boolean; r
     code_challenge_method: 'S256',
     state,
     acr_values: 'eidas1',
+    ...(options.responseMode ? { response_mode: options.responseMode } : {}),
     ...(options.repScope === false
       ? {}
       : { claims: JSON.stringify({ id_token: { rep_scope: { essential: true }, acr: { essential: true } } }) }),
@@ -264,6 +269,8 @@ describe('partner provider', () => {
     expect(d.claims_parameter_supported).toBe(true);
     expect(d.token_endpoint_auth_methods_supported).toEqual(['private_key_jwt', 'client_secret_post']);
     expect(d.claims_supported).toEqual(expect.arrayContaining(['rep_scope', 'mandat', 'intervenant', 'structure']));
+    // What is advertised is what partners get: a subject of their own for each person.
+    expect(d.subject_types_supported).toEqual(['pairwise']);
     const jwks = (await t.app.inject('/oidc/jwks')).json();
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).not.toHaveProperty('d');
@@ -314,6 +321,43 @@ describe('partner provider', () => {
     expect(used.map((u) => u.details)).toEqual([{ famille: 'social', service: 'caf-test' }]);
     expect((await journalActions('mandats.connexion_partenaire_autorisee')).length).toBe(1);
     expect((await verifyJournal(t.db)).ok).toBe(true);
+  });
+
+  it('answers in form_post: the page posts the code, its script allowed by the CSP, in French', async () => {
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
+    const s = await start(agent, partner, { responseMode: 'form_post' });
+    await agent.get(s.interaction);
+    await agent.post(s.interaction, { mandat: mandates.valid as string });
+    const done = await agent.post(`${s.interaction}/valider`, { mandat: mandates.valid as string, famille: 'social' });
+    const res = await agent.get(path(String(done.headers.location)));
+    expect(res.statusCode).toBe(200);
+    // The inline script that submits the form runs under the strict policy: its hash is allowed.
+    const script = /<script>([\s\S]*?)<\/script>/.exec(res.body)?.[1] as string;
+    expect(script).toContain('submit()');
+    const digest = createHash('sha256').update(script).digest('base64');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toMatch(new RegExp(`script-src 'self' [^;]*'sha256-${digest.replace(/[+/]/g, '\\$&')}'`));
+    expect(csp).toContain('form-action');
+    // French, and a button when JavaScript is off.
+    expect(res.body).toContain('<html lang="fr">');
+    expect(visibleText(res.body)).toContain('Retour vers le service');
+    expect(res.body).toContain('<button autofocus type="submit">Continuer</button>');
+    // What the browser posts to the partner: the code, exchanged for tokens.
+    expect(/<form method="post" action="([^"]+)"/.exec(res.body)?.[1]).toBe(REDIRECT);
+    const fields = new URLSearchParams();
+    for (const [, name, value] of res.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g))
+      fields.set(name as string, value as string);
+    expect(fields.get('state')).toBe(s.state);
+    const callback = new Request(REDIRECT, {
+      method: 'POST',
+      body: fields,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const got = await client.authorizationCodeGrant(partner, callback, {
+      pkceCodeVerifier: s.verifier,
+      expectedState: s.state,
+    });
+    expect(got.claims()?.sub).toBe(partnerSubject(t.config.secretKey, 'caf-test', usagerId));
   });
 
   it('puts rep_scope in the ID token only when asked through the claims parameter', async () => {
@@ -521,6 +565,16 @@ describe('partner services, registered by the platform administrator', () => {
     const agent = await signedInAgent({ ...t, clock: t.clock.now }, admin.userId, '/admin/services-partenaires');
     expect(visibleText(agent.last?.body ?? '')).toContain('Caisse de test');
     await agent.get('/admin/services-partenaires/nouveau');
+    // Pairwise subjects: the redirect URIs of one registration stay on one host (no sector document).
+    const twoHosts = await agent.post('/admin/services-partenaires/nouveau', {
+      clientId: 'deux-hotes',
+      name: 'Deux hôtes',
+      authMethod: 'client_secret_post',
+      redirectUris: 'https://a.exemple.fr/retour\nhttps://b.exemple.fr/retour',
+      families: ['social'],
+    });
+    expect(twoHosts.statusCode).toBe(400);
+    expect(visibleText(twoHosts.body)).toContain("doivent être sur le même nom d'hôte");
     const bad = await agent.post('/admin/services-partenaires/nouveau', {
       clientId: 'A B',
       name: '',
@@ -542,7 +596,10 @@ describe('partner services, registered by the platform administrator', () => {
       families: ['papiers', 'famille'],
     });
     expect(created.statusCode).toBe(200);
-    const secret = /data-testid="secret-partenaire">([^<]+)</.exec(created.body)?.[1] as string;
+    const secret = (/data-testid="secret-partenaire">(.*?)<\/code>/.exec(created.body)?.[1] ?? '').replace(
+      /<wbr\s*\/?>/g,
+      '',
+    );
     expect(secret).toMatch(/^[\w-]{40,}$/);
     const [row] = await t.db.query<{ id: string; sealed_secret: string }>(
       "SELECT id, sealed_secret FROM mandate_partners WHERE client_id = 'mairie-test'",

@@ -94,7 +94,12 @@ export interface PartnerProviderOptions {
   ) => Adapter;
 }
 
-/** The subject a partner receives for a person: stable for that partner, different for each (pairwise). */
+/**
+ * The subject a partner receives for a person: stable for that partner, different for each
+ * (pairwise). oidc-provider calls it (`pairwiseIdentifier`) with the account, the person's
+ * internal id: the value is computed per client_id — finer than the sector identifier of OpenID
+ * Connect Core §8.1 — and is the one partners have received since the provider opened.
+ */
 export function partnerSubject(secretKey: string, clientId: string, usagerId: string): string {
   const key = createHmac('sha256', secretKey).update('passerelle/partenaires/sub').digest();
   return createHmac('sha256', key).update(`${clientId}\u0000${usagerId}`).digest('base64url');
@@ -158,10 +163,34 @@ function page(title: string, body: string): string {
   return `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)} — Passerelle</title></head><body><main><h1>${esc(title)}</h1>${body}</main></body></html>`;
 }
 
+const FORM_POST_TITLE = '<title>Submitting Callback</title>';
+
+/**
+ * oidc-provider's auto-submitting page (response_mode `form_post`, and the end of a former
+ * session), in French. Its inline script is left byte for byte: oidc-provider adds that script's
+ * hash to the page's Content-Security-Policy (script-src), which is what lets it run under the
+ * strict policy; without JavaScript the page shows a button that posts the same form.
+ */
+export function frenchFormPost(html: string): string {
+  return html
+    .replace('<html>', '<html lang="fr">')
+    .replace(
+      FORM_POST_TITLE,
+      '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Retour vers le service — Passerelle</title>',
+    )
+    .replace('<body>', '<body><main><h1>Retour vers le service</h1>')
+    .replace('</body>', '</main></body>')
+    .replace(
+      "Your browser does not support JavaScript or you've disabled it.<br/>",
+      '<p>JavaScript est désactivé dans votre navigateur : continuez avec le bouton.</p>',
+    )
+    .replace('<button autofocus type="submit">Continue</button>', '<button autofocus type="submit">Continuer</button>');
+}
+
 /** The delegation behind a token, re-checked now; undefined when it may no longer be used. */
 async function checkedDelegation(
   opts: PartnerProviderOptions,
-  sub: string,
+  accountId: string,
   grantId: string | undefined,
   clientId: string | undefined,
 ) {
@@ -174,7 +203,8 @@ async function checkedDelegation(
   const now = opts.clock();
   if (!mandate || mandate.organisationId !== delegation.organisationId) return undefined;
   if (!activeFamilies(mandate, now).includes(delegation.family)) return undefined;
-  if (partnerSubject(opts.secretKey, delegation.clientId, mandate.usagerId) !== sub) return undefined;
+  // The account is the person's internal id; the partner only ever sees its pairwise subject.
+  if (mandate.usagerId !== accountId) return undefined;
   const actor = await opts.loadActor(delegation.helperUserId);
   if (!actor) return undefined;
   // The second factor was checked when the helper chose (interaction); suspension, habilitation
@@ -192,11 +222,16 @@ async function checkedDelegation(
 
 type Checked = NonNullable<Awaited<ReturnType<typeof checkedDelegation>>>;
 
-function claimsOf(opts: PartnerProviderOptions, sub: string, c: Checked): { sub: string; [claim: string]: unknown } {
+/** The claims of a delegation; `sub` is the account, made pairwise by oidc-provider (`pairwiseIdentifier`). */
+function claimsOf(
+  opts: PartnerProviderOptions,
+  accountId: string,
+  c: Checked,
+): { sub: string; [claim: string]: unknown } {
   const label = familyFcLabel(c.delegation.family);
   const publicRef = signedReference(opts.secretKey, c.mandate.reference);
   return {
-    sub,
+    sub: accountId,
     given_name: c.usager.givenName,
     family_name: c.usager.familyName,
     birthdate: c.usager.birthdate,
@@ -308,7 +343,10 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
     conformIdTokenClaims: false,
     acrValues: ['eidas1'],
     responseTypes: ['code'],
-    subjectTypes: ['public'],
+    // Each partner receives its own subject for a person (partnerSubject); the account is the
+    // person's internal id, never sent. Only pairwise: every client defaults to it.
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: async (_ctx, accountId, client) => partnerSubject(opts.secretKey, client.clientId, accountId),
     clientAuthMethods: ['private_key_jwt', 'client_secret_post'],
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256'],
@@ -364,22 +402,26 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
       const grantId = ctx.oidc.result?.consent?.grantId;
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
-    findAccount: async (ctx, sub, token) => {
+    findAccount: async (ctx, accountId, token) => {
       if (!token) {
         // The authorization endpoint, after the interaction: the delegation is checked at token time.
-        return { accountId: sub, claims: () => ({ sub }) };
+        return { accountId, claims: () => ({ sub: accountId }) };
       }
       const checked = await checkedDelegation(
         opts,
-        sub,
+        accountId,
         (token as { grantId?: string }).grantId,
         (token as { clientId?: string }).clientId,
       );
       if (!checked) return undefined;
       if (ctx.oidc.route === 'token') await recordFirstUse(opts, checked);
-      return { accountId: sub, claims: () => claimsOf(opts, sub, checked) };
+      return { accountId, claims: () => claimsOf(opts, accountId, checked) };
     },
   });
   provider.proxy = opts.publicUrl.startsWith('https://');
+  provider.use(async (ctx, next) => {
+    await next();
+    if (typeof ctx.body === 'string' && ctx.body.includes(FORM_POST_TITLE)) ctx.body = frenchFormPost(ctx.body);
+  });
   return provider;
 }

@@ -69,7 +69,15 @@ function SecretShownOnce(props: { secret: string; clientId: string }) {
         Perdu, il faut en créer un nouveau.
       </p>
       <p>
-        <code data-testid="secret-partenaire">{props.secret}</code>
+        {/* Line breaks only between groups (<wbr>: nothing added when copied), never inside one, on a phone. */}
+        <code data-testid="secret-partenaire">
+          {(props.secret.match(/.{1,11}/g) ?? []).map((group, i) => (
+            <>
+              {i > 0 ? <wbr /> : null}
+              {group}
+            </>
+          ))}
+        </code>
       </p>
     </div>
   );
