@@ -360,6 +360,71 @@ describe('partner provider', () => {
     expect(got.claims()?.sub).toBe(partnerSubject(t.config.secretKey, 'caf-test', usagerId));
   });
 
+  it('stores the access token and journals the use together: a failure between leaves neither', async () => {
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
+    const mandateId = await addMandate(structure, ['social']);
+    const s = await start(agent);
+    const callback = await choose(agent, s, mandateId, 'social');
+    const redeem = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/oidc/jeton',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: callback.searchParams.get('code') as string,
+          redirect_uri: REDIRECT,
+          code_verifier: s.verifier,
+          client_id: 'caf-test',
+          client_secret: partnerSecret,
+        }).toString(),
+      });
+    const usesOf = async () =>
+      (await t.db.query('SELECT 1 FROM mandate_uses WHERE mandate_id = $1', [mandateId])).length +
+      (await journalActions('mandats.mandat_utilise')).filter((u) => u.target_id === mandateId).length;
+    // The database fails while the access token is written (what a crash there would leave).
+    await t.db.query(`CREATE FUNCTION test_refuse_token() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.model = 'AccessToken' THEN RAISE EXCEPTION 'panne simulée'; END IF; RETURN NEW; END $$`);
+    await t.db.query(
+      'CREATE TRIGGER test_refuse_token BEFORE INSERT ON oidc_payloads FOR EACH ROW EXECUTE FUNCTION test_refuse_token()',
+    );
+    try {
+      expect((await redeem()).statusCode).toBe(500);
+    } finally {
+      await t.db.query('DROP TRIGGER test_refuse_token ON oidc_payloads');
+      await t.db.query('DROP FUNCTION test_refuse_token()');
+    }
+    // No token, no use recorded; the code was not spent, the partner's retry succeeds, recorded once.
+    expect(await usesOf()).toBe(0);
+    const retried = await redeem();
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(await usesOf()).toBe(2);
+    // Redeemed twice at the same time: one token, the other refused, the use recorded once.
+    const s2 = await start(agent);
+    const callback2 = await choose(agent, s2, mandateId, 'social');
+    const both = await Promise.all(
+      [0, 1].map(() =>
+        t.app.inject({
+          method: 'POST',
+          url: '/oidc/jeton',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: callback2.searchParams.get('code') as string,
+            redirect_uri: REDIRECT,
+            code_verifier: s2.verifier,
+            client_id: 'caf-test',
+            client_secret: partnerSecret,
+          }).toString(),
+        }),
+      ),
+    );
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 400]);
+    expect(both.find((r) => r.statusCode === 400)?.json().error).toBe('invalid_grant');
+    expect(await usesOf()).toBe(4);
+    expect((await verifyJournal(t.db)).ok).toBe(true);
+  });
+
   it('puts rep_scope in the ID token only when asked through the claims parameter', async () => {
     const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
     const s = await start(agent, partner, { repScope: false });

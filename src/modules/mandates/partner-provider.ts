@@ -17,7 +17,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type Provider from 'oidc-provider';
-import type { Adapter, KoaContextWithOIDC } from 'oidc-provider';
+import type { Adapter, AdapterPayload, KoaContextWithOIDC } from 'oidc-provider';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
@@ -255,9 +255,12 @@ function claimsOf(
   };
 }
 
-/** Records the mandate's use once per delegation, when its first token is issued (journal + « Mes mandats »). */
-async function recordFirstUse(opts: PartnerProviderOptions, c: Checked): Promise<void> {
-  await opts.db.transaction(async (tx) => {
+/**
+ * Records the mandate's use once per delegation, when its first token is issued (journal +
+ * « Mes mandats »), in the caller's transaction — the one that stores the access token.
+ */
+async function recordFirstUse(opts: PartnerProviderOptions, tx: Queryable, c: Checked): Promise<void> {
+  {
     const now = opts.clock();
     const marked = await tx.query(
       'UPDATE mandate_partner_grants SET used_at = $2 WHERE grant_id = $1 AND used_at IS NULL RETURNING grant_id',
@@ -280,7 +283,7 @@ async function recordFirstUse(opts: PartnerProviderOptions, c: Checked): Promise
       targetId: c.mandate.id,
       details: { famille: c.delegation.family, service: c.delegation.clientId },
     });
-  });
+  }
 }
 
 export function firstNameOf(displayName: string): string {
@@ -289,8 +292,58 @@ export function firstNameOf(displayName: string): string {
 
 export async function createPartnerProvider(opts: PartnerProviderOptions): Promise<Provider> {
   // Loaded here, not at start: see mandates/index.ts.
-  const { default: Provider, interactionPolicy } = await import('oidc-provider');
+  const { default: Provider, interactionPolicy, errors } = await import('oidc-provider');
   const Storage = opts.adapter ?? databaseAdapter(opts.db, opts.clock);
+  /**
+   * The token request's writes, made in one transaction when the access token is stored: the
+   * authorization code spent (only if no other request spent it meanwhile), the access token,
+   * the mandate's first use and its journal entry. A failure or a crash before leaves none of
+   * them (the partner may retry with its code); two requests racing with one code get one token.
+   */
+  interface PendingIssuance {
+    codeId?: string;
+    use?: Checked;
+  }
+  const pending = new WeakMap<object, PendingIssuance>();
+  const pendingOf = (): PendingIssuance | undefined => {
+    const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+    if (!ctx || ctx.oidc?.route !== 'token') return undefined;
+    const p = pending.get(ctx) ?? {};
+    pending.set(ctx, p);
+    return p;
+  };
+  class TokenStorage extends Storage {
+    constructor(private readonly modelName: string) {
+      super(modelName);
+    }
+    override async consume(id: string): Promise<void> {
+      const p = this.modelName === 'AuthorizationCode' ? pendingOf() : undefined;
+      if (p) p.codeId = id;
+      else await super.consume(id);
+    }
+    override async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const p = this.modelName === 'AccessToken' ? pendingOf() : undefined;
+      if (!p) return super.upsert(id, payload, expiresIn);
+      const spent = await opts.db.transaction(async (tx) => {
+        if (p.codeId) {
+          const won = await tx.query(
+            `UPDATE oidc_payloads SET consumed_at = $3
+             WHERE model = 'AuthorizationCode' AND id = $1 AND grant_id = $2 AND consumed_at IS NULL RETURNING id`,
+            [p.codeId, payload.grantId ?? null, opts.clock()],
+          );
+          if (won.length === 0) return true;
+        }
+        await new (databaseAdapter(tx, opts.clock))(this.modelName).upsert(id, payload, expiresIn);
+        if (p.use) await recordFirstUse(opts, tx, p.use);
+        return false;
+      });
+      if (spent) {
+        // Another request spent the code first: its grant's tokens are revoked (RFC 6749 §4.1.2).
+        if (payload.grantId) await super.revokeByGrantId(payload.grantId);
+        throw new errors.InvalidGrant('authorization code already consumed');
+      }
+    }
+  }
   class PartnerClients implements Adapter {
     async find(id: string) {
       return (await clientMetadataOf(opts.db, opts.secretKey, id)) as never;
@@ -308,7 +361,9 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
     async destroy() {}
     async revokeByGrantId() {}
   }
-  const adapter = (model: string): Adapter => (model === 'Client' ? new PartnerClients() : new Storage(model));
+  // The in-memory adapter of a benchmark keeps oidc-provider's own writes (no transaction to share).
+  const adapter = (model: string): Adapter =>
+    model === 'Client' ? new PartnerClients() : opts.adapter ? new Storage(model) : new TokenStorage(model);
 
   // Every authorisation goes through the helper's choice: a provider session alone never signs in.
   const policy = interactionPolicy.base();
@@ -414,7 +469,12 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
         (token as { clientId?: string }).clientId,
       );
       if (!checked) return undefined;
-      if (ctx.oidc.route === 'token') await recordFirstUse(opts, checked);
+      if (ctx.oidc.route === 'token') {
+        // Recorded with the access token (TokenStorage), or at once with a benchmark's adapter.
+        const p = opts.adapter ? undefined : pendingOf();
+        if (p) p.use = checked;
+        else await opts.db.transaction((tx) => recordFirstUse(opts, tx, checked));
+      }
       return { accountId, claims: () => claimsOf(opts, accountId, checked) };
     },
   });
