@@ -570,6 +570,41 @@ describe('partner provider', () => {
     await expect(client.fetchUserInfo(partner, got.access_token, sub)).rejects.toThrow();
   });
 
+  it('logs out every sign-in of the browser, not only the latest one', async () => {
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
+    const sub = partnerSubject(t.config.secretKey, 'caf-test', usagerId);
+    const second = await addMandate(structure, ['social', 'famille']);
+    const s1 = await start(agent);
+    const first = await tokens(s1, await choose(agent, s1, mandates.valid as string, 'social'));
+    // Then another sign-in in the same browser (another mandate, another family).
+    const s2 = await start(agent);
+    const latest = await tokens(s2, await choose(agent, s2, second, 'famille'));
+    for (const got of [first, latest])
+      expect((await client.fetchUserInfo(partner, got.access_token, sub)).sub).toBe(sub);
+    // The partner logs out with the first sign-in's ID token; the helper confirms.
+    const logout = client.buildEndSessionUrl(partner, {
+      id_token_hint: first.id_token as string,
+      post_logout_redirect_uri: 'https://partenaire.exemple.fr/au-revoir',
+      state: 'etat',
+    });
+    const confirm = await agent.get(path(logout));
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)?.[1] as string;
+    const action = /<form[^>]*action="([^"]+)"/.exec(confirm.body)?.[1] as string;
+    const done = await agent.request({
+      method: 'POST',
+      url: path(action.replace(/&amp;/g, '&')),
+      payload: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(String(done.headers.location)).toBe('https://partenaire.exemple.fr/au-revoir?state=etat');
+    // Both sign-ins are over: the one the partner named, and the latest one.
+    await expect(client.fetchUserInfo(partner, first.access_token, sub)).rejects.toThrow();
+    await expect(client.fetchUserInfo(partner, latest.access_token, sub)).rejects.toThrow();
+    // A forged list of sign-ins is ignored (signed with SECRET_KEY).
+    const { signInsOf } = await import('./partner-provider.ts');
+    expect(signInsOf(t.config.secretKey, 'abc~def.AAAA')).toEqual([]);
+  });
+
   it('authenticates a partner with private_key_jwt', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = {

@@ -14,7 +14,7 @@
  * habilitated (a suspension stops every use at once). The mandate use is recorded when the first
  * token of a delegation is issued.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { Adapter, AdapterPayload, KoaContextWithOIDC } from 'oidc-provider';
@@ -60,6 +60,40 @@ export function forgetFormerSession(raw: IncomingMessage): void {
     .split(';')
     .filter((c) => !c.trim().startsWith(`${SESSION_COOKIE}=`) && !c.trim().startsWith(`${SESSION_COOKIE}.sig=`))
     .join(';');
+}
+
+/**
+ * The partner sign-ins made in this browser (their grants), newest last, in a cookie signed with
+ * SECRET_KEY that only the logout endpoint receives. Each sign-in has its own provider session
+ * (forgetFormerSession), so the provider's session cookie knows the latest only: RP-initiated
+ * logout reads this list to end every sign-in of the browser (« Oui »), or that partner's (« Non »).
+ */
+export const SIGN_INS_COOKIE = 'pa_partenaires_connexions';
+const SIGN_INS_PATH = PARTNER_ROUTES.end_session;
+const SIGN_INS_KEPT = 20;
+
+function signInsMac(secretKey: string, list: string): string {
+  return createHmac('sha256', secretKey).update(`passerelle/partenaires/connexions\u0000${list}`).digest('base64url');
+}
+
+/** The grants listed in the cookie's value, [] when absent or not signed by us. */
+export function signInsOf(secretKey: string, value: string | undefined): string[] {
+  const dot = value?.lastIndexOf('.') ?? -1;
+  if (!value || dot <= 0) return [];
+  const list = value.slice(0, dot);
+  const mac = Buffer.from(value.slice(dot + 1));
+  const expected = Buffer.from(signInsMac(secretKey, list));
+  if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return [];
+  return list.split('~').filter((id) => /^[\w-]{1,64}$/.test(id));
+}
+
+/** The Set-Cookie header keeping `grantIds` (the most recent ones), or clearing the cookie when empty. */
+export function signInsCookie(secretKey: string, grantIds: readonly string[], secure: boolean): string {
+  const kept = grantIds.slice(-SIGN_INS_KEPT);
+  const flags = `Path=${SIGN_INS_PATH}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  if (kept.length === 0) return `${SIGN_INS_COOKIE}=; Max-Age=0; ${flags}`;
+  const list = kept.join('~');
+  return `${SIGN_INS_COOKIE}=${list}.${signInsMac(secretKey, list)}; Max-Age=${GRANT_TTL_SECONDS}; ${flags}`;
 }
 
 /** The paths the app mounts for the provider (mountOidcProvider, prefix ''). */
@@ -482,6 +516,29 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
   provider.use(async (ctx, next) => {
     await next();
     if (typeof ctx.body === 'string' && ctx.body.includes(FORM_POST_TITLE)) ctx.body = frenchFormPost(ctx.body);
+    const oidcCtx = ctx as unknown as KoaContextWithOIDC;
+    if (oidcCtx.oidc?.route === 'end_session_confirm' && ctx.status === 303) await endSignIns(oidcCtx);
   });
+  /**
+   * RP-initiated logout confirmed: oidc-provider ended the browser's latest provider session;
+   * the sign-ins made before in this browser end too — all of them when the helper confirms
+   * (« Oui »: the provider's session for this browser ends), else those of the partner asking.
+   */
+  async function endSignIns(ctx: KoaContextWithOIDC): Promise<void> {
+    const listed = signInsOf(opts.secretKey, ctx.cookies.get(SIGN_INS_COOKIE) ?? undefined);
+    if (listed.length === 0) return;
+    const all = Boolean(ctx.oidc.params?.logout);
+    const clientId = ctx.oidc.client?.clientId;
+    const rows = await opts.db.query<{ grant_id: string; client_id: string }>(
+      `SELECT g.grant_id, p.client_id FROM mandate_partner_grants g JOIN mandate_partners p ON p.id = g.partner_id
+       WHERE g.grant_id = ANY($1)`,
+      [listed],
+    );
+    const ended = new Set(rows.filter((r) => all || r.client_id === clientId).map((r) => r.grant_id));
+    const grants = new Storage('Grant');
+    for (const grantId of ended) await grants.revokeByGrantId(grantId);
+    const kept = rows.filter((r) => !ended.has(r.grant_id)).map((r) => r.grant_id);
+    ctx.res.appendHeader('set-cookie', signInsCookie(opts.secretKey, kept, opts.publicUrl.startsWith('https://')));
+  }
   return provider;
 }

@@ -29,6 +29,9 @@ import {
   PARTNER_FORM_CSP,
   PARTNER_INTERACTION_PATH,
   PARTNER_SCOPES,
+  SIGN_INS_COOKIE,
+  signInsCookie,
+  signInsOf,
 } from './partner-provider.ts';
 import { findPartnerByClientId, type PartnerRecord } from './partners.ts';
 
@@ -438,6 +441,12 @@ export function partnerInteractionRoutes(
           details: { famille: family, service: c.partner.clientId },
         });
       });
+      // Remembered for RP-initiated logout: it ends every sign-in of this browser (SIGN_INS_COOKIE).
+      const earlier = signInsOf(deps.secretKey, request.cookies[SIGN_INS_COOKIE]);
+      reply.raw.appendHeader(
+        'set-cookie',
+        signInsCookie(deps.secretKey, [...earlier, grantId], deps.publicUrl.startsWith('https://')),
+      );
       reply.hijack();
       await provider.interactionFinished(
         request.raw,
