@@ -675,6 +675,42 @@ describe('partner services, registered by the platform administrator', () => {
     });
     expect(twoHosts.statusCode).toBe(400);
     expect(visibleText(twoHosts.body)).toContain("doivent être sur le même nom d'hôte");
+    // One registered before the rule: the provider refuses it, the administrator is told to fix it.
+    const saved = await createPartner(
+      { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey },
+      admin,
+      {
+        clientId: 'ancien-deux-hotes',
+        name: 'Ancien service sur deux hôtes',
+        authMethod: 'client_secret_post',
+        redirectUris: 'https://a.exemple.fr/retour',
+        families: ['social'],
+      },
+      { allowHttpLocal: false },
+    );
+    await t.db.query('UPDATE mandate_partners SET redirect_uris = $2 WHERE id = $1', [
+      saved.id,
+      ['https://a.exemple.fr/retour', 'https://b.exemple.fr/retour'],
+    ]);
+    const refused = await t.app.inject({
+      url: `/oidc/autorisation?client_id=ancien-deux-hotes&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://a.exemple.fr/retour')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(visibleText(refused.body)).toContain('Code : invalid_client_metadata');
+    expect(visibleText((await agent.get('/admin/services-partenaires')).body)).toContain(
+      "— à corriger : Toutes les adresses de retour après connexion doivent être sur le même nom d'hôte",
+    );
+    expect(visibleText((await agent.get(`/admin/services-partenaires/${saved.id}`)).body)).toContain(
+      "Ce service ne peut pas connecter d'aidant",
+    );
+    const fixed = await agent.post(`/admin/services-partenaires/${saved.id}`, {
+      name: 'Ancien service sur deux hôtes',
+      authMethod: 'client_secret_post',
+      redirectUris: 'https://a.exemple.fr/retour',
+      families: ['social'],
+    });
+    expect(fixed.statusCode).toBe(303);
+    await t.db.query('DELETE FROM mandate_partners WHERE id = $1', [saved.id]);
     const bad = await agent.post('/admin/services-partenaires/nouveau', {
       clientId: 'A B',
       name: '',
