@@ -21,7 +21,7 @@ import type { Adapter, AdapterPayload, KoaContextWithOIDC } from 'oidc-provider'
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
-import { databaseAdapter } from '../../platform/identity/oidc-adapter.ts';
+import { consumeOnce, databaseAdapter } from '../../platform/identity/oidc-adapter.ts';
 import { FRANCECONNECT_CLAIMS } from '../../platform/identity/registry.ts';
 import { jwksOf } from '../../platform/identity/signing-keys.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
@@ -359,14 +359,8 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
       const p = this.modelName === 'AccessToken' ? pendingOf() : undefined;
       if (!p) return super.upsert(id, payload, expiresIn);
       const spent = await opts.db.transaction(async (tx) => {
-        if (p.codeId) {
-          const won = await tx.query(
-            `UPDATE oidc_payloads SET consumed_at = $3
-             WHERE model = 'AuthorizationCode' AND id = $1 AND grant_id = $2 AND consumed_at IS NULL RETURNING id`,
-            [p.codeId, payload.grantId ?? null, opts.clock()],
-          );
-          if (won.length === 0) return true;
-        }
+        if (p.codeId && !(await consumeOnce(tx, opts.clock, 'AuthorizationCode', p.codeId, payload.grantId ?? null)))
+          return true;
         await new (databaseAdapter(tx, opts.clock))(this.modelName).upsert(id, payload, expiresIn);
         if (p.use) await recordFirstUse(opts, tx, p.use);
         return false;
