@@ -48,8 +48,8 @@ export const PARTNER_ROUTES = {
  * A new authorization request never continues a former provider session: the helper may act for
  * another person (another subject) right after, and oidc-provider would otherwise end the former
  * session first through an auto-submitted form (blocked by the strict CSP). The mount calls this
- * on every request (mountOidcProvider's `beforeProvider`); RP-initiated logout ends the latest
- * sign-in of the browser.
+ * on every request (mountOidcProvider's `beforeProvider`); RP-initiated logout finds the
+ * browser's earlier sign-ins in SIGN_INS_COOKIE.
  */
 export function forgetFormerSession(raw: IncomingMessage): void {
   const path = (raw.url ?? '').split('?')[0];
@@ -445,7 +445,7 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
         logoutSource: async (ctx, form) => {
           ctx.body = page(
             'Se déconnecter du service partenaire',
-            `<p>Voulez-vous terminer la connexion « pour le compte de » ouverte sur ce service ?</p>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Oui, me déconnecter</button> <button type="submit" form="op.logoutForm">Non, rester connecté</button>`,
+            `<p>Le service partenaire met fin à votre connexion « pour le compte de » sur ce service. Voulez-vous aussi terminer les autres connexions « pour le compte de » ouvertes dans ce navigateur, sur tous les services ?</p>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Oui, tout terminer</button> <button type="submit" form="op.logoutForm">Non, seulement ce service</button>`,
           );
         },
         postLogoutSuccessSource: async (ctx) => {
