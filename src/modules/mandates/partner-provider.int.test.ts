@@ -605,6 +605,46 @@ describe('partner provider', () => {
     expect(signInsOf(t.config.secretKey, 'abc~def.AAAA')).toEqual([]);
   });
 
+  it('ends only the asking partner’s sign-ins when the helper answers « Non, seulement ce service »', async () => {
+    const other = await createPartner(
+      { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey },
+      admin,
+      {
+        clientId: 'mairie-logout',
+        name: 'Mairie (déconnexion)',
+        authMethod: 'client_secret_post',
+        redirectUris: REDIRECT,
+        families: ['social'],
+      },
+      { allowHttpLocal: false },
+    );
+    const mairie = await discover('mairie-logout', client.ClientSecretPost(other.secret as string));
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
+    const s1 = await start(agent);
+    const caf = await tokens(s1, await choose(agent, s1, mandates.valid as string, 'social'));
+    const s2 = await start(agent, mairie);
+    const town = await tokens(s2, await choose(agent, s2, mandates.valid as string, 'social'), mairie);
+    const cafSub = partnerSubject(t.config.secretKey, 'caf-test', usagerId);
+    const townSub = partnerSubject(t.config.secretKey, 'mairie-logout', usagerId);
+    const logout = client.buildEndSessionUrl(partner, {
+      id_token_hint: caf.id_token as string,
+      post_logout_redirect_uri: 'https://partenaire.exemple.fr/au-revoir',
+    });
+    const confirm = await agent.get(path(logout));
+    expect(visibleText(confirm.body)).toContain('Non, seulement ce service');
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)?.[1] as string;
+    const action = /<form[^>]*action="([^"]+)"/.exec(confirm.body)?.[1] as string;
+    const done = await agent.request({
+      method: 'POST',
+      url: path(action.replace(/&amp;/g, '&')),
+      payload: new URLSearchParams({ xsrf }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(done.statusCode).toBe(303);
+    await expect(client.fetchUserInfo(partner, caf.access_token, cafSub)).rejects.toThrow();
+    expect((await client.fetchUserInfo(mairie, town.access_token, townSub)).sub).toBe(townSub);
+  });
+
   it('authenticates a partner with private_key_jwt', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = {
