@@ -10,6 +10,7 @@
  * nothing wider than the screen. Screenshots go to var/screenshots/mandats/ (those of docs/screenshots/mandats/ were taken so).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as OTPAuth from 'otpauth';
@@ -24,8 +25,18 @@ import { demoPartnerSecret } from '../../src/modules/mandates/dev-partner.tsx';
 import { habilitateStructure, recordHelperTraining } from '../../src/modules/mandates/habilitations.ts';
 import { signedReference } from '../../src/modules/mandates/mandate-rules.ts';
 import { findMandate } from '../../src/modules/mandates/mandates-repository.ts';
-import { registerDemoPartner } from '../../src/modules/mandates/partners.ts';
-import { Audit, launchBrowser, type RunningApp, shown, snapshotViolations, startApp, textOf } from '../support/e2e.ts';
+import { createPartner, registerDemoPartner } from '../../src/modules/mandates/partners.ts';
+import { commandLineActor } from '../../src/platform/auth/actor.ts';
+import {
+  Audit,
+  axeViolations,
+  launchBrowser,
+  type RunningApp,
+  shown,
+  snapshotViolations,
+  startApp,
+  textOf,
+} from '../support/e2e.ts';
 import { makeActor, makeOrganisation, makePerson } from '../support/factories.ts';
 import { decodePdfQr } from '../support/pdf-qr.ts';
 
@@ -34,6 +45,90 @@ const PASSWORD = 'une phrase de passe solide';
 let server: RunningApp;
 let browser: Browser;
 let secret: string;
+let formPostSecret: string;
+const FORM_POST_REDIRECT = 'https://partenaire.exemple.fr/retour';
+
+/**
+ * axe on a page as a browser without JavaScript shows it (its <noscript> content rendered), from a
+ * copy without the script: snapshotViolations' copy would submit the form as soon as it loads.
+ */
+async function noScriptViolations(page: Page): Promise<string[]> {
+  const html = (await page.content()).replace(/<script>[\s\S]*?<\/script>/g, '').replace(/<\/?noscript>/g, '');
+  const url = `${new URL(page.url()).origin}/__instantane-axe`;
+  const context = await browser.newContext({ viewport: page.viewportSize() ?? { width: 320, height: 640 } });
+  const copy = await context.newPage();
+  await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+  await copy.goto(url);
+  const violations = await axeViolations(copy);
+  await context.close();
+  return violations;
+}
+
+/**
+ * A partner asking for response_mode=form_post, in a real browser: the helper picks the person
+ * and the family, then the page Passerelle answers posts the code to the partner — by its script
+ * (JavaScript on: the strict CSP must let it run) or by its button (JavaScript off). The
+ * partner's address is intercepted; the code it received is exchanged for tokens.
+ */
+async function formPostSignIn(page: Page, javaScript: boolean): Promise<void> {
+  const verifier = randomBytes(32).toString('base64url');
+  const state = randomBytes(16).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const blocked: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+  });
+  let received: URLSearchParams | undefined;
+  await page.route(`${FORM_POST_REDIRECT}*`, async (route) => {
+    received = new URLSearchParams(route.request().postData() ?? '');
+    await route.fulfill({
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      body: '<!DOCTYPE html><html lang="fr"><head><title>Partenaire</title></head><body><main><h1>Code reçu</h1></main></body></html>',
+    });
+  });
+  const query = new URLSearchParams({
+    client_id: 'form-post-test',
+    response_type: 'code',
+    response_mode: 'form_post',
+    redirect_uri: FORM_POST_REDIRECT,
+    scope: 'openid given_name family_name mandat',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state,
+  });
+  await page.goto(`${server.url}/oidc/autorisation?${query}`);
+  await shown(page.getByRole('heading', { name: 'Pour qui agissez-vous ?' }));
+  await page.getByText(/Angela Claire Louise DUBOIS/).click();
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await shown(page.getByRole('heading', { name: 'Pour quelle démarche ?' }));
+  await page.getByRole('button', { name: 'Me connecter pour le compte de cette personne' }).click();
+  if (!javaScript) {
+    // Without JavaScript: the page says where it goes and offers the button, in French, at 320 px.
+    await shown(page.getByRole('heading', { name: 'Retour vers le service' }));
+    await noOverflow(page);
+    expect(await noScriptViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Continuer' }).click();
+  }
+  await shown(page.getByRole('heading', { name: 'Code reçu' }));
+  expect(blocked).toEqual([]);
+  expect(received?.get('state')).toBe(state);
+  const token = await server.app.inject({
+    method: 'POST',
+    url: '/oidc/jeton',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: received?.get('code') ?? '',
+      redirect_uri: FORM_POST_REDIRECT,
+      code_verifier: verifier,
+      client_id: 'form-post-test',
+      client_secret: formPostSecret,
+    }).toString(),
+  });
+  expect(token.statusCode, token.body).toBe(200);
+  expect(token.json().id_token).toEqual(expect.any(String));
+}
 
 function code(): string {
   // The server's clock stands still in tests: each code is the next step of that clock.
@@ -95,6 +190,21 @@ beforeAll(async () => {
     { db, clock: server.clock.now, secretKey: server.config.secretKey, publicUrl: server.url },
     demoPartnerSecret(server.config.secretKey),
   );
+  // A partner answered in form_post (its redirect address is intercepted in the browser).
+  formPostSecret = (
+    await createPartner(
+      { db, clock: server.clock.now, secretKey: server.config.secretKey },
+      commandLineActor,
+      {
+        clientId: 'form-post-test',
+        name: 'Service en form_post',
+        authMethod: 'client_secret_post',
+        redirectUris: FORM_POST_REDIRECT,
+        families: ['logement'],
+      },
+      { allowHttpLocal: false },
+    )
+  ).secret as string;
   browser = await launchBrowser();
 }, 120_000);
 
@@ -209,6 +319,16 @@ describe('mandates in a browser', () => {
     expect(delegation).toContain('eidas1');
     await audit.check(helper);
     await helper.screenshot({ path: path.join(shots, 'partenaire-connecte.png'), fullPage: true });
+
+    // A partner answered in form_post: with JavaScript, then on a phone without it.
+    await formPostSignIn(helper, true);
+    const noScript = await browser.newContext({
+      viewport: { width: 320, height: 640 },
+      javaScriptEnabled: false,
+      storageState: await helper.context().storageState(),
+    });
+    await formPostSignIn(await noScript.newPage(), false);
+    await noScript.close();
 
     // The person revokes from « Mes mandats » on the phone, without JavaScript.
     const person = await phone.newPage();

@@ -19,6 +19,7 @@ import { loadUser } from '../../src/modules/accounts/index.ts';
 import { findUserByEmail, upsertMembership } from '../../src/modules/accounts/repository.ts';
 import { assignPlace, importCommunes, importPlaces } from '../../src/modules/lieux/index.ts';
 import { habilitateStructure, recordHelperTraining } from '../../src/modules/mandates/habilitations.ts';
+import { createPartner } from '../../src/modules/mandates/partners.ts';
 import { seedSupportDemo } from '../../src/modules/support/index.ts';
 import { commandLineActor } from '../../src/platform/auth/actor.ts';
 import { Audit, launchBrowser, type RunningApp, shown, startApp, textOf } from '../support/e2e.ts';
@@ -30,6 +31,7 @@ const audit = new Audit();
 let server: RunningApp;
 let browser: Browser;
 let secret: string;
+let adminSecret: string;
 const ids = { structure: '' };
 
 const communes = [
@@ -42,9 +44,9 @@ const places = [
 ].join('\n');
 
 /** The next second-factor code (the server's clock stands still: each code is its next step). */
-function code(): string {
+function code(of = secret): string {
   server.clock.advance(30_000);
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(of) }).generate({
     timestamp: server.clock.now().getTime(),
   });
 }
@@ -208,6 +210,37 @@ beforeAll(async () => {
     { userId: camille, canActOnBehalf: true },
     { trainedOn: '2026-02-01' },
   );
+  // A platform administrator (with a second factor) and one partner service registered.
+  await makePerson(db, 'plateforme@passerelle.fr', PASSWORD, [{ organisationId: coordination, role: 'responsable' }]);
+  const platformAdmin = (await findUserByEmail(db, 'plateforme@passerelle.fr'))?.id as string;
+  await db.query('UPDATE users SET is_platform_admin = true WHERE id = $1', [platformAdmin]);
+  const adminEnrolment = await startSecondFactorEnrolment(accountDeps, platformAdmin);
+  adminSecret = adminEnrolment.secret;
+  server.clock.set(new Date(Date.now() - 60_000));
+  await confirmSecondFactorEnrolment(
+    accountDeps,
+    platformAdmin,
+    {
+      code: new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(adminSecret) }).generate({
+        timestamp: Date.now() - 60_000,
+      }),
+    },
+    adminEnrolment.pending,
+  );
+  server.clock.set(new Date());
+  const admin = (await loadUser(db, platformAdmin))?.actor;
+  await createPartner(
+    { db, clock: server.clock.now, secretKey: server.config.secretKey },
+    admin && { ...admin, sessionId: 'test' },
+    {
+      clientId: 'caisse-allocations-familiales-du-var',
+      name: 'Caisse d’allocations familiales du Var — espace des allocataires',
+      authMethod: 'client_secret_post',
+      redirectUris: 'https://espace-allocataires.caf-var.exemple.fr/connexion/passerelle/retour',
+      families: ['social', 'famille', 'logement'],
+    },
+    { allowHttpLocal: false },
+  );
   browser = await launchBrowser();
 }, 300_000);
 
@@ -343,6 +376,53 @@ describe('mandates pages at 320 px', () => {
     await shown(page.getByRole('heading', { level: 1, name: /Centre social du Mourillon/ }));
     await shown(page.getByText('HAB-83-042').first());
     await checkPage(page, 'habilitation-structure');
+    await context.close();
+  }, 420_000);
+});
+
+describe('partner services administration at 320 px', () => {
+  it('shows the platform administrator the list, the registration form and its errors', async () => {
+    const { context, page } = await signIn('plateforme@passerelle.fr', '/admin/services-partenaires');
+    await page.getByLabel('Code à 6 chiffres').fill(code(adminSecret));
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await shown(page.getByRole('heading', { name: 'Services partenaires', level: 1 }));
+    const list = page.getByTestId('services-partenaires');
+    await shown(list.getByRole('link', { name: 'Caisse d’allocations familiales du Var — espace des allocataires' }));
+    await shown(list.getByText('caisse-allocations-familiales-du-var'));
+    await checkPage(page, 'services-partenaires-liste');
+
+    await page.getByRole('link', { name: 'Enregistrer un service' }).click();
+    await shown(page.getByRole('heading', { name: 'Enregistrer un service partenaire', level: 1 }));
+    await shown(page.getByLabel('Identifiant du service (client_id)'));
+    await shown(page.getByLabel('Adresses de retour après connexion (redirect_uris)'));
+    await shown(page.getByRole('button', { name: 'Enregistrer le service' }));
+    await checkPage(page, 'service-partenaire-nouveau');
+
+    // A form sent with mistakes: every error is shown, on the phone, next to its field.
+    await page.getByLabel('Identifiant du service (client_id)').fill('Mon Service');
+    await page.getByLabel('Nom du service').fill('Mairie de Toulon');
+    await page.getByText(/^client_secret_post/).click();
+    await page
+      .getByLabel('Adresses de retour après connexion (redirect_uris)')
+      .fill('https://demarches.toulon.exemple.fr/retour\nhttps://autre-hote.exemple.fr/retour');
+    await page.getByRole('button', { name: 'Enregistrer le service' }).click();
+    await shown(page.getByRole('heading', { name: 'Enregistrer un service partenaire', level: 1 }));
+    await shown(page.getByText('De 3 à 64 caractères : minuscules, chiffres, « . _ - ».').last());
+    await shown(page.getByText("doivent être sur le même nom d'hôte").last());
+    await shown(page.getByText('Choisissez au moins une famille de démarches.').last());
+    await checkPage(page, 'service-partenaire-erreurs');
+
+    // Corrected, it is registered and its secret shown once, still within the screen.
+    await page.getByLabel('Identifiant du service (client_id)').fill('mairie-toulon');
+    await page
+      .getByLabel('Adresses de retour après connexion (redirect_uris)')
+      .fill('https://demarches.toulon.exemple.fr/retour');
+    await page.getByText('Papiers - Citoyenneté - Élections').click();
+    await page.getByRole('button', { name: 'Enregistrer le service' }).click();
+    // The secret, copied as a person would select it: its 43 characters, nothing added by the line breaks.
+    expect(await textOf(page.getByTestId('secret-partenaire'))).toMatch(/^[\w-]{43}$/);
+    await shown(page.getByText(/affiché une seule fois/).first());
+    await checkPage(page, 'service-partenaire-secret');
     await context.close();
   }, 420_000);
 });

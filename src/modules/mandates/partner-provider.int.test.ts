@@ -6,7 +6,7 @@
  * and a journal entry; a stale second factor asked again; suspension and revocation stopping use
  * at once; RP-initiated logout; both client authentication methods. Runs on both engines.
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,11 @@ interface Started {
 }
 
 /** The partner sends the helper's browser to the provider (PAR or a plain request). */
-async function start(agent: Agent, config = partner, options: { par?: boolean; repScope?: boolean } = {}) {
+async function start(
+  agent: Agent,
+  config = partner,
+  options: { par?: boolean; repScope?: boolean; responseMode?: string } = {},
+) {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const params: Record<string, string> = {
@@ -106,6 +110,7 @@ async function start(agent: Agent, config = partner, options: { par?: boolean; r
     code_challenge_method: 'S256',
     state,
     acr_values: 'eidas1',
+    ...(options.responseMode ? { response_mode: options.responseMode } : {}),
     ...(options.repScope === false
       ? {}
       : { claims: JSON.stringify({ id_token: { rep_scope: { essential: true }, acr: { essential: true } } }) }),
@@ -264,6 +269,8 @@ describe('partner provider', () => {
     expect(d.claims_parameter_supported).toBe(true);
     expect(d.token_endpoint_auth_methods_supported).toEqual(['private_key_jwt', 'client_secret_post']);
     expect(d.claims_supported).toEqual(expect.arrayContaining(['rep_scope', 'mandat', 'intervenant', 'structure']));
+    // What is advertised is what partners get: a subject of their own for each person.
+    expect(d.subject_types_supported).toEqual(['pairwise']);
     const jwks = (await t.app.inject('/oidc/jwks')).json();
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).not.toHaveProperty('d');
@@ -313,6 +320,108 @@ describe('partner provider', () => {
     const used = await journalActions('mandats.mandat_utilise');
     expect(used.map((u) => u.details)).toEqual([{ famille: 'social', service: 'caf-test' }]);
     expect((await journalActions('mandats.connexion_partenaire_autorisee')).length).toBe(1);
+    expect((await verifyJournal(t.db)).ok).toBe(true);
+  });
+
+  it('answers in form_post: the page posts the code, its script allowed by the CSP, in French', async () => {
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
+    const s = await start(agent, partner, { responseMode: 'form_post' });
+    await agent.get(s.interaction);
+    await agent.post(s.interaction, { mandat: mandates.valid as string });
+    const done = await agent.post(`${s.interaction}/valider`, { mandat: mandates.valid as string, famille: 'social' });
+    const res = await agent.get(path(String(done.headers.location)));
+    expect(res.statusCode).toBe(200);
+    // The inline script that submits the form runs under the strict policy: its hash is allowed.
+    const script = /<script>([\s\S]*?)<\/script>/.exec(res.body)?.[1] as string;
+    expect(script).toContain('submit()');
+    const digest = createHash('sha256').update(script).digest('base64');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toMatch(new RegExp(`script-src 'self' [^;]*'sha256-${digest.replace(/[+/]/g, '\\$&')}'`));
+    expect(csp).toContain('form-action');
+    // French, and a button when JavaScript is off.
+    expect(res.body).toContain('<html lang="fr">');
+    expect(visibleText(res.body)).toContain('Retour vers le service');
+    expect(res.body).toContain('<button autofocus type="submit">Continuer</button>');
+    // What the browser posts to the partner: the code, exchanged for tokens.
+    expect(/<form method="post" action="([^"]+)"/.exec(res.body)?.[1]).toBe(REDIRECT);
+    const fields = new URLSearchParams();
+    for (const [, name, value] of res.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g))
+      fields.set(name as string, value as string);
+    expect(fields.get('state')).toBe(s.state);
+    const callback = new Request(REDIRECT, {
+      method: 'POST',
+      body: fields,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const got = await client.authorizationCodeGrant(partner, callback, {
+      pkceCodeVerifier: s.verifier,
+      expectedState: s.state,
+    });
+    expect(got.claims()?.sub).toBe(partnerSubject(t.config.secretKey, 'caf-test', usagerId));
+  });
+
+  it('stores the access token and journals the use together: a failure between leaves neither', async () => {
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
+    const mandateId = await addMandate(structure, ['social']);
+    const s = await start(agent);
+    const callback = await choose(agent, s, mandateId, 'social');
+    const redeem = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/oidc/jeton',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: callback.searchParams.get('code') as string,
+          redirect_uri: REDIRECT,
+          code_verifier: s.verifier,
+          client_id: 'caf-test',
+          client_secret: partnerSecret,
+        }).toString(),
+      });
+    const usesOf = async () =>
+      (await t.db.query('SELECT 1 FROM mandate_uses WHERE mandate_id = $1', [mandateId])).length +
+      (await journalActions('mandats.mandat_utilise')).filter((u) => u.target_id === mandateId).length;
+    // The database fails while the access token is written (what a crash there would leave).
+    await t.db.query(`CREATE FUNCTION test_refuse_token() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.model = 'AccessToken' THEN RAISE EXCEPTION 'panne simulée'; END IF; RETURN NEW; END $$`);
+    await t.db.query(
+      'CREATE TRIGGER test_refuse_token BEFORE INSERT ON oidc_payloads FOR EACH ROW EXECUTE FUNCTION test_refuse_token()',
+    );
+    try {
+      expect((await redeem()).statusCode).toBe(500);
+    } finally {
+      await t.db.query('DROP TRIGGER test_refuse_token ON oidc_payloads');
+      await t.db.query('DROP FUNCTION test_refuse_token()');
+    }
+    // No token, no use recorded; the code was not spent, the partner's retry succeeds, recorded once.
+    expect(await usesOf()).toBe(0);
+    const retried = await redeem();
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(await usesOf()).toBe(2);
+    // Redeemed twice at the same time: one token, the other refused, the use recorded once.
+    const s2 = await start(agent);
+    const callback2 = await choose(agent, s2, mandateId, 'social');
+    const both = await Promise.all(
+      [0, 1].map(() =>
+        t.app.inject({
+          method: 'POST',
+          url: '/oidc/jeton',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: callback2.searchParams.get('code') as string,
+            redirect_uri: REDIRECT,
+            code_verifier: s2.verifier,
+            client_id: 'caf-test',
+            client_secret: partnerSecret,
+          }).toString(),
+        }),
+      ),
+    );
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 400]);
+    expect(both.find((r) => r.statusCode === 400)?.json().error).toBe('invalid_grant');
+    expect(await usesOf()).toBe(4);
     expect((await verifyJournal(t.db)).ok).toBe(true);
   });
 
@@ -461,6 +570,81 @@ describe('partner provider', () => {
     await expect(client.fetchUserInfo(partner, got.access_token, sub)).rejects.toThrow();
   });
 
+  it('logs out every sign-in of the browser, not only the latest one', async () => {
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
+    const sub = partnerSubject(t.config.secretKey, 'caf-test', usagerId);
+    const second = await addMandate(structure, ['social', 'famille']);
+    const s1 = await start(agent);
+    const first = await tokens(s1, await choose(agent, s1, mandates.valid as string, 'social'));
+    // Then another sign-in in the same browser (another mandate, another family).
+    const s2 = await start(agent);
+    const latest = await tokens(s2, await choose(agent, s2, second, 'famille'));
+    for (const got of [first, latest])
+      expect((await client.fetchUserInfo(partner, got.access_token, sub)).sub).toBe(sub);
+    // The partner logs out with the first sign-in's ID token; the helper confirms.
+    const logout = client.buildEndSessionUrl(partner, {
+      id_token_hint: first.id_token as string,
+      post_logout_redirect_uri: 'https://partenaire.exemple.fr/au-revoir',
+      state: 'etat',
+    });
+    const confirm = await agent.get(path(logout));
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)?.[1] as string;
+    const action = /<form[^>]*action="([^"]+)"/.exec(confirm.body)?.[1] as string;
+    const done = await agent.request({
+      method: 'POST',
+      url: path(action.replace(/&amp;/g, '&')),
+      payload: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(String(done.headers.location)).toBe('https://partenaire.exemple.fr/au-revoir?state=etat');
+    // Both sign-ins are over: the one the partner named, and the latest one.
+    await expect(client.fetchUserInfo(partner, first.access_token, sub)).rejects.toThrow();
+    await expect(client.fetchUserInfo(partner, latest.access_token, sub)).rejects.toThrow();
+    // A forged list of sign-ins is ignored (signed with SECRET_KEY).
+    const { signInsOf } = await import('./partner-provider.ts');
+    expect(signInsOf(t.config.secretKey, 'abc~def.AAAA')).toEqual([]);
+  });
+
+  it('ends only the asking partner’s sign-ins when the helper answers « Non, seulement ce service »', async () => {
+    const other = await createPartner(
+      { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey },
+      admin,
+      {
+        clientId: 'mairie-logout',
+        name: 'Mairie (déconnexion)',
+        authMethod: 'client_secret_post',
+        redirectUris: REDIRECT,
+        families: ['social'],
+      },
+      { allowHttpLocal: false },
+    );
+    const mairie = await discover('mairie-logout', client.ClientSecretPost(other.secret as string));
+    const agent = await signedInAgent({ ...t, clock: t.clock.now }, helper.userId, '/mandats');
+    const s1 = await start(agent);
+    const caf = await tokens(s1, await choose(agent, s1, mandates.valid as string, 'social'));
+    const s2 = await start(agent, mairie);
+    const town = await tokens(s2, await choose(agent, s2, mandates.valid as string, 'social'), mairie);
+    const cafSub = partnerSubject(t.config.secretKey, 'caf-test', usagerId);
+    const townSub = partnerSubject(t.config.secretKey, 'mairie-logout', usagerId);
+    const logout = client.buildEndSessionUrl(partner, {
+      id_token_hint: caf.id_token as string,
+      post_logout_redirect_uri: 'https://partenaire.exemple.fr/au-revoir',
+    });
+    const confirm = await agent.get(path(logout));
+    expect(visibleText(confirm.body)).toContain('Non, seulement ce service');
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)?.[1] as string;
+    const action = /<form[^>]*action="([^"]+)"/.exec(confirm.body)?.[1] as string;
+    const done = await agent.request({
+      method: 'POST',
+      url: path(action.replace(/&amp;/g, '&')),
+      payload: new URLSearchParams({ xsrf }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(done.statusCode).toBe(303);
+    await expect(client.fetchUserInfo(partner, caf.access_token, cafSub)).rejects.toThrow();
+    expect((await client.fetchUserInfo(mairie, town.access_token, townSub)).sub).toBe(townSub);
+  });
+
   it('authenticates a partner with private_key_jwt', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = {
@@ -521,6 +705,52 @@ describe('partner services, registered by the platform administrator', () => {
     const agent = await signedInAgent({ ...t, clock: t.clock.now }, admin.userId, '/admin/services-partenaires');
     expect(visibleText(agent.last?.body ?? '')).toContain('Caisse de test');
     await agent.get('/admin/services-partenaires/nouveau');
+    // Pairwise subjects: the redirect URIs of one registration stay on one host (no sector document).
+    const twoHosts = await agent.post('/admin/services-partenaires/nouveau', {
+      clientId: 'deux-hotes',
+      name: 'Deux hôtes',
+      authMethod: 'client_secret_post',
+      redirectUris: 'https://a.exemple.fr/retour\nhttps://b.exemple.fr/retour',
+      families: ['social'],
+    });
+    expect(twoHosts.statusCode).toBe(400);
+    expect(visibleText(twoHosts.body)).toContain("doivent être sur le même nom d'hôte");
+    // One registered before the rule: the provider refuses it, the administrator is told to fix it.
+    const saved = await createPartner(
+      { db: t.db, clock: t.clock.now, secretKey: t.config.secretKey },
+      admin,
+      {
+        clientId: 'ancien-deux-hotes',
+        name: 'Ancien service sur deux hôtes',
+        authMethod: 'client_secret_post',
+        redirectUris: 'https://a.exemple.fr/retour',
+        families: ['social'],
+      },
+      { allowHttpLocal: false },
+    );
+    await t.db.query('UPDATE mandate_partners SET redirect_uris = $2 WHERE id = $1', [
+      saved.id,
+      ['https://a.exemple.fr/retour', 'https://b.exemple.fr/retour'],
+    ]);
+    const refused = await t.app.inject({
+      url: `/oidc/autorisation?client_id=ancien-deux-hotes&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://a.exemple.fr/retour')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(visibleText(refused.body)).toContain('Code : invalid_client_metadata');
+    expect(visibleText((await agent.get('/admin/services-partenaires')).body)).toContain(
+      "— à corriger : Toutes les adresses de retour après connexion doivent être sur le même nom d'hôte",
+    );
+    expect(visibleText((await agent.get(`/admin/services-partenaires/${saved.id}`)).body)).toContain(
+      "Ce service ne peut pas connecter d'aidant",
+    );
+    const fixed = await agent.post(`/admin/services-partenaires/${saved.id}`, {
+      name: 'Ancien service sur deux hôtes',
+      authMethod: 'client_secret_post',
+      redirectUris: 'https://a.exemple.fr/retour',
+      families: ['social'],
+    });
+    expect(fixed.statusCode).toBe(303);
+    await t.db.query('DELETE FROM mandate_partners WHERE id = $1', [saved.id]);
     const bad = await agent.post('/admin/services-partenaires/nouveau', {
       clientId: 'A B',
       name: '',
@@ -542,7 +772,10 @@ describe('partner services, registered by the platform administrator', () => {
       families: ['papiers', 'famille'],
     });
     expect(created.statusCode).toBe(200);
-    const secret = /data-testid="secret-partenaire">([^<]+)</.exec(created.body)?.[1] as string;
+    const secret = (/data-testid="secret-partenaire">(.*?)<\/code>/.exec(created.body)?.[1] ?? '').replace(
+      /<wbr\s*\/?>/g,
+      '',
+    );
     expect(secret).toMatch(/^[\w-]{40,}$/);
     const [row] = await t.db.query<{ id: string; sealed_secret: string }>(
       "SELECT id, sealed_secret FROM mandate_partners WHERE client_id = 'mairie-test'",

@@ -14,14 +14,14 @@
  * habilitated (a suspension stops every use at once). The mandate use is recorded when the first
  * token of a delegation is issued.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type Provider from 'oidc-provider';
-import type { Adapter, KoaContextWithOIDC } from 'oidc-provider';
+import type { Adapter, AdapterPayload, KoaContextWithOIDC } from 'oidc-provider';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
-import { databaseAdapter } from '../../platform/identity/oidc-adapter.ts';
+import { consumeOnce, databaseAdapter } from '../../platform/identity/oidc-adapter.ts';
 import { FRANCECONNECT_CLAIMS } from '../../platform/identity/registry.ts';
 import { jwksOf } from '../../platform/identity/signing-keys.ts';
 import { appendJournal } from '../../platform/journal/journal.ts';
@@ -48,8 +48,8 @@ export const PARTNER_ROUTES = {
  * A new authorization request never continues a former provider session: the helper may act for
  * another person (another subject) right after, and oidc-provider would otherwise end the former
  * session first through an auto-submitted form (blocked by the strict CSP). The mount calls this
- * on every request (mountOidcProvider's `beforeProvider`); RP-initiated logout ends the latest
- * sign-in of the browser.
+ * on every request (mountOidcProvider's `beforeProvider`); RP-initiated logout finds the
+ * browser's earlier sign-ins in SIGN_INS_COOKIE.
  */
 export function forgetFormerSession(raw: IncomingMessage): void {
   const path = (raw.url ?? '').split('?')[0];
@@ -60,6 +60,40 @@ export function forgetFormerSession(raw: IncomingMessage): void {
     .split(';')
     .filter((c) => !c.trim().startsWith(`${SESSION_COOKIE}=`) && !c.trim().startsWith(`${SESSION_COOKIE}.sig=`))
     .join(';');
+}
+
+/**
+ * The partner sign-ins made in this browser (their grants), newest last, in a cookie signed with
+ * SECRET_KEY that only the logout endpoint receives. Each sign-in has its own provider session
+ * (forgetFormerSession), so the provider's session cookie knows the latest only: RP-initiated
+ * logout reads this list to end every sign-in of the browser (« Oui »), or that partner's (« Non »).
+ */
+export const SIGN_INS_COOKIE = 'pa_partenaires_connexions';
+const SIGN_INS_PATH = PARTNER_ROUTES.end_session;
+const SIGN_INS_KEPT = 20;
+
+function signInsMac(secretKey: string, list: string): string {
+  return createHmac('sha256', secretKey).update(`passerelle/partenaires/connexions\u0000${list}`).digest('base64url');
+}
+
+/** The grants listed in the cookie's value, [] when absent or not signed by us. */
+export function signInsOf(secretKey: string, value: string | undefined): string[] {
+  const dot = value?.lastIndexOf('.') ?? -1;
+  if (!value || dot <= 0) return [];
+  const list = value.slice(0, dot);
+  const mac = Buffer.from(value.slice(dot + 1));
+  const expected = Buffer.from(signInsMac(secretKey, list));
+  if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return [];
+  return list.split('~').filter((id) => /^[\w-]{1,64}$/.test(id));
+}
+
+/** The Set-Cookie header keeping `grantIds` (the most recent ones), or clearing the cookie when empty. */
+export function signInsCookie(secretKey: string, grantIds: readonly string[], secure: boolean): string {
+  const kept = grantIds.slice(-SIGN_INS_KEPT);
+  const flags = `Path=${SIGN_INS_PATH}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  if (kept.length === 0) return `${SIGN_INS_COOKIE}=; Max-Age=0; ${flags}`;
+  const list = kept.join('~');
+  return `${SIGN_INS_COOKIE}=${list}.${signInsMac(secretKey, list)}; Max-Age=${GRANT_TTL_SECONDS}; ${flags}`;
 }
 
 /** The paths the app mounts for the provider (mountOidcProvider, prefix ''). */
@@ -94,7 +128,12 @@ export interface PartnerProviderOptions {
   ) => Adapter;
 }
 
-/** The subject a partner receives for a person: stable for that partner, different for each (pairwise). */
+/**
+ * The subject a partner receives for a person: stable for that partner, different for each
+ * (pairwise). oidc-provider calls it (`pairwiseIdentifier`) with the account, the person's
+ * internal id: the value is computed per client_id — finer than the sector identifier of OpenID
+ * Connect Core §8.1 — and is the one partners have received since the provider opened.
+ */
 export function partnerSubject(secretKey: string, clientId: string, usagerId: string): string {
   const key = createHmac('sha256', secretKey).update('passerelle/partenaires/sub').digest();
   return createHmac('sha256', key).update(`${clientId}\u0000${usagerId}`).digest('base64url');
@@ -158,10 +197,34 @@ function page(title: string, body: string): string {
   return `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)} — Passerelle</title></head><body><main><h1>${esc(title)}</h1>${body}</main></body></html>`;
 }
 
+const FORM_POST_TITLE = '<title>Submitting Callback</title>';
+
+/**
+ * oidc-provider's auto-submitting page (response_mode `form_post`, and the end of a former
+ * session), in French. Its inline script is left byte for byte: oidc-provider adds that script's
+ * hash to the page's Content-Security-Policy (script-src), which is what lets it run under the
+ * strict policy; without JavaScript the page shows a button that posts the same form.
+ */
+export function frenchFormPost(html: string): string {
+  return html
+    .replace('<html>', '<html lang="fr">')
+    .replace(
+      FORM_POST_TITLE,
+      '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Retour vers le service — Passerelle</title>',
+    )
+    .replace('<body>', '<body><main><h1>Retour vers le service</h1>')
+    .replace('</body>', '</main></body>')
+    .replace(
+      "Your browser does not support JavaScript or you've disabled it.<br/>",
+      '<p>JavaScript est désactivé dans votre navigateur : continuez avec le bouton.</p>',
+    )
+    .replace('<button autofocus type="submit">Continue</button>', '<button autofocus type="submit">Continuer</button>');
+}
+
 /** The delegation behind a token, re-checked now; undefined when it may no longer be used. */
 async function checkedDelegation(
   opts: PartnerProviderOptions,
-  sub: string,
+  accountId: string,
   grantId: string | undefined,
   clientId: string | undefined,
 ) {
@@ -174,7 +237,8 @@ async function checkedDelegation(
   const now = opts.clock();
   if (!mandate || mandate.organisationId !== delegation.organisationId) return undefined;
   if (!activeFamilies(mandate, now).includes(delegation.family)) return undefined;
-  if (partnerSubject(opts.secretKey, delegation.clientId, mandate.usagerId) !== sub) return undefined;
+  // The account is the person's internal id; the partner only ever sees its pairwise subject.
+  if (mandate.usagerId !== accountId) return undefined;
   const actor = await opts.loadActor(delegation.helperUserId);
   if (!actor) return undefined;
   // The second factor was checked when the helper chose (interaction); suspension, habilitation
@@ -192,11 +256,16 @@ async function checkedDelegation(
 
 type Checked = NonNullable<Awaited<ReturnType<typeof checkedDelegation>>>;
 
-function claimsOf(opts: PartnerProviderOptions, sub: string, c: Checked): { sub: string; [claim: string]: unknown } {
+/** The claims of a delegation; `sub` is the account, made pairwise by oidc-provider (`pairwiseIdentifier`). */
+function claimsOf(
+  opts: PartnerProviderOptions,
+  accountId: string,
+  c: Checked,
+): { sub: string; [claim: string]: unknown } {
   const label = familyFcLabel(c.delegation.family);
   const publicRef = signedReference(opts.secretKey, c.mandate.reference);
   return {
-    sub,
+    sub: accountId,
     given_name: c.usager.givenName,
     family_name: c.usager.familyName,
     birthdate: c.usager.birthdate,
@@ -220,9 +289,12 @@ function claimsOf(opts: PartnerProviderOptions, sub: string, c: Checked): { sub:
   };
 }
 
-/** Records the mandate's use once per delegation, when its first token is issued (journal + « Mes mandats »). */
-async function recordFirstUse(opts: PartnerProviderOptions, c: Checked): Promise<void> {
-  await opts.db.transaction(async (tx) => {
+/**
+ * Records the mandate's use once per delegation, when its first token is issued (journal +
+ * « Mes mandats »), in the caller's transaction — the one that stores the access token.
+ */
+async function recordFirstUse(opts: PartnerProviderOptions, tx: Queryable, c: Checked): Promise<void> {
+  {
     const now = opts.clock();
     const marked = await tx.query(
       'UPDATE mandate_partner_grants SET used_at = $2 WHERE grant_id = $1 AND used_at IS NULL RETURNING grant_id',
@@ -245,7 +317,7 @@ async function recordFirstUse(opts: PartnerProviderOptions, c: Checked): Promise
       targetId: c.mandate.id,
       details: { famille: c.delegation.family, service: c.delegation.clientId },
     });
-  });
+  }
 }
 
 export function firstNameOf(displayName: string): string {
@@ -254,8 +326,52 @@ export function firstNameOf(displayName: string): string {
 
 export async function createPartnerProvider(opts: PartnerProviderOptions): Promise<Provider> {
   // Loaded here, not at start: see mandates/index.ts.
-  const { default: Provider, interactionPolicy } = await import('oidc-provider');
+  const { default: Provider, interactionPolicy, errors } = await import('oidc-provider');
   const Storage = opts.adapter ?? databaseAdapter(opts.db, opts.clock);
+  /**
+   * The token request's writes, made in one transaction when the access token is stored: the
+   * authorization code spent (only if no other request spent it meanwhile), the access token,
+   * the mandate's first use and its journal entry. A failure or a crash before leaves none of
+   * them (the partner may retry with its code); two requests racing with one code get one token.
+   */
+  interface PendingIssuance {
+    codeId?: string;
+    use?: Checked;
+  }
+  const pending = new WeakMap<object, PendingIssuance>();
+  const pendingOf = (): PendingIssuance | undefined => {
+    const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+    if (!ctx || ctx.oidc?.route !== 'token') return undefined;
+    const p = pending.get(ctx) ?? {};
+    pending.set(ctx, p);
+    return p;
+  };
+  class TokenStorage extends Storage {
+    constructor(private readonly modelName: string) {
+      super(modelName);
+    }
+    override async consume(id: string): Promise<void> {
+      const p = this.modelName === 'AuthorizationCode' ? pendingOf() : undefined;
+      if (p) p.codeId = id;
+      else await super.consume(id);
+    }
+    override async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const p = this.modelName === 'AccessToken' ? pendingOf() : undefined;
+      if (!p) return super.upsert(id, payload, expiresIn);
+      const spent = await opts.db.transaction(async (tx) => {
+        if (p.codeId && !(await consumeOnce(tx, opts.clock, 'AuthorizationCode', p.codeId, payload.grantId ?? null)))
+          return true;
+        await new (databaseAdapter(tx, opts.clock))(this.modelName).upsert(id, payload, expiresIn);
+        if (p.use) await recordFirstUse(opts, tx, p.use);
+        return false;
+      });
+      if (spent) {
+        // Another request spent the code first: its grant's tokens are revoked (RFC 6749 §4.1.2).
+        if (payload.grantId) await super.revokeByGrantId(payload.grantId);
+        throw new errors.InvalidGrant('authorization code already consumed');
+      }
+    }
+  }
   class PartnerClients implements Adapter {
     async find(id: string) {
       return (await clientMetadataOf(opts.db, opts.secretKey, id)) as never;
@@ -273,7 +389,9 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
     async destroy() {}
     async revokeByGrantId() {}
   }
-  const adapter = (model: string): Adapter => (model === 'Client' ? new PartnerClients() : new Storage(model));
+  // The in-memory adapter of a benchmark keeps oidc-provider's own writes (no transaction to share).
+  const adapter = (model: string): Adapter =>
+    model === 'Client' ? new PartnerClients() : opts.adapter ? new Storage(model) : new TokenStorage(model);
 
   // Every authorisation goes through the helper's choice: a provider session alone never signs in.
   const policy = interactionPolicy.base();
@@ -308,7 +426,10 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
     conformIdTokenClaims: false,
     acrValues: ['eidas1'],
     responseTypes: ['code'],
-    subjectTypes: ['public'],
+    // Each partner receives its own subject for a person (partnerSubject); the account is the
+    // person's internal id, never sent. Only pairwise: every client defaults to it.
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: async (_ctx, accountId, client) => partnerSubject(opts.secretKey, client.clientId, accountId),
     clientAuthMethods: ['private_key_jwt', 'client_secret_post'],
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256'],
@@ -324,7 +445,7 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
         logoutSource: async (ctx, form) => {
           ctx.body = page(
             'Se déconnecter du service partenaire',
-            `<p>Voulez-vous terminer la connexion « pour le compte de » ouverte sur ce service ?</p>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Oui, me déconnecter</button> <button type="submit" form="op.logoutForm">Non, rester connecté</button>`,
+            `<p>Le service partenaire met fin à votre connexion « pour le compte de » sur ce service. Voulez-vous aussi terminer les autres connexions « pour le compte de » ouvertes dans ce navigateur, sur tous les services ?</p>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Oui, tout terminer</button> <button type="submit" form="op.logoutForm">Non, seulement ce service</button>`,
           );
         },
         postLogoutSuccessSource: async (ctx) => {
@@ -364,22 +485,54 @@ export async function createPartnerProvider(opts: PartnerProviderOptions): Promi
       const grantId = ctx.oidc.result?.consent?.grantId;
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
-    findAccount: async (ctx, sub, token) => {
+    findAccount: async (ctx, accountId, token) => {
       if (!token) {
         // The authorization endpoint, after the interaction: the delegation is checked at token time.
-        return { accountId: sub, claims: () => ({ sub }) };
+        return { accountId, claims: () => ({ sub: accountId }) };
       }
       const checked = await checkedDelegation(
         opts,
-        sub,
+        accountId,
         (token as { grantId?: string }).grantId,
         (token as { clientId?: string }).clientId,
       );
       if (!checked) return undefined;
-      if (ctx.oidc.route === 'token') await recordFirstUse(opts, checked);
-      return { accountId: sub, claims: () => claimsOf(opts, sub, checked) };
+      if (ctx.oidc.route === 'token') {
+        // Recorded with the access token (TokenStorage), or at once with a benchmark's adapter.
+        const p = opts.adapter ? undefined : pendingOf();
+        if (p) p.use = checked;
+        else await opts.db.transaction((tx) => recordFirstUse(opts, tx, checked));
+      }
+      return { accountId, claims: () => claimsOf(opts, accountId, checked) };
     },
   });
   provider.proxy = opts.publicUrl.startsWith('https://');
+  provider.use(async (ctx, next) => {
+    await next();
+    if (typeof ctx.body === 'string' && ctx.body.includes(FORM_POST_TITLE)) ctx.body = frenchFormPost(ctx.body);
+    const oidcCtx = ctx as unknown as KoaContextWithOIDC;
+    if (oidcCtx.oidc?.route === 'end_session_confirm' && ctx.status === 303) await endSignIns(oidcCtx);
+  });
+  /**
+   * RP-initiated logout confirmed: oidc-provider ended the browser's latest provider session;
+   * the sign-ins made before in this browser end too — all of them when the helper confirms
+   * (« Oui »: the provider's session for this browser ends), else those of the partner asking.
+   */
+  async function endSignIns(ctx: KoaContextWithOIDC): Promise<void> {
+    const listed = signInsOf(opts.secretKey, ctx.cookies.get(SIGN_INS_COOKIE) ?? undefined);
+    if (listed.length === 0) return;
+    const all = Boolean(ctx.oidc.params?.logout);
+    const clientId = ctx.oidc.client?.clientId;
+    const rows = await opts.db.query<{ grant_id: string; client_id: string }>(
+      `SELECT g.grant_id, p.client_id FROM mandate_partner_grants g JOIN mandate_partners p ON p.id = g.partner_id
+       WHERE g.grant_id = ANY($1)`,
+      [listed],
+    );
+    const ended = new Set(rows.filter((r) => all || r.client_id === clientId).map((r) => r.grant_id));
+    const grants = new Storage('Grant');
+    for (const grantId of ended) await grants.revokeByGrantId(grantId);
+    const kept = rows.filter((r) => !ended.has(r.grant_id)).map((r) => r.grant_id);
+    ctx.res.appendHeader('set-cookie', signInsCookie(opts.secretKey, kept, opts.publicUrl.startsWith('https://')));
+  }
   return provider;
 }

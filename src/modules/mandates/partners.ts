@@ -94,6 +94,7 @@ export async function clientMetadataOf(
     post_logout_redirect_uris: row.postLogoutRedirectUris,
     grant_types: ['authorization_code'],
     response_types: ['code'],
+    subject_type: 'pairwise',
     token_endpoint_auth_method: row.authMethod,
     id_token_signed_response_alg: 'ES256',
     ...(row.authMethod === 'client_secret_post' && row.sealedSecret
@@ -122,6 +123,18 @@ function acceptableUri(value: string, allowHttpLocal: boolean): boolean {
   return allowHttpLocal && url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
+/**
+ * Subjects are pairwise (partner-provider.ts), and OpenID Connect Core §8.1 — enforced by
+ * oidc-provider — wants a `sector_identifier_uri` document when a client's redirect URIs span
+ * several hosts. The subject is computed per client_id, so a sector would change nothing: the
+ * redirect URIs of one registration stay on one host (one registration per host otherwise).
+ */
+export function singleHost(uris: readonly string[]): boolean {
+  return new Set(uris.map((u) => URL.parse(u)?.host)).size <= 1;
+}
+export const SINGLE_HOST_MESSAGE =
+  "Toutes les adresses de retour après connexion doivent être sur le même nom d'hôte : enregistrez un service par nom d'hôte.";
+
 const lines = (max: number) =>
   z.preprocess(
     (v) =>
@@ -148,7 +161,9 @@ function schemaFor(allowHttpLocal: boolean) {
     }),
     jwks: z.string().trim().max(20_000).optional(),
     jwksUri: z.string().trim().max(500).optional(),
-    redirectUris: uriList(allowHttpLocal, uriMessage).refine((l) => l.length > 0, 'Saisissez au moins une adresse.'),
+    redirectUris: uriList(allowHttpLocal, uriMessage)
+      .refine((l) => l.length > 0, 'Saisissez au moins une adresse.')
+      .refine((l) => singleHost(l), SINGLE_HOST_MESSAGE),
     postLogoutRedirectUris: uriList(allowHttpLocal, uriMessage),
     families: many(z.string().max(20))
       .refine((l) => l.length > 0, 'Choisissez au moins une famille de démarches.')

@@ -29,7 +29,9 @@ import {
   PARTNER_FORM_CSP,
   PARTNER_INTERACTION_PATH,
   PARTNER_SCOPES,
-  partnerSubject,
+  SIGN_INS_COOKIE,
+  signInsCookie,
+  signInsOf,
 } from './partner-provider.ts';
 import { findPartnerByClientId, type PartnerRecord } from './partners.ts';
 
@@ -400,9 +402,10 @@ export function partnerInteractionRoutes(
         await journalRefusal(c, problem ?? 'mandat_inconnu', chosen || null, family || null);
         return refuse(reply, SELECTION_MESSAGES[problem ?? 'mandat_inconnu'], c);
       }
-      const sub = partnerSubject(deps.secretKey, c.partner.clientId, mandate.usagerId);
+      // The account is the person; oidc-provider sends the partner its pairwise subject (partnerSubject).
+      const accountId = mandate.usagerId;
       const provider = await opts.provider();
-      const grant = new provider.Grant({ accountId: sub, clientId: c.partner.clientId });
+      const grant = new provider.Grant({ accountId, clientId: c.partner.clientId });
       const requested = String(c.details.params.scope ?? 'openid')
         .split(' ')
         .filter((s) => (PARTNER_SCOPES as readonly string[]).includes(s));
@@ -438,11 +441,17 @@ export function partnerInteractionRoutes(
           details: { famille: family, service: c.partner.clientId },
         });
       });
+      // Remembered for RP-initiated logout: it ends every sign-in of this browser (SIGN_INS_COOKIE).
+      const earlier = signInsOf(deps.secretKey, request.cookies[SIGN_INS_COOKIE]);
+      reply.raw.appendHeader(
+        'set-cookie',
+        signInsCookie(deps.secretKey, [...earlier, grantId], deps.publicUrl.startsWith('https://')),
+      );
       reply.hijack();
       await provider.interactionFinished(
         request.raw,
         reply.raw,
-        { login: { accountId: sub, acr: 'eidas1', amr: ['pwd', 'otp'] }, consent: { grantId } },
+        { login: { accountId, acr: 'eidas1', amr: ['pwd', 'otp'] }, consent: { grantId } },
         { mergeWithLastSubmission: false },
       );
     },

@@ -25,7 +25,9 @@ import {
   listPartners,
   type PartnerRecord,
   renewPartnerSecret,
+  SINGLE_HOST_MESSAGE,
   setPartnerDisabled,
+  singleHost,
   updatePartner,
 } from './partners.ts';
 import { mandatesPolicy } from './policies.ts';
@@ -69,7 +71,15 @@ function SecretShownOnce(props: { secret: string; clientId: string }) {
         Perdu, il faut en créer un nouveau.
       </p>
       <p>
-        <code data-testid="secret-partenaire">{props.secret}</code>
+        {/* Line breaks only between groups (<wbr>: nothing added when copied), never inside one, on a phone. */}
+        <code data-testid="secret-partenaire">
+          {(props.secret.match(/.{1,11}/g) ?? []).map((group, i) => (
+            <>
+              {i > 0 ? <wbr /> : null}
+              {group}
+            </>
+          ))}
+        </code>
       </p>
     </div>
   );
@@ -196,6 +206,11 @@ export function partnerAdminRoutes(app: FastifyInstance, opts: { deps: MandatesD
         />
         <h1>{partner.name}</h1>
         {extra.secret ? <SecretShownOnce secret={extra.secret} clientId={partner.clientId} /> : null}
+        {singleHost(partner.redirectUris) ? null : (
+          <div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
+            <p data-testid="partenaire-a-corriger">Ce service ne peut pas connecter d'aidant : {SINGLE_HOST_MESSAGE}</p>
+          </div>
+        )}
         <p data-testid="etat-partenaire">
           {partner.disabledAt ? `Désactivé le ${formatDate(partner.disabledAt)}.` : 'Actif.'} Méthode :{' '}
           {partner.authMethod}
@@ -276,6 +291,12 @@ export function partnerAdminRoutes(app: FastifyInstance, opts: { deps: MandatesD
             <li>
               <a href={`${BASE}/${p.id}`}>{p.name}</a> (<code>{p.clientId}</code>) — {p.authMethod} —{' '}
               {p.families.map(familyTitle).join(', ')} — {p.disabledAt ? 'désactivé' : 'actif'}
+              {singleHost(p.redirectUris) ? null : (
+                <strong class="fr-text--error" data-testid="partenaire-a-corriger">
+                  {' '}
+                  — à corriger : {SINGLE_HOST_MESSAGE}
+                </strong>
+              )}
             </li>
           ))}
         </ul>

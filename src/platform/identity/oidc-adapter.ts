@@ -9,6 +9,26 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/database.ts';
 
+/**
+ * Marks a one-time entity (an authorization code) spent unless a concurrent request spent it
+ * first: true when this call did. For a caller writing the token request in one transaction
+ * (partner provider, ADR 0037) — oidc-provider's own `consume` reads then writes.
+ */
+export async function consumeOnce(
+  db: Queryable,
+  clock: Clock,
+  model: string,
+  id: string,
+  grantId: string | null,
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE oidc_payloads SET consumed_at = $4
+     WHERE model = $1 AND id = $2 AND grant_id IS NOT DISTINCT FROM $3 AND consumed_at IS NULL RETURNING id`,
+    [model, id, grantId, clock()],
+  );
+  return rows.length > 0;
+}
+
 export function databaseAdapter(db: Queryable, clock: Clock): new (model: string) => Adapter {
   return class DatabaseAdapter implements Adapter {
     constructor(private readonly model: string) {}
