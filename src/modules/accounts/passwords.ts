@@ -20,7 +20,7 @@ let cost = OWASP_COST;
 
 /**
  * For the integration and browser test tiers only (their vitest setup file,
- * test/support/cheap-password-hashing.ts): the OWASP cost makes every hash ~0.2 s of CPU and every
+ * test/support/cheap-password-hashing.ts): the OWASP cost makes every hash ~0.13 s of CPU and every
  * sign-in as much again, hundreds of times per run, for no coverage — verification reads the
  * parameters from the hash itself, so the code path is the same. The unit test of this file and
  * the production start (test/e2e/production-start.test.ts) keep the real cost. Refused in production.
