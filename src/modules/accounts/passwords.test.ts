@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { hashPassword, passwordProblem, useCheapPasswordHashingInTests, verifyPassword } from './passwords.ts';
 
 describe('passwords', () => {
   it('hashes with argon2id and verifies', async () => {
@@ -9,6 +9,17 @@ describe('passwords', () => {
     expect(await verifyPassword(hash, 'une autre phrase de passe')).toBe(false);
     expect(await verifyPassword('pas un hachage', 'x')).toBe(false);
     expect(await hashPassword('une phrase de passe solide')).not.toBe(hash);
+  });
+
+  it('refuses the cheap test parameters in production', () => {
+    const before = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(() => useCheapPasswordHashingInTests()).toThrow('tests only');
+    } finally {
+      if (before === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = before;
+    }
   });
 
   it('explains what is wrong with a password', () => {

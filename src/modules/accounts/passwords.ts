@@ -14,6 +14,22 @@ export function passwordProblem(password: string, email?: string): string | unde
   return undefined;
 }
 
+/** OWASP's recommended argon2id parameters: 19 MiB, 2 passes (1 lane). */
+const OWASP_COST = { iterations: 2, memorySize: 19456 };
+let cost = OWASP_COST;
+
+/**
+ * For the integration and browser test tiers only (their vitest setup file,
+ * test/support/cheap-password-hashing.ts): the OWASP cost makes every hash ~0.13 s of CPU and every
+ * sign-in as much again, hundreds of times per run, for no coverage — verification reads the
+ * parameters from the hash itself, so the code path is the same. The unit test of this file and
+ * the production start (test/e2e/production-start.test.ts) keep the real cost. Refused in production.
+ */
+export function useCheapPasswordHashingInTests(): void {
+  if (process.env.NODE_ENV === 'production') throw new Error('Cheap password hashing is for tests only');
+  cost = { iterations: 1, memorySize: 64 };
+}
+
 /**
  * argon2id with OWASP's recommended parameters (19 MiB, 2 passes, 1 lane), through hash-wasm:
  * WebAssembly, so no native addon to build or to break between machines. The result is the
@@ -24,8 +40,8 @@ export function hashPassword(password: string): Promise<string> {
     password,
     salt: randomBytes(16),
     parallelism: 1,
-    iterations: 2,
-    memorySize: 19456,
+    iterations: cost.iterations,
+    memorySize: cost.memorySize,
     hashLength: 32,
     outputType: 'encoded',
   });
