@@ -148,6 +148,23 @@ async function tokens(s: Started, callback: URL, config = partner) {
   return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: s.verifier, expectedState: s.state });
 }
 
+/** The partner's token request over HTTP, as is (no client library: its status code is what a test reads). */
+function redeemCode(s: Started, callback: URL) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/oidc/jeton',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code') as string,
+      redirect_uri: REDIRECT,
+      code_verifier: s.verifier,
+      client_id: 'caf-test',
+      client_secret: partnerSecret,
+    }).toString(),
+  });
+}
+
 async function journalActions(action: string) {
   return t.db.query<{ details: Record<string, unknown>; target_id: string | null }>(
     'SELECT details, target_id FROM journal WHERE action = $1 ORDER BY id',
@@ -365,20 +382,7 @@ describe('partner provider', () => {
     const mandateId = await addMandate(structure, ['social']);
     const s = await start(agent);
     const callback = await choose(agent, s, mandateId, 'social');
-    const redeem = () =>
-      t.app.inject({
-        method: 'POST',
-        url: '/oidc/jeton',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code: callback.searchParams.get('code') as string,
-          redirect_uri: REDIRECT,
-          code_verifier: s.verifier,
-          client_id: 'caf-test',
-          client_secret: partnerSecret,
-        }).toString(),
-      });
+    const redeem = () => redeemCode(s, callback);
     const usesOf = async () =>
       (await t.db.query('SELECT 1 FROM mandate_uses WHERE mandate_id = $1', [mandateId])).length +
       (await journalActions('mandats.mandat_utilise')).filter((u) => u.target_id === mandateId).length;
@@ -402,23 +406,7 @@ describe('partner provider', () => {
     // Redeemed twice at the same time: one token, the other refused, the use recorded once.
     const s2 = await start(agent);
     const callback2 = await choose(agent, s2, mandateId, 'social');
-    const both = await Promise.all(
-      [0, 1].map(() =>
-        t.app.inject({
-          method: 'POST',
-          url: '/oidc/jeton',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          payload: new URLSearchParams({
-            grant_type: 'authorization_code',
-            code: callback2.searchParams.get('code') as string,
-            redirect_uri: REDIRECT,
-            code_verifier: s2.verifier,
-            client_id: 'caf-test',
-            client_secret: partnerSecret,
-          }).toString(),
-        }),
-      ),
-    );
+    const both = await Promise.all([0, 1].map(() => redeemCode(s2, callback2)));
     expect(both.map((r) => r.statusCode).sort()).toEqual([200, 400]);
     expect(both.find((r) => r.statusCode === 400)?.json().error).toBe('invalid_grant');
     expect(await usesOf()).toBe(4);
