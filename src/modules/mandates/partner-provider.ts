@@ -294,30 +294,28 @@ function claimsOf(
  * « Mes mandats »), in the caller's transaction — the one that stores the access token.
  */
 async function recordFirstUse(opts: PartnerProviderOptions, tx: Queryable, c: Checked): Promise<void> {
-  {
-    const now = opts.clock();
-    const marked = await tx.query(
-      'UPDATE mandate_partner_grants SET used_at = $2 WHERE grant_id = $1 AND used_at IS NULL RETURNING grant_id',
-      [c.delegation.grantId, now],
-    );
-    if (marked.length === 0) return;
-    await recordUse(tx, {
-      mandateId: c.mandate.id,
-      family: c.delegation.family,
-      helperUserId: c.actor.userId,
-      helperFirstName: firstNameOf(c.actor.displayName),
-      partner: c.delegation.partnerName,
-      at: now,
-    });
-    await appendJournal(tx, opts.clock, {
-      action: 'mandats.mandat_utilise',
-      actorUserId: c.actor.userId,
-      organisationId: c.delegation.organisationId,
-      targetType: 'mandat',
-      targetId: c.mandate.id,
-      details: { famille: c.delegation.family, service: c.delegation.clientId },
-    });
-  }
+  const now = opts.clock();
+  const marked = await tx.query(
+    'UPDATE mandate_partner_grants SET used_at = $2 WHERE grant_id = $1 AND used_at IS NULL RETURNING grant_id',
+    [c.delegation.grantId, now],
+  );
+  if (marked.length === 0) return;
+  await recordUse(tx, {
+    mandateId: c.mandate.id,
+    family: c.delegation.family,
+    helperUserId: c.actor.userId,
+    helperFirstName: firstNameOf(c.actor.displayName),
+    partner: c.delegation.partnerName,
+    at: now,
+  });
+  await appendJournal(tx, opts.clock, {
+    action: 'mandats.mandat_utilise',
+    actorUserId: c.actor.userId,
+    organisationId: c.delegation.organisationId,
+    targetType: 'mandat',
+    targetId: c.mandate.id,
+    details: { famille: c.delegation.family, service: c.delegation.clientId },
+  });
 }
 
 export function firstNameOf(displayName: string): string {
